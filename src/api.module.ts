@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthController } from './auth/auth.controller';
+import { AuthModule } from './auth/auth.module';
+import { AccountController } from './customers/account.controller';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersModule } from './customers/customers.module';
+import { HealthModule } from './health/health.module';
+
+/** The HTTP side: controllers (and the panel) over the shared feature modules. */
+@Module({
+  imports: [AuthModule, CustomersModule, HealthModule],
+  controllers: [AuthController, CustomersController, AccountController],
+})
+export class ApiModule {}

@@ -1,0 +1,41 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, Length, Matches, ValidateIf } from 'class-validator';
+
+/** No control characters (tabs and newlines included) in single-line text. */
+export const SINGLE_LINE = /^[^\p{Cc}]*$/u;
+/** Multi-line text may hold tabs and line breaks, but no other control characters. */
+export const MULTI_LINE = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
+
+interface TextOptions {
+  min?: number;
+  max: number;
+  multiLine?: boolean;
+  /** `null` and `""` clear the field. */
+  nullable?: boolean;
+  api?: ApiPropertyOptions;
+}
+
+/**
+ * A text field: trimmed (single-line), length-checked, no control characters. Presence is set
+ * separately with `Required`, `WhenPresent` or `Optional`.
+ */
+export function TextField({ min = 0, max, multiLine = false, nullable = false, api = {} }: TextOptions) {
+  return applyDecorators(
+    ApiProperty({ type: String, minLength: min, maxLength: max, nullable, ...api } as ApiPropertyOptions),
+    Transform(({ value }: { value: unknown }) => {
+      const text = typeof value === 'string' && !multiLine ? value.trim() : value;
+      return nullable && text === '' ? null : text;
+    }),
+    IsString(),
+    Length(min, max),
+    Matches(multiLine ? MULTI_LINE : SINGLE_LINE, { message: '$property must not contain control characters' }),
+  );
+}
+
+/** Validated when present; `null` is refused (for required fields in a PATCH). */
+export const WhenPresent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/** Validated unless absent or `null` (`null` clears the field). */
+export const Optional = () => ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);

@@ -1,0 +1,17 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { ValidationFailed } from './domain-errors';
+
+/**
+ * The version an edit is based on, from `If-Match: "<version>"` (weak tags and bare numbers are
+ * accepted too). Undefined when the header is absent: the edit then applies to the current version.
+ */
+export const IfMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number | undefined => {
+  const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
+  if (header === undefined || header === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(String(header));
+  if (!match) throw new ValidationFailed([{ field: 'If-Match', message: 'must be the ETag of the object, such as "3"' }]);
+  return Number(match[1]);
+});
+
+export const etagOf = (version: number) => `"${version}"`;

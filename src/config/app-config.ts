@@ -1,0 +1,27 @@
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+/** The validated configuration of one process. Built once from the environment by `loadConfig`. */
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  processRole: ProcessRole;
+  databaseUrl: string;
+  databasePoolMax: number;
+  redisUrl: string;
+  redisPrefix: string;
+  adminUsername: string;
+  adminPassword: string | undefined;
+  logLevel: string;
+  tokenTtlSeconds: number;
+  loginMaxFailuresPerUsername: number;
+  loginMaxFailuresPerIp: number;
+  loginThrottleWindowSeconds: number;
+  trustProxy: boolean;
+  bulkChunkSize: number;
+  workerConcurrency: number;
+  secretEncryptionKey: string | undefined;
+  webhookAllowPrivateTargets: boolean;
+  webhookConcurrency: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

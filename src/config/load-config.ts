@@ -1,0 +1,129 @@
+import { AppConfig, ProcessRole } from './app-config';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const PROCESS_ROLES: readonly ProcessRole[] = ['all', 'api', 'worker'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and validates every variable of `.env.example`. Collects all problems before failing,
+ * so an operator fixes a broken environment in one go.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const config: AppConfig = {
+    nodeEnv: read.string('NODE_ENV', 'production'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    processRole: read.oneOf('PROCESS_ROLE', PROCESS_ROLES, 'all'),
+    databaseUrl: read.url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/clientele', ['mysql:', 'mariadb:']),
+    databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 500),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: read.matching('REDIS_PREFIX', 'clientele', /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
+    adminUsername: read.matching('ADMIN_USERNAME', 'admin', /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/, 'a username of 1-60 characters [A-Za-z0-9._-]'),
+    adminPassword: read.optional('ADMIN_PASSWORD'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    tokenTtlSeconds: read.integer('TOKEN_TTL_SECONDS', 43200, 60, 2_592_000),
+    loginMaxFailuresPerUsername: read.integer('LOGIN_MAX_FAILURES_PER_USERNAME', 5, 1, 10_000),
+    loginMaxFailuresPerIp: read.integer('LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100_000),
+    loginThrottleWindowSeconds: read.integer('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
+    trustProxy: read.boolean('TRUST_PROXY', false),
+    bulkChunkSize: read.integer('BULK_CHUNK_SIZE', 200, 1, 5000),
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
+    secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
+    webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+    webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
+  };
+
+  if (config.adminPassword !== undefined && (config.adminPassword.length < 8 || config.adminPassword.length > 255)) {
+    problems.push('ADMIN_PASSWORD must be 8-255 characters long');
+  }
+  if (config.secretEncryptionKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(config.secretEncryptionKey)) {
+    problems.push('SECRET_ENCRYPTION_KEY must be 64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  matching(name: string, fallback: string, pattern: RegExp, description: string): string {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!pattern.test(raw)) {
+      this.problems.push(`${name} must be ${description}, got "${raw}"`);
+      return fallback;
+    }
+    return raw;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const raw = this.optional(name) ?? fallback;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      this.problems.push(`${name} must be a URL like ${fallback}, got "${redactUrl(raw)}"`);
+      return fallback;
+    }
+    if (!protocols.includes(url.protocol)) {
+      this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redactUrl(raw)}"`);
+    }
+    return raw;
+  }
+}
+
+/** Hides the password of a URL so configuration errors never print credentials. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}

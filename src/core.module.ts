@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { buildOrmOptions } from './database/mikro-orm.options';
+import { bullConnection, RedisModule } from './redis/redis.module';
+
+/** Secrets that never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.accessToken',
+  '*.secret',
+];
+
+/** Infrastructure every process needs: configuration, logging, MySQL, Redis and BullMQ. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            quietReqLogger: true,
+          },
+        }),
+        MikroOrmModule.forRoot({ ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }), registerRequestContext: true }),
+        RedisModule,
+        BullModule.forRoot(bullConnection(config)),
+      ],
+    };
+  }
+}
+

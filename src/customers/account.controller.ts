@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, Roles } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { AccountService } from './account.service';
+import { CustomerAccountView } from './customer.views';
+import { UpdateAccountDto } from './dto/customer-input.dto';
+
+@ApiTags('account')
+@ApiBearerAuth()
+@Roles('customer')
+@Controller('account')
+export class AccountController {
+  constructor(private readonly account: AccountService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The customer\'s own account' })
+  @ApiOkResponse({ type: CustomerAccountView })
+  get(@Auth() auth: Principal): Promise<CustomerAccountView> {
+    return this.account.get(auth);
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Edit own contact data and password (the password needs currentPassword)' })
+  @ApiOkResponse({ type: CustomerAccountView })
+  update(@Auth() auth: Principal, @Body() dto: UpdateAccountDto): Promise<CustomerAccountView> {
+    return this.account.update(auth, dto);
+  }
+}

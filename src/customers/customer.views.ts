@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Customer, CUSTOMER_STATUSES, CustomerStatus } from './customer.entity';
+
+/** What a customer sees of its own account: never `description`, never `externalId`. */
+export class CustomerAccountView {
+  @ApiProperty() id!: number;
+  @ApiProperty() username!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) company!: string | null;
+  @ApiProperty() email!: string;
+  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) fax!: string | null;
+  @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: String, nullable: true }) city!: string | null;
+  @ApiProperty({ type: String, nullable: true }) state!: string | null;
+  @ApiProperty({ type: String, nullable: true }) postalCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) country!: string | null;
+  @ApiProperty() locale!: string;
+  @ApiProperty({ type: String, nullable: true }) additionalInfo!: string | null;
+  @ApiProperty({ enum: CUSTOMER_STATUSES }) status!: CustomerStatus;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+/** What administrators (and webhook consumers) see. */
+export class CustomerAdminView extends CustomerAccountView {
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ type: String, nullable: true }) externalId!: string | null;
+  @ApiProperty({ description: 'Optimistic lock: send as If-Match to edit' }) version!: number;
+}
+
+export class CustomerCounts {
+  @ApiProperty() subscriptions!: number;
+  @ApiProperty() domains!: number;
+}
+
+export class CustomerDetailView extends CustomerAdminView {
+  @ApiProperty({ type: CustomerCounts }) counts!: CustomerCounts;
+}
+
+export class CustomerPage {
+  @ApiProperty({ type: [CustomerDetailView] }) items!: CustomerDetailView[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
+}
+
+export function toAccountView(customer: Customer): CustomerAccountView {
+  return {
+    id: customer.id,
+    username: customer.username,
+    name: customer.name,
+    company: customer.company,
+    email: customer.email,
+    phone: customer.phone,
+    fax: customer.fax,
+    address: customer.address,
+    city: customer.city,
+    state: customer.state,
+    postalCode: customer.postalCode,
+    country: customer.country,
+    locale: customer.locale,
+    additionalInfo: customer.additionalInfo,
+    status: customer.status,
+    createdAt: customer.createdAt.toISOString(),
+    updatedAt: customer.updatedAt.toISOString(),
+  };
+}
+
+export function toAdminView(customer: Customer): CustomerAdminView {
+  return { ...toAccountView(customer), description: customer.description, externalId: customer.externalId, version: customer.version };
+}
+
+export function toDetailView(customer: Customer, counts: CustomerCounts): CustomerDetailView {
+  return { ...toAdminView(customer), counts };
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { Page } from '../common/cursor';
+import { etagOf, IfMatchVersion } from '../common/if-match';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { CustomerDetailView, CustomerPage } from './customer.views';
+import { CustomersService } from './customers.service';
+import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
+import { ListCustomersQuery } from './dto/list-customers.query';
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List customers, newest first (keyset pagination)' })
+  @ApiOkResponse({ type: CustomerPage })
+  list(@Auth() auth: Principal, @Query() query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+    return this.customers.list(auth, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a customer' })
+  @ApiCreatedResponse({ type: CustomerDetailView })
+  async create(@Auth() auth: Principal, @Body() dto: CreateCustomerDto, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+    const customer = await this.customers.create(auth, dto);
+    response.location(`/api/v1/customers/${customer.id}`).setHeader('ETag', etagOf(customer.version));
+    return customer;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One customer, with counts of subscriptions and domains' })
+  @ApiOkResponse({ type: CustomerDetailView })
+  async get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+    const customer = await this.customers.get(auth, id);
+    response.setHeader('ETag', etagOf(customer.version));
+    return customer;
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit contact data, credentials and infos', description: 'Send the ETag of your read as If-Match; a stale one is 412 Precondition Failed.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (version) the edit is based on, e.g. "3"' })
+  @ApiOkResponse({ type: CustomerDetailView })
+  async update(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateCustomerDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerDetailView> {
+    const customer = await this.customers.update(auth, id, dto, version);
+    response.setHeader('ETag', etagOf(customer.version));
+    return customer;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a customer with all its subscriptions and domains' })
+  @ApiNoContentResponse()
+  remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.customers.remove(auth, id);
+  }
+}

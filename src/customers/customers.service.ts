@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/mysql';
+import { Administrator } from '../auth/administrator.entity';
+import { PasswordHasher } from '../auth/password-hasher';
+import { actorOf, Principal } from '../auth/principal';
+import { SessionsService } from '../auth/sessions.service';
+import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '../common/domain-errors';
+import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
+import { EventOutbox } from '../events/event-outbox.service';
+import { CustomerCountsReader } from './customer-counts.reader';
+import { CustomerRemoval } from './customer-removal.service';
+import { Customer } from './customer.entity';
+import { CustomerDetailView, toAdminView, toDetailView } from './customer.views';
+import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
+import { ListCustomersQuery } from './dto/list-customers.query';
+
+/** Fields whose change is an edit worth a `customer.updated` event. */
+const EDITABLE = [
+  'username', 'name', 'company', 'email', 'phone', 'fax', 'address', 'city', 'state', 'postalCode',
+  'country', 'locale', 'additionalInfo', 'description', 'externalId',
+] as const satisfies ReadonlyArray<keyof Customer>;
+type EditableField = (typeof EDITABLE)[number];
+
+/** Administrators' use cases on customer accounts. */
+@Injectable()
+export class CustomersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly outbox: EventOutbox,
+    private readonly counts: CustomerCountsReader,
+    private readonly removal: CustomerRemoval,
+  ) {}
+
+  async list(_auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+    const where: FilterQuery<Customer> = {};
+    if (query.status) where.status = query.status;
+    if (query.cursor) where.id = { $lt: decodeCursor(query.cursor, isIdCursor).id };
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ username: { $like: like } }, { name: { $like: like } }, { company: { $like: like } }, { email: { $like: like } }];
+    }
+    const rows = await this.em.find(Customer, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    const counts = await this.counts.forCustomers(rows.slice(0, query.limit).map((c) => c.id));
+    return toPage(rows, query.limit, (c) => ({ id: c.id }), (c) => toDetailView(c, counts.get(c.id) ?? { subscriptions: 0, domains: 0 }));
+  }
+
+  async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
+    const customer = await this.em.findOne(Customer, id);
+    if (!customer) throw new NotFound('Customer', id);
+    const counts = await this.counts.forCustomers([id]);
+    return toDetailView(customer, counts.get(id) ?? { subscriptions: 0, domains: 0 });
+  }
+
+  async create(auth: Principal, dto: CreateCustomerDto): Promise<CustomerDetailView> {
+    assertPasswordOmitsUsername(dto.password, dto.username);
+    const passwordHash = await this.hasher.hash(dto.password);
+    const { password: _password, ...fields } = dto;
+    const customer = await this.withUniqueness(() =>
+      this.em.transactional(async (em) => {
+        await this.assertUsernameFree(em, dto.username);
+        const created = em.create(Customer, { ...fields, passwordHash });
+        await em.flush();
+        await this.outbox.record(em, {
+          type: 'customer.created',
+          objectType: 'customer',
+          objectId: created.id,
+          customerId: created.id,
+          actor: actorOf(auth),
+          payload: { customer: toAdminView(created) },
+        });
+        return created;
+      }),
+    );
+    return toDetailView(customer, { subscriptions: 0, domains: 0 });
+  }
+
+  /** `expectedVersion` comes from If-Match; a stale one is 412 and changes nothing. */
+  async update(auth: Principal, id: number, dto: UpdateCustomerDto, expectedVersion?: number): Promise<CustomerDetailView> {
+    const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+    const customer = await this.withUniqueness(() =>
+      this.em.transactional(async (em) => {
+        const customer = await em.findOne(Customer, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!customer) throw new NotFound('Customer', id);
+        if (expectedVersion !== undefined && expectedVersion !== customer.version) {
+          throw new PreconditionFailed(`Customer ${id} is at version ${customer.version}, not ${expectedVersion}; reload it and try again.`);
+        }
+        if (dto.password !== undefined) assertPasswordOmitsUsername(dto.password, dto.username ?? customer.username);
+        if (dto.username !== undefined && dto.username.toLowerCase() !== customer.username.toLowerCase()) {
+          await this.assertUsernameFree(em, dto.username);
+        }
+        const changed = changedFields(customer, dto);
+        if (changed.length === 0 && passwordHash === undefined) return customer;
+
+        em.assign(customer, pick(dto, changed));
+        if (passwordHash !== undefined) {
+          customer.passwordHash = passwordHash;
+          customer.updatedAt = new Date(); // lazy property: make sure the row counts as changed
+          await this.sessions.revokeForCustomers(em, [id]);
+        }
+        await em.flush();
+        await this.outbox.record(em, {
+          type: 'customer.updated',
+          objectType: 'customer',
+          objectId: id,
+          customerId: id,
+          actor: actorOf(auth),
+          payload: { customer: toAdminView(customer), changes: passwordHash ? [...changed, 'password'] : changed },
+        });
+        return customer;
+      }),
+    );
+    return this.get(auth, customer.id);
+  }
+
+  async remove(auth: Principal, id: number): Promise<void> {
+    const outcome = await this.em.transactional((em) => this.removal.removeOne(em, id, actorOf(auth)));
+    if (outcome === 'not_found') throw new NotFound('Customer', id);
+  }
+
+  /** Customer and administrator usernames share one namespace, so a login is never ambiguous. */
+  private async assertUsernameFree(em: EntityManager, username: string): Promise<void> {
+    const [customers, admins] = await Promise.all([em.count(Customer, { username }), em.count(Administrator, { username })]);
+    if (customers + admins > 0) throw usernameTaken(username);
+  }
+
+  /** A race past the checks above still ends at the unique indexes: answer 409, not 500. */
+  private async withUniqueness<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        if (error.message.includes('customer_external_id_unique')) {
+          throw new Conflict('Another customer has this external id.', [{ field: 'externalId', message: 'is already used by another customer' }]);
+        }
+        if (error.message.includes('customer_username_unique')) throw usernameTaken();
+      }
+      throw error;
+    }
+  }
+}
+
+function usernameTaken(username?: string): Conflict {
+  return new Conflict(username ? `The username "${username}" is taken.` : 'The username is taken.', [{ field: 'username', message: 'is already taken' }]);
+}
+
+export function assertPasswordOmitsUsername(password: string, username: string): void {
+  if (password.toLowerCase().includes(username.toLowerCase())) {
+    throw new ValidationFailed([{ field: 'password', message: 'password must not contain the username' }]);
+  }
+}
+
+export function changedFields(customer: Customer, dto: Partial<Record<EditableField, unknown>>): EditableField[] {
+  return EDITABLE.filter((field) => dto[field] !== undefined && dto[field] !== customer[field]);
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
+}

@@ -1,0 +1,7 @@
+import { Administrator } from '../auth/administrator.entity';
+import { AuthSession } from '../auth/auth-session.entity';
+import { Customer } from '../customers/customer.entity';
+import { OutboxEvent } from '../events/outbox-event.entity';
+
+/** Every entity of the service; MikroORM, the migrations and the tests share this list. */
+export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent];

@@ -1,0 +1,59 @@
+import { Options } from '@mikro-orm/core';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DatabaseTarget {
+  url: string;
+  poolMax: number;
+}
+
+/** Splits `mysql://user:pass@host:port/db` into what MikroORM and mysql2 want. */
+export function parseDatabaseUrl(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username) || 'root',
+    password: decodeURIComponent(parsed.password),
+    dbName: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'clientele',
+  };
+}
+
+export function buildOrmOptions(target: DatabaseTarget): Options<MySqlDriver> {
+  const { host, port, user, password, dbName } = parseDatabaseUrl(target.url);
+  return {
+    driver: MySqlDriver,
+    host,
+    port,
+    user,
+    password,
+    dbName,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    timezone: '+00:00',
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false,
+    // MariaDB reports string defaults quoted, so DB-level string defaults would diff forever:
+    // defaults live in the entities only (numeric ones are declared with `default` explicitly).
+    discovery: { inferDefaultValues: false },
+    pool: { min: 0, max: target.poolMax },
+    charset: 'utf8mb4',
+    collate: 'utf8mb4_unicode_ci',
+    driverOptions: { connection: { supportBigNumbers: true } },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: MIGRATIONS,
+      path: 'src/database/migrations',
+      pathTs: 'src/database/migrations',
+      // MySQL commits DDL implicitly, so wrapping migrations in transactions only misleads.
+      transactional: false,
+      allOrNothing: false,
+      silent: true,
+      snapshot: false,
+      emit: 'ts',
+    },
+  };
+}

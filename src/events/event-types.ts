@@ -1,0 +1,23 @@
+export const EVENT_TYPES = [
+  'customer.created',
+  'customer.updated',
+  'customer.suspended',
+  'customer.activated',
+  'customer.deleted',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.suspended',
+  'subscription.activated',
+  'subscription.deleted',
+  'domain.created',
+  'domain.suspended',
+  'domain.activated',
+  'domain.deleted',
+  'job.completed',
+  'webhook.ping',
+  'webhook.disabled',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type EventObjectType = 'customer' | 'subscription' | 'domain' | 'job' | 'webhook';

@@ -1,0 +1,44 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import { AppConfig } from './config/app-config';
+import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
+import { createValidationPipe } from './common/validation';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT = '1mb';
+
+/**
+ * Everything about the HTTP application that is not a module: body parsing with its limits,
+ * problem details for every error, validation, the /api/v1 prefix and the OpenAPI document.
+ * Shared by main.ts and the e2e tests so both serve exactly the same API.
+ */
+export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
+  const logger = new NestLogger('Http');
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  // Errors of the body parser (malformed JSON, too large) become problem details too.
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (error) return sendProblem(error, request, response, logger);
+    next();
+  });
+  app.use(cookieParser());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('clientele')
+      .setDescription('Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+}

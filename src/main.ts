@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ensureFirstAdministrator } from './auth/first-administrator';
+import { ConfigError, loadConfig, redactUrl } from './config/load-config';
+import { prepareDatabase } from './database/prepare-database';
+import { configureHttpApp } from './http-app';
+
+async function bootstrap(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
+
+  const { migrated } = await prepareDatabase({ url: config.databaseUrl, poolMax: 2 }, (orm) =>
+    ensureFirstAdministrator(orm, config.adminUsername, config.adminPassword),
+  );
+  if (migrated.length > 0) process.stdout.write(`Applied migrations: ${migrated.join(', ')}\n`);
+
+  if (config.processRole === 'worker') {
+    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    app.enableShutdownHooks();
+    app.get(Logger).log(`clientele worker started (queues under "${config.redisPrefix}")`);
+    return;
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  configureHttpApp(app, config);
+  await app.listen(config.port);
+  app.get(Logger).log(`clientele ${config.processRole === 'all' ? 'API and worker' : 'API'} listening on http://localhost:${config.port} (database ${redactUrl(config.databaseUrl)})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+  } else {
+    process.stderr.write(`clientele failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

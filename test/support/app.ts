@@ -1,0 +1,51 @@
+import { Test } from '@nestjs/testing';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { EntityManager, MikroORM } from '@mikro-orm/mysql';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { AppModule } from '../../src/app.module';
+import { AppConfig } from '../../src/config/app-config';
+import { configureHttpApp } from '../../src/http-app';
+import { ADMIN, resetTestData, testConfig } from './database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  orm: MikroORM;
+  /** A fresh EntityManager for checking the database directly. */
+  em(): EntityManager;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real application (same modules and HTTP setup as main.ts) on this worker's freshly
+ * emptied database and Redis prefix. Pass environment overrides as in `.env`.
+ */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  await resetTestData(config);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRole(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  configureHttpApp(app, config);
+  await app.init();
+  const orm = app.get<MikroORM>(MikroORM);
+  return {
+    app,
+    config,
+    orm,
+    em: () => orm.em.fork(),
+    http: () => request(app.getHttpServer() as App),
+    close: () => app.close(),
+  };
+}
+
+/** Logs in and returns the bearer token. */
+export async function login(test: TestApp, username: string, password: string): Promise<string> {
+  const response = await test.http().post('/api/v1/auth/login').send({ username, password }).expect(200);
+  return (response.body as { accessToken: string }).accessToken;
+}
+
+export const loginAdmin = (test: TestApp) => login(test, ADMIN.username, ADMIN.password);
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,58 @@
+import Redis from 'ioredis';
+import { MikroORM } from '@mikro-orm/mysql';
+import { ensureFirstAdministrator } from '../../src/auth/first-administrator';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { prepareDatabase } from '../../src/database/prepare-database';
+import { ROOT_DATABASE_URL, TEST_REDIS_URL, workerName } from './test-run';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+/** The configuration of this Jest worker: its own database and Redis prefix. */
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  const name = workerName();
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: `${ROOT_DATABASE_URL}/${name}`,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: name,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PROCESS_ROLE: 'api',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    ...overrides,
+  });
+}
+
+/**
+ * Migrates this worker's database, then empties it and its Redis keys, so each test file starts
+ * from nothing but the first administrator. Files in one worker run one after another.
+ */
+export async function resetTestData(config: AppConfig): Promise<void> {
+  await prepareDatabase({ url: config.databaseUrl, poolMax: 2 }, async (orm: MikroORM) => {
+    const connection = orm.em.getConnection();
+    const tables = await connection.execute<Array<{ name: string }>>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> 'mikro_orm_migrations'",
+    );
+    await connection.execute('SET FOREIGN_KEY_CHECKS = 0');
+    for (const { name } of tables) await connection.execute(`TRUNCATE TABLE \`${name}\``);
+    await connection.execute('SET FOREIGN_KEY_CHECKS = 1');
+    await ensureFirstAdministrator(orm, config.adminUsername, config.adminPassword, { log: () => undefined });
+  });
+  await deleteRedisKeys(config.redisPrefix);
+}
+
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
