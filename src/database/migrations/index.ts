@@ -1,8 +1,12 @@
 import { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124053709 } from './Migration20261124053709';
+import { Migration20261124054203 } from './Migration20261124054203';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
  * CLI and the tests all run the same set. Add a new migration here after creating it.
  */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261124053709', class: Migration20261124053709 }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261124053709', class: Migration20261124053709 },
+  { name: 'Migration20261124054203', class: Migration20261124054203 },
+];
