@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
+import pino, { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
@@ -19,21 +20,29 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+export interface RootOptions {
+  /** Where logs go (stdout by default); tests capture them to prove secrets never appear. */
+  logStream?: DestinationStream;
+}
+
 /** Infrastructure every process needs: configuration, logging, MySQL, Redis and BullMQ. */
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: RootOptions = {}): DynamicModule {
     return {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-            quietReqLogger: true,
-          },
+          pinoHttp: [
+            {
+              level: config.logLevel,
+              redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+              quietReqLogger: true,
+            },
+            options.logStream ?? pino.destination(1),
+          ],
         }),
         MikroOrmModule.forRoot({ ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }), registerRequestContext: true }),
         RedisModule,

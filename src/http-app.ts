@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
+import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
@@ -20,6 +21,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  app.use(limitJsonDepth);
   // Errors of the body parser (malformed JSON, too large) become problem details too.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (error) return sendProblem(error, request, response, logger);

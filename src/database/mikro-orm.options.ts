@@ -1,5 +1,6 @@
 import { Options } from '@mikro-orm/core';
 import { MySqlDriver } from '@mikro-orm/mysql';
+import { MariaDbAwareMySqlDriver } from './mariadb-aware-driver';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -24,7 +25,7 @@ export function parseDatabaseUrl(url: string) {
 export function buildOrmOptions(target: DatabaseTarget): Options<MySqlDriver> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(target.url);
   return {
-    driver: MySqlDriver,
+    driver: MariaDbAwareMySqlDriver,
     host,
     port,
     user,

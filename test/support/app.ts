@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { EntityManager, MikroORM } from '@mikro-orm/mysql';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { AppModule } from '../../src/app.module';
@@ -18,14 +19,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Empty the database and Redis keys first (default). False: join the data of an app already running. */
+  reset?: boolean;
+  logStream?: DestinationStream;
+}
+
 /**
  * Boots the real application (same modules and HTTP setup as main.ts) on this worker's freshly
  * emptied database and Redis prefix. Pass environment overrides as in `.env`.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  await resetTestData(config);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRole(config)] }).compile();
+  if (options.reset !== false) await resetTestData(config);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRole(config, { logStream: options.logStream })] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
   configureHttpApp(app, config);
   await app.init();
