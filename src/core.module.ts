@@ -44,7 +44,11 @@ export class CoreModule {
             options.logStream ?? pino.destination(1),
           ],
         }),
-        MikroOrmModule.forRoot({ ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }), registerRequestContext: true }),
+        MikroOrmModule.forRoot({
+          ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),
+          registerRequestContext: true,
+          forRoutesPath: '{*all}', // path-to-regexp 8 syntax (Express 5)
+        }),
         RedisModule,
         BullModule.forRoot(bullConnection(config)),
       ],
