@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { BulkWorkerModule } from './bulk/bulk-worker.module';
 
 /** The queue side: BullMQ processors and repeatable schedulers over the shared feature modules. */
 @Module({
-  imports: [],
+  imports: [BulkWorkerModule],
 })
 export class WorkerModule {}

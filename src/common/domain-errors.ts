@@ -107,3 +107,10 @@ export class TooManyAttempts extends DomainError {
     this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }
+
+/** An `Idempotency-Key` sent again within its lifetime with a different request (IETF idempotency-key draft: 422). */
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 422;
+  readonly slug = 'idempotency-key-reused';
+  readonly title = 'The idempotency key was already used for a different request.';
+}

@@ -1,9 +1,11 @@
 import { Administrator } from '../auth/administrator.entity';
 import { AuthSession } from '../auth/auth-session.entity';
+import { BulkJobResult } from '../bulk/bulk-job-result.entity';
+import { BulkJob } from '../bulk/bulk-job.entity';
 import { Customer } from '../customers/customer.entity';
 import { Domain } from '../domains/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */
-export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent, Subscription, Domain];
+export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent, Subscription, Domain, BulkJob, BulkJobResult];

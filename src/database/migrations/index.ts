@@ -1,6 +1,7 @@
 import { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124053709 } from './Migration20261124053709';
 import { Migration20261124054203 } from './Migration20261124054203';
+import { Migration20261124054510 } from './Migration20261124054510';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -9,4 +10,5 @@ import { Migration20261124054203 } from './Migration20261124054203';
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124053709', class: Migration20261124053709 },
   { name: 'Migration20261124054203', class: Migration20261124054203 },
+  { name: 'Migration20261124054510', class: Migration20261124054510 },
 ];

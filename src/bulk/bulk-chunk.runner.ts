@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/mysql';
+import { CustomerRemoval } from '../customers/customer-removal.service';
+import { SuspensionService } from '../suspension/suspension.service';
+import { BulkOutcome } from './bulk-job-result.entity';
+import { BulkAction } from './bulk-job.entity';
+import { describeError, isTransient } from './transient-errors';
+
+/** What the worker knows of a job while running its chunks. */
+export interface RunningJob {
+  id: number;
+  action: BulkAction;
+  actor: string;
+}
+
+/** Attempts per chunk for deadlocks, lock wait timeouts and lost connections; waits 100, 200, 400, 800 ms (+ jitter) in between. */
+export const CHUNK_ATTEMPTS = 5;
+const BACKOFF_MS = 100;
+
+const SUCCEEDED: ReadonlySet<BulkOutcome> = new Set(['suspended', 'activated', 'removed', 'unchanged']);
+
+/**
+ * Runs one chunk of a bulk job as one transaction: the cascade of its customers, their outcomes
+ * and the job's counters commit together. The job row is locked first, so two workers that both
+ * hold the job (after a false stall) take its chunks one at a time, and ids that already have an
+ * outcome are skipped: a redone chunk changes and announces nothing twice.
+ */
+@Injectable()
+export class BulkChunkRunner {
+  private readonly logger = new Logger(BulkChunkRunner.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly suspension: SuspensionService,
+    private readonly removal: CustomerRemoval,
+  ) {}
+
+  /** `ids` ascending. Never throws for a chunk that keeps failing: its ids become `failed`. */
+  async run(job: RunningJob, ids: number[]): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.em.fork().transactional((em) => this.applyChunk(em, job, ids));
+        return;
+      } catch (error) {
+        if (isTransient(error) && attempt < CHUNK_ATTEMPTS) {
+          await sleep(BACKOFF_MS * 2 ** (attempt - 1) + Math.random() * BACKOFF_MS);
+          continue;
+        }
+        this.logger.warn(`bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`);
+        await this.em.fork().transactional((em) => this.recordFailure(em, job, ids, describeError(error)));
+        return;
+      }
+    }
+  }
+
+  private async applyChunk(em: EntityManager, job: RunningJob, ids: number[]): Promise<void> {
+    const todo = await this.lockJobAndSkipDone(em, job, ids);
+    if (todo.length === 0) return;
+    const context = { actor: job.actor, jobId: job.id };
+    const outcomes: Map<number, BulkOutcome> =
+      job.action === 'suspend'
+        ? await this.suspension.suspendCustomers(em, todo, context)
+        : job.action === 'activate'
+          ? await this.suspension.activateCustomers(em, todo, context)
+          : await this.removal.removeCustomers(em, todo, context);
+    await this.record(em, job, todo.map((id) => ({ id, outcome: outcomes.get(id) ?? 'not_found', error: null })));
+  }
+
+  private async recordFailure(em: EntityManager, job: RunningJob, ids: number[], message: string): Promise<void> {
+    const todo = await this.lockJobAndSkipDone(em, job, ids);
+    await this.record(em, job, todo.map((id) => ({ id, outcome: 'failed', error: message })));
+  }
+
+  /** Locks the job row, then returns the ids of the chunk that have no outcome yet. */
+  private async lockJobAndSkipDone(em: EntityManager, job: RunningJob, ids: number[]): Promise<number[]> {
+    const connection = em.getConnection();
+    const ctx = em.getTransactionContext();
+    await connection.execute('SELECT id FROM bulk_job WHERE id = ? FOR UPDATE', [job.id], 'all', ctx);
+    // A chunk is a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes.
+    const done = await connection.execute<Array<{ customer_id: number }>>(
+      'SELECT customer_id FROM bulk_job_result WHERE job_id = ? AND customer_id BETWEEN ? AND ?',
+      [job.id, ids[0], ids[ids.length - 1]],
+      'all',
+      ctx,
+    );
+    const skip = new Set(done.map((row) => Number(row.customer_id)));
+    return ids.filter((id) => !skip.has(id));
+  }
+
+  private async record(em: EntityManager, job: RunningJob, results: Array<{ id: number; outcome: BulkOutcome; error: string | null }>): Promise<void> {
+    if (results.length === 0) return;
+    const connection = em.getConnection();
+    const ctx = em.getTransactionContext();
+    await connection.execute(
+      `INSERT INTO bulk_job_result (job_id, customer_id, outcome, error) VALUES ${results.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      results.flatMap((r) => [job.id, r.id, r.outcome, r.error]),
+      'run',
+      ctx,
+    );
+    const succeeded = results.filter((r) => SUCCEEDED.has(r.outcome)).length;
+    await connection.execute(
+      'UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = GREATEST(position, ?) WHERE id = ?',
+      [results.length, succeeded, results.length - succeeded, results[results.length - 1].id, job.id],
+      'run',
+      ctx,
+    );
+  }
+}

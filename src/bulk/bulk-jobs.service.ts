@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/mysql';
+import { Queue } from 'bullmq';
+import { actorOf, Principal } from '../auth/principal';
+import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
+import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
+import { BulkJob } from './bulk-job.entity';
+import { BulkJobSummaryView, BulkJobView, ResultRow, toJobView, toSummaryView } from './bulk-job.views';
+import { BULK_JOB_OPTIONS, BULK_QUEUE, BulkJobData, bullJobIdOf, RUN_BULK_JOB } from './bulk-queue';
+import { BulkCommandDto } from './dto/bulk-command.dto';
+import { ListJobsQuery } from './dto/list-jobs.query';
+
+/** How long an `Idempotency-Key` names its first job. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+const STRANDED_AFTER_MS = 60_000;
+
+export interface Enqueued {
+  jobId: number;
+  /** False when an `Idempotency-Key` returned an earlier job. */
+  created: boolean;
+}
+
+/**
+ * Accepting bulk commands and reporting on them. Accepting only records the job in MySQL and puts
+ * its id on the queue; the worker does the work (BulkJobProcessor).
+ */
+@Injectable()
+export class BulkJobsService {
+  private readonly logger = new Logger(BulkJobsService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+  ) {}
+
+  async enqueue(auth: Principal, dto: BulkCommandDto, idempotencyKey?: string): Promise<Enqueued> {
+    const actor = actorOf(auth);
+    const customerIds = [...dto.ids].sort((a, b) => a - b);
+    const requestHash = createHash('sha256').update(JSON.stringify({ action: dto.action, ids: customerIds })).digest('hex');
+
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.earlierJob(actor, idempotencyKey, requestHash);
+      if (earlier) return { jobId: earlier.id, created: false };
+    }
+    let job: BulkJob;
+    try {
+      job = await this.em.fork().transactional(async (em) => {
+        const created = em.create(BulkJob, { action: dto.action, actor, customerIds, total: customerIds.length, firstId: customerIds[0], lastId: customerIds[customerIds.length - 1], idempotencyKey: idempotencyKey ?? null, requestHash });
+        await em.flush();
+        return created;
+      });
+    } catch (error) {
+      // Another API process inserted the same key between our read and our insert.
+      if (idempotencyKey === undefined || !(error instanceof UniqueConstraintViolationException)) throw error;
+      const earlier = await this.earlierJob(actor, idempotencyKey, requestHash);
+      if (!earlier) throw error;
+      return { jobId: earlier.id, created: false };
+    }
+    await this.submit(job.id);
+    return { jobId: job.id, created: true };
+  }
+
+  /**
+   * Puts a recorded job on the queue. Idempotent (the BullMQ job id derives from ours). If Redis
+   * is unreachable the job stays `queued` in MySQL and the worker's sweep submits it later.
+   */
+  async submit(bulkJobId: number): Promise<void> {
+    try {
+      await this.queue.add(RUN_BULK_JOB, { bulkJobId }, { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(bulkJobId) });
+    } catch (error) {
+      this.logger.warn(`bulk job ${bulkJobId} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`);
+    }
+  }
+
+  /**
+   * Submits again every job still `queued` a minute after it was recorded: a no-op for those BullMQ
+   * already holds (same job id), a rescue for those recorded while Redis was unreachable.
+   */
+  async requeueStranded(now: Date): Promise<number> {
+    const stranded = await this.em.fork().find(BulkJob, { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } }, { fields: ['id'], limit: 1000 });
+    await Promise.all(stranded.map((job) => this.submit(job.id)));
+    return stranded.length;
+  }
+
+  async get(_auth: Principal, id: number): Promise<BulkJobView> {
+    const em = this.em.fork();
+    const job = await em.findOne(BulkJob, id);
+    if (!job) throw new NotFound('Job', id);
+    const results = await em
+      .getConnection()
+      .execute<ResultRow[]>('SELECT customer_id, outcome, error FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id', [id]);
+    return toJobView(job, results);
+  }
+
+  async list(_auth: Principal, query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
+    const where = query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {};
+    const rows = await this.em.fork().find(BulkJob, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    return toPage(rows, query.limit, (job) => ({ id: job.id }), toSummaryView);
+  }
+
+  /**
+   * The job an idempotency key already names, if it is younger than 24 h. An older one gives up
+   * the key (cleared in its row) so the key can name a new job.
+   */
+  private async earlierJob(actor: string, idempotencyKey: string, requestHash: string): Promise<BulkJob | null> {
+    const em = this.em.fork();
+    const earlier = await em.findOne(BulkJob, { actor, idempotencyKey });
+    if (!earlier) return null;
+    if (earlier.createdAt.getTime() < Date.now() - IDEMPOTENCY_WINDOW_MS) {
+      await em.nativeUpdate(BulkJob, { id: earlier.id, idempotencyKey }, { idempotencyKey: null });
+      return null;
+    }
+    if (earlier.requestHash !== requestHash) {
+      throw new IdempotencyKeyReused(`The Idempotency-Key was used within the last 24 h for job ${earlier.id}, with a different action or ids. Use a new key for a new request.`);
+    }
+    return earlier;
+  }
+}

@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { EntityManager } from '@mikro-orm/mysql';
+import { Job } from 'bullmq';
+import { SYSTEM_ACTOR } from '../auth/principal';
+import { SuspensionService } from '../suspension/suspension.service';
+import { BulkJobsService } from './bulk-jobs.service';
+import { APPLY_EXPIRY, MAINTENANCE_QUEUE, REQUEUE_STRANDED } from './bulk-queue';
+
+/** The repeatable housekeeping jobs (see `MAINTENANCE_SCHEDULES`). */
+@Processor(MAINTENANCE_QUEUE, { concurrency: 1 })
+export class BulkMaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger(BulkMaintenanceProcessor.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly suspension: SuspensionService,
+    private readonly jobs: BulkJobsService,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case APPLY_EXPIRY:
+        return this.applyExpiry();
+      case REQUEUE_STRANDED:
+        return { requeued: await this.jobs.requeueStranded(new Date()) };
+      default:
+        this.logger.warn(`unknown maintenance job "${job.name}" ignored`);
+        return null;
+    }
+  }
+
+  /** Applies and lifts the `expired` reason as subscriptions' `expiresAt` passes or moves. */
+  private async applyExpiry(): Promise<{ expired: number; renewed: number }> {
+    const result = await this.em.fork().transactional((em) => this.suspension.applyExpiry(em, new Date(), { actor: SYSTEM_ACTOR }));
+    if (result.expired + result.renewed > 0) this.logger.log(`expiry: ${result.expired} subscription(s) expired, ${result.renewed} renewed`);
+    return result;
+  }
+}

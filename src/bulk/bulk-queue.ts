@@ -1,0 +1,52 @@
+import { JobsOptions, WorkerOptions } from 'bullmq';
+
+/** The BullMQ queue of bulk jobs, and its one job name. The payload is only the `bulk_job` id. */
+export const BULK_QUEUE = 'bulk-jobs';
+export const RUN_BULK_JOB = 'run-bulk-job';
+export interface BulkJobData {
+  bulkJobId: number;
+}
+
+/** One BullMQ job per bulk job: re-adding with the same id is a no-op while BullMQ still holds it. */
+export const bullJobIdOf = (bulkJobId: number) => `bulk-${bulkJobId}`;
+
+/**
+ * Retries of a job as a whole (the database was unreachable for longer than the chunk retries
+ * cover). Chunks already committed are skipped on every retry.
+ */
+export const BULK_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 86_400, count: 1_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+
+/**
+ * Stalled-job recovery, tuned so that a SIGKILLed worker's job is handed to another worker
+ * within about 10-15 s (BullMQ's defaults take 30-60 s):
+ * - `lockDuration` 10 s: a live worker renews its lock every 5 s (half of it); a killed one's
+ *   lock expires at most 10 s after its last renewal. Chunks are async database round trips,
+ *   so the event loop is never blocked long enough to miss a renewal.
+ * - `stalledInterval` 5 s: every worker checks for active jobs whose lock has expired that often
+ *   and moves them back to waiting.
+ * - `maxStalledCount` 10: a job survives ten worker crashes before BullMQ gives up on it (the
+ *   `failed` handler then marks the bulk job failed); redoing it is harmless, chunks are idempotent.
+ */
+export const BULK_WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 10,
+};
+
+/**
+ * Repeatable housekeeping, one job scheduler per id under the deployment's REDIS_PREFIX, so
+ * however many workers start, each runs once per interval: subscription expiry, and re-queuing
+ * bulk jobs that were recorded while Redis was unreachable.
+ */
+export const MAINTENANCE_QUEUE = 'bulk-maintenance';
+export const APPLY_EXPIRY = 'apply-subscription-expiry';
+export const REQUEUE_STRANDED = 'requeue-stranded-bulk-jobs';
+export const MAINTENANCE_SCHEDULES = [
+  { schedulerId: 'subscription-expiry', name: APPLY_EXPIRY, everyMs: 60_000 },
+  { schedulerId: 'stranded-bulk-jobs', name: REQUEUE_STRANDED, everyMs: 60_000 },
+] as const;

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { EventsModule } from '../events/events.module';
+import { SuspensionModule } from '../suspension/suspension.module';
+import { BulkChunkRunner } from './bulk-chunk.runner';
+import { BulkJobLifecycle } from './bulk-job-lifecycle';
+import { BulkJobOrder } from './bulk-job-order';
+import { BulkJobProcessor } from './bulk-job.processor';
+import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
+import { BulkSchedules } from './bulk-schedules';
+import { BulkModule } from './bulk.module';
+
+/** The worker side of bulk jobs: the processors and the repeatable housekeeping schedules. */
+@Module({
+  imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule],
+  providers: [BulkJobProcessor, BulkChunkRunner, BulkJobLifecycle, BulkJobOrder, BulkMaintenanceProcessor, BulkSchedules],
+})
+export class BulkWorkerModule {}

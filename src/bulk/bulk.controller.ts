@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { BulkJobAccepted } from './bulk-job.views';
+import { BulkJobsService } from './bulk-jobs.service';
+import { BulkCommandDto } from './dto/bulk-command.dto';
+import { IdempotencyKey } from './idempotency-key';
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('customers/bulk')
+export class BulkController {
+  constructor(private readonly jobs: BulkJobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Suspend, activate or remove up to 10,000 customers in the background',
+    description:
+      'Answers at once with the job to watch at `Location`. The same `Idempotency-Key` within 24 h returns the first job (202, same `jobId`, header `Idempotent-Replayed: true`); reusing a key for a different action or ids is 422.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1-255 visible ASCII characters, e.g. a UUID' })
+  @ApiAcceptedResponse({ type: BulkJobAccepted })
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: BulkCommandDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BulkJobAccepted> {
+    const { jobId, created } = await this.jobs.enqueue(auth, dto, idempotencyKey);
+    response.location(`/api/v1/jobs/${jobId}`);
+    if (!created) response.setHeader('Idempotent-Replayed', 'true');
+    return { jobId };
+  }
+}

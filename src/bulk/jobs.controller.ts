@@ -1,0 +1,31 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { Page } from '../common/cursor';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { BulkJobPage, BulkJobSummaryView, BulkJobView } from './bulk-job.views';
+import { BulkJobsService } from './bulk-jobs.service';
+import { ListJobsQuery } from './dto/list-jobs.query';
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly jobs: BulkJobsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Bulk jobs, newest first (keyset pagination; without per-id results)' })
+  @ApiOkResponse({ type: BulkJobPage })
+  list(@Auth() auth: Principal, @Query() query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
+    return this.jobs.list(auth, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One bulk job with its progress and the outcome of every id processed so far' })
+  @ApiOkResponse({ type: BulkJobView })
+  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<BulkJobView> {
+    return this.jobs.get(auth, id);
+  }
+}
