@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/mysql';
-import { randomBytes } from 'node:crypto';
 import { Administrator } from './administrator.entity';
+import { randomPassword } from './administrators';
 import { PasswordHasher } from './password-hasher';
 
 /**
@@ -11,7 +11,7 @@ import { PasswordHasher } from './password-hasher';
 export async function ensureFirstAdministrator(orm: MikroORM, username: string, password: string | undefined, logger: Pick<Logger, 'log'> = new Logger('Setup')): Promise<void> {
   const em = orm.em.fork();
   if ((await em.count(Administrator, {})) > 0) return;
-  const chosen = password ?? randomBytes(18).toString('base64url');
+  const chosen = password ?? randomPassword();
   em.create(Administrator, { username, passwordHash: await new PasswordHasher().hash(chosen) });
   await em.flush();
   if (password) {
