@@ -8,10 +8,12 @@ import { AccountController } from './customers/account.controller';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersModule } from './customers/customers.module';
 import { HealthModule } from './health/health.module';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP side: controllers (and the panel) over the shared feature modules. */
 @Module({
-  imports: [AuthModule, CustomersModule, HealthModule, BulkModule],
-  controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController],
+  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule],
+  controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController, WebhooksController],
 })
 export class ApiModule {}

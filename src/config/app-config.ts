@@ -22,6 +22,14 @@ export interface AppConfig {
   secretEncryptionKey: string | undefined;
   webhookAllowPrivateTargets: boolean;
   webhookConcurrency: number;
+  /** How long one delivery may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** When retries happen, counted from the first attempt (the Standard Webhooks schedule). */
+  webhookRetryScheduleMs: number[];
+  /** An endpoint that has failed without a success for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** How often the sweep relays outbox events that a crash left undispatched. */
+  relaySweepIntervalMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

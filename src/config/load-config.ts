@@ -11,6 +11,10 @@ type Env = Record<string, string | undefined>;
 
 const PROCESS_ROLES: readonly ProcessRole[] = ['all', 'api', 'worker'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+/** Retries at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after the first attempt. */
+const STANDARD_WEBHOOKS_SCHEDULE_MS = [5 * SECOND, 300 * SECOND, 1800 * SECOND, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR];
 
 /**
  * Reads and validates every variable of `.env.example`. Collects all problems before failing,
@@ -41,6 +45,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+    webhookRetryScheduleMs: read.ascendingIntegers('WEBHOOK_RETRY_SCHEDULE_MS', STANDARD_WEBHOOKS_SCHEDULE_MS, 1, 7 * 86_400_000),
+    webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),
+    relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
   };
 
   if (config.adminPassword !== undefined && (config.adminPassword.length < 8 || config.adminPassword.length > 255)) {
@@ -76,6 +84,23 @@ class EnvReader {
       return fallback;
     }
     return Number(raw);
+  }
+
+  /** A comma-separated, strictly ascending list such as `5000,300000`. */
+  ascendingIntegers(name: string, fallback: number[], min: number, max: number): number[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const values = raw.split(',').map((part) => part.trim());
+    const numbers = values.map(Number);
+    const valid =
+      values.length <= 20 &&
+      values.every((part) => /^\d+$/.test(part)) &&
+      numbers.every((n, i) => n >= min && n <= max && (i === 0 || n > numbers[i - 1]));
+    if (!valid) {
+      this.problems.push(`${name} must be 1-20 ascending whole numbers from ${min} to ${max}, separated by commas, got "${raw}"`);
+      return fallback;
+    }
+    return numbers;
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -6,6 +6,8 @@ import { Customer } from '../customers/customer.entity';
 import { Domain } from '../domains/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */
-export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent, Subscription, Domain, BulkJob, BulkJobResult];
+export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent, Subscription, Domain, BulkJob, BulkJobResult, WebhookEndpoint, WebhookDelivery];

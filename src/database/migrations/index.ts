@@ -2,6 +2,7 @@ import { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124053709 } from './Migration20261124053709';
 import { Migration20261124054203 } from './Migration20261124054203';
 import { Migration20261124054510 } from './Migration20261124054510';
+import { Migration20261124054654 } from './Migration20261124054654';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -11,4 +12,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124053709', class: Migration20261124053709 },
   { name: 'Migration20261124054203', class: Migration20261124054203 },
   { name: 'Migration20261124054510', class: Migration20261124054510 },
+  { name: 'Migration20261124054654', class: Migration20261124054654 },
 ];

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { SUBSCRIBABLE_EVENT_TYPES } from '../webhook-delivery.queue';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'https://node1.example.com/hooks/clientele', description: 'http or https; must not resolve to an internal address' })
+  @IsString()
+  @Length(1, 2048)
+  url!: string;
+
+  @ApiProperty({ type: [String], example: ['customer.suspended', 'customer.activated'], description: 'Event types, or ["*"] for all' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsIn(SUBSCRIBABLE_EVENT_TYPES, { each: true, message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}` })
+  events!: string[];
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class UpdateWebhookDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsIn(SUBSCRIBABLE_EVENT_TYPES, { each: true, message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}` })
+  events?: string[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Re-enabling also forgets why it was disabled' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class ListDeliveriesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+}

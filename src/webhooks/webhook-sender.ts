@@ -1,0 +1,120 @@
+import http from 'node:http';
+import https from 'node:https';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Webhook } from 'standardwebhooks';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { assertLiteralAllowed, guardedLookup, TargetRefused } from './target-address';
+
+export interface SendResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  /** From the consumer's Retry-After header, if it sent one. */
+  retryAfterMs: number | null;
+}
+
+const MAX_RETRY_AFTER_MS = 86_400_000;
+const ERROR_BODY_CHARS = 200;
+
+/**
+ * Sends one signed Standard Webhooks message: POST with `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature` (one `v1,...` entry per active secret, space-separated, so consumers can
+ * rotate). Keep-alive agents reuse connections; the guarded lookup refuses internal addresses at
+ * connection time. Never throws: every outcome is a result to record.
+ */
+@Injectable()
+export class WebhookSender implements OnApplicationShutdown {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly lookup;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.lookup = guardedLookup(config.webhookAllowPrivateTargets);
+  }
+
+  onApplicationShutdown(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  async send(url: string, secrets: string[], messageId: string, body: string): Promise<SendResult> {
+    const started = Date.now();
+    const timestamp = new Date();
+    const signature = secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(' ');
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'clientele-webhooks/1',
+      'webhook-id': messageId,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    };
+    try {
+      const target = new URL(url);
+      assertLiteralAllowed(target, this.config.webhookAllowPrivateTargets);
+      const response = await this.post(target, headers, body);
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      return {
+        ok,
+        statusCode: response.statusCode,
+        durationMs: Date.now() - started,
+        error: ok ? null : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt}` : ''}`,
+        retryAfterMs: ok ? null : parseRetryAfter(response.retryAfter),
+      };
+    } catch (error) {
+      return { ok: false, statusCode: null, durationMs: Date.now() - started, error: describe(error, this.config.webhookTimeoutMs), retryAfterMs: null };
+    }
+  }
+
+  private post(target: URL, headers: Record<string, string>, body: string): Promise<{ statusCode: number; retryAfter?: string; excerpt: string }> {
+    const client = target.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = client.request(target, {
+        method: 'POST',
+        agent: target.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+        lookup: this.lookup,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      });
+      // One deadline for connecting, sending and reading the whole answer.
+      const deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      });
+      request.on('response', (response) => {
+        let excerpt = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (excerpt.length < ERROR_BODY_CHARS) excerpt += chunk.slice(0, ERROR_BODY_CHARS - excerpt.length);
+        });
+        response.on('error', (error) => {
+          clearTimeout(deadline);
+          reject(error);
+        });
+        response.on('end', () => {
+          clearTimeout(deadline);
+          const retryAfter = response.headers['retry-after'];
+          resolve({ statusCode: response.statusCode ?? 0, retryAfter, excerpt: excerpt.replace(/\s+/g, ' ').trim() });
+        });
+      });
+      request.end(body);
+    });
+  }
+}
+
+class DeliveryTimeout extends Error {}
+
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof DeliveryTimeout) return `timed out after ${timeoutMs} ms`;
+  if (error instanceof TargetRefused) return `refused: ${error.message}`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, 500);
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { Page } from '../common/cursor';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { PingAccepted, WebhookDeliveryPage, WebhookDeliveryView, WebhookPage, WebhookView, WebhookWithSecretView } from './webhook.views';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List webhook endpoints' })
+  @ApiOkResponse({ type: WebhookPage })
+  list(@Auth() auth: Principal): Promise<{ items: WebhookView[] }> {
+    return this.webhooks.list(auth);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a webhook endpoint', description: 'The answer holds the signing secret; it is never shown again.' })
+  @ApiCreatedResponse({ type: WebhookWithSecretView })
+  async create(@Auth() auth: Principal, @Body() dto: CreateWebhookDto, @Res({ passthrough: true }) response: Response): Promise<WebhookWithSecretView> {
+    const endpoint = await this.webhooks.create(auth, dto);
+    response.location(`/api/v1/webhooks/${endpoint.id}`).setHeader('Cache-Control', 'no-store');
+    return endpoint;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One webhook endpoint' })
+  @ApiOkResponse({ type: WebhookView })
+  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<WebhookView> {
+    return this.webhooks.get(auth, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit url, events, description or enabled' })
+  @ApiOkResponse({ type: WebhookView })
+  update(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWebhookDto): Promise<WebhookView> {
+    return this.webhooks.update(auth, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a webhook endpoint and its delivery log' })
+  @ApiNoContentResponse()
+  remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.webhooks.remove(auth, id);
+  }
+
+  @Post(':id/ping')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a webhook.ping event to this endpoint' })
+  @ApiAcceptedResponse({ type: PingAccepted })
+  ping(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<PingAccepted> {
+    return this.webhooks.ping(auth, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the signing secret', description: 'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.' })
+  @ApiOkResponse({ type: WebhookWithSecretView })
+  async rotateSecret(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<WebhookWithSecretView> {
+    response.setHeader('Cache-Control', 'no-store');
+    return this.webhooks.rotateSecret(auth, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
+  @ApiOkResponse({ type: WebhookDeliveryPage })
+  deliveries(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Query() query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+    return this.webhooks.deliveries(auth, id, query);
+  }
+}

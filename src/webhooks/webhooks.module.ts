@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { SecretBox } from './secret-box';
+import { WebhookDeliverer } from './webhook-deliverer';
+import { WebhookSender } from './webhook-sender';
+import { WebhooksService } from './webhooks.service';
+
+@Module({
+  imports: [EventsModule],
+  providers: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer],
+  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer],
+})
+export class WebhooksModule {}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, FilterQuery } from '@mikro-orm/mysql';
+import { actorOf, Principal } from '../auth/principal';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
+import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
+import { EventOutbox } from '../events/event-outbox.service';
+import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { newWebhookSecret, SecretBox } from './secret-box';
+import { checkTargetUrl, TargetRefused } from './target-address';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { PingAccepted, toDeliveryView, toWebhookView, WebhookDeliveryView, WebhookView, WebhookWithSecretView } from './webhook.views';
+
+/** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
+export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+/** Administrators' use cases on webhook endpoints. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly secrets: SecretBox,
+    private readonly outbox: EventOutbox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(_auth: Principal): Promise<{ items: WebhookView[] }> {
+    const endpoints = await this.em.find(WebhookEndpoint, {}, { orderBy: { id: 'asc' } });
+    return { items: endpoints.map(toWebhookView) };
+  }
+
+  async get(_auth: Principal, id: number): Promise<WebhookView> {
+    return toWebhookView(await this.find(this.em, id));
+  }
+
+  async create(_auth: Principal, dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
+    await this.checkUrl(dto.url);
+    const secret = newWebhookSecret();
+    const endpoint = this.em.create(WebhookEndpoint, {
+      url: dto.url,
+      events: normalizeEvents(dto.events),
+      description: dto.description ?? null,
+      enabled: dto.enabled ?? true,
+      secretEncrypted: this.secrets.seal(secret),
+    });
+    await this.em.flush();
+    return { ...toWebhookView(endpoint), secret };
+  }
+
+  async update(_auth: Principal, id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
+    if (dto.url !== undefined) await this.checkUrl(dto.url);
+    const endpoint = await this.find(this.em, id);
+    if (dto.url !== undefined) endpoint.url = dto.url;
+    if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
+    if (dto.description !== undefined) endpoint.description = dto.description || null;
+    if (dto.enabled !== undefined && dto.enabled !== endpoint.enabled) {
+      endpoint.enabled = dto.enabled;
+      // A fresh start: the reason and the failing streak belong to the time it was off.
+      endpoint.disabledReason = null;
+      endpoint.failingSince = null;
+    }
+    await this.em.flush();
+    return toWebhookView(endpoint);
+  }
+
+  async remove(_auth: Principal, id: number): Promise<void> {
+    const removed = await this.em.nativeDelete(WebhookEndpoint, { id });
+    if (removed === 0) throw new NotFound('Webhook', id);
+  }
+
+  /** Sends a `webhook.ping` event to this endpoint only, through the outbox like every event. */
+  async ping(auth: Principal, id: number): Promise<PingAccepted> {
+    const event = await this.em.transactional(async (em) => {
+      const endpoint = await this.find(em, id);
+      if (!endpoint.enabled) throw new Conflict(`Webhook ${id} is disabled; enable it before pinging it.`);
+      return this.outbox.record(em, {
+        type: 'webhook.ping',
+        objectType: 'webhook',
+        objectId: id,
+        actor: actorOf(auth),
+        payload: { webhook: { id, url: endpoint.url } },
+      });
+    });
+    return { eventId: Number(event.id) };
+  }
+
+  /** A new secret, shown once; the old one keeps signing alongside it for ROTATION_OVERLAP_MS. */
+  async rotateSecret(_auth: Principal, id: number): Promise<WebhookWithSecretView> {
+    const secret = newWebhookSecret();
+    const endpoint = await this.em.transactional(async (em) => {
+      const endpoint = await this.find(em, id, true);
+      endpoint.previousSecretEncrypted = endpoint.secretEncrypted;
+      endpoint.previousSecretExpiresAt = new Date(Date.now() + ROTATION_OVERLAP_MS);
+      endpoint.secretEncrypted = this.secrets.seal(secret);
+      return endpoint;
+    });
+    return { ...toWebhookView(endpoint), secret };
+  }
+
+  async deliveries(_auth: Principal, id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+    await this.find(this.em, id);
+    const where: FilterQuery<WebhookDelivery> = { endpoint: id };
+    if (query.cursor) where.id = { $lt: String(decodeCursor(query.cursor, isIdCursor).id) };
+    const rows = await this.em.find(WebhookDelivery, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    return toPage(rows, query.limit, (d) => ({ id: Number(d.id) }), toDeliveryView);
+  }
+
+  private async find(em: EntityManager, id: number, withSecrets = false): Promise<WebhookEndpoint> {
+    const endpoint = await em.findOne(WebhookEndpoint, id, withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {});
+    if (!endpoint) throw new NotFound('Webhook', id);
+    return endpoint;
+  }
+
+  private async checkUrl(url: string): Promise<void> {
+    try {
+      await checkTargetUrl(url, this.config.webhookAllowPrivateTargets);
+    } catch (error) {
+      if (error instanceof TargetRefused) throw new ValidationFailed([{ field: 'url', message: `url ${error.message}` }]);
+      throw error;
+    }
+  }
+}
+
+/** `*` covers everything; duplicates go. */
+function normalizeEvents(events: string[]): string[] {
+  return events.includes('*') ? ['*'] : [...new Set(events)];
+}
