@@ -59,6 +59,26 @@ export class CustomersController {
     return customer;
   }
 
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend a customer with all its subscriptions and domains; its sessions end at once' })
+  @ApiOkResponse({ type: CustomerDetailView })
+  async suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+    const customer = await this.customers.suspend(auth, id);
+    response.setHeader('ETag', etagOf(customer.version));
+    return customer;
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Re-activate a customer, and the subscriptions and domains that have no other suspension reason' })
+  @ApiOkResponse({ type: CustomerDetailView })
+  async activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+    const customer = await this.customers.activate(auth, id);
+    response.setHeader('ETag', etagOf(customer.version));
+    return customer;
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a customer with all its subscriptions and domains' })

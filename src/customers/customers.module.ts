@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
+import { SuspensionModule } from '../suspension/suspension.module';
 import { AccountService } from './account.service';
 import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerRemoval } from './customer-removal.service';
 import { CustomersService } from './customers.service';
 
 @Module({
-  imports: [AuthModule, EventsModule],
+  imports: [AuthModule, EventsModule, SuspensionModule],
   providers: [CustomersService, AccountService, CustomerCountsReader, CustomerRemoval],
   exports: [CustomersService, AccountService, CustomerCountsReader, CustomerRemoval],
 })

@@ -7,6 +7,7 @@ import { SessionsService } from '../auth/sessions.service';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '../common/domain-errors';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
+import { SuspensionService } from '../suspension/suspension.service';
 import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerRemoval } from './customer-removal.service';
 import { Customer } from './customer.entity';
@@ -31,6 +32,7 @@ export class CustomersService {
     private readonly outbox: EventOutbox,
     private readonly counts: CustomerCountsReader,
     private readonly removal: CustomerRemoval,
+    private readonly suspension: SuspensionService,
   ) {}
 
   async list(_auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
@@ -47,7 +49,8 @@ export class CustomersService {
   }
 
   async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
-    const customer = await this.em.findOne(Customer, id);
+    // A fork: status changes are set-based statements the request's identity map never saw.
+    const customer = await this.em.fork().findOne(Customer, id);
     if (!customer) throw new NotFound('Customer', id);
     const counts = await this.counts.forCustomers([id]);
     return toDetailView(customer, counts.get(id) ?? { subscriptions: 0, domains: 0 });
@@ -117,6 +120,20 @@ export class CustomersService {
   async remove(auth: Principal, id: number): Promise<void> {
     const outcome = await this.em.transactional((em) => this.removal.removeOne(em, id, actorOf(auth)));
     if (outcome === 'not_found') throw new NotFound('Customer', id);
+  }
+
+  /** Suspends the customer with all its subscriptions and domains, and ends its sessions: the same code as bulk jobs. */
+  async suspend(auth: Principal, id: number): Promise<CustomerDetailView> {
+    const outcomes = await this.em.transactional((em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }));
+    if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
+    return this.get(auth, id);
+  }
+
+  /** Re-activates the customer and exactly those subscriptions and domains that have no other reason. */
+  async activate(auth: Principal, id: number): Promise<CustomerDetailView> {
+    const outcomes = await this.em.transactional((em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }));
+    if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
+    return this.get(auth, id);
   }
 
   /** Customer and administrator usernames share one namespace, so a login is never ambiguous. */

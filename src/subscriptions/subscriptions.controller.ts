@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { Page } from '../common/cursor';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription-input.dto';
+import { ListSubscriptionsQuery } from './dto/list-subscriptions.query';
+import { SubscriptionPage, SubscriptionView } from './subscription.views';
+import { SubscriptionsService } from './subscriptions.service';
+
+@ApiTags('subscriptions')
+@ApiBearerAuth()
+@Controller('subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List subscriptions in id order (administrators: all; customers: their own)' })
+  @ApiOkResponse({ type: SubscriptionPage })
+  list(@Auth() auth: Principal, @Query() query: ListSubscriptionsQuery): Promise<Page<SubscriptionView>> {
+    return this.subscriptions.list(auth, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One subscription' })
+  @ApiOkResponse({ type: SubscriptionView })
+  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
+    return this.subscriptions.get(auth, id);
+  }
+
+  @Post()
+  @AdminOnly()
+  @ApiOperation({ summary: 'Create a subscription with its main domain' })
+  @ApiCreatedResponse({ type: SubscriptionView })
+  async create(@Auth() auth: Principal, @Body() dto: CreateSubscriptionDto, @Res({ passthrough: true }) response: Response): Promise<SubscriptionView> {
+    const subscription = await this.subscriptions.create(auth, dto);
+    response.location(`/api/v1/subscriptions/${subscription.id}`);
+    return subscription;
+  }
+
+  @Patch(':id')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Edit plan and expiry (moving expiresAt sets or lifts the reason `expired`)' })
+  @ApiOkResponse({ type: SubscriptionView })
+  update(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionView> {
+    return this.subscriptions.update(auth, id, dto);
+  }
+
+  @Delete(':id')
+  @AdminOnly()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a subscription with all its domains' })
+  @ApiNoContentResponse()
+  remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.subscriptions.remove(auth, id);
+  }
+
+  @Post(':id/suspend')
+  @AdminOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend (reason `admin`); its domains follow' })
+  @ApiOkResponse({ type: SubscriptionView })
+  suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
+    return this.subscriptions.suspend(auth, id);
+  }
+
+  @Post(':id/activate')
+  @AdminOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift the reason `admin`; stays suspended while another reason holds' })
+  @ApiOkResponse({ type: SubscriptionView })
+  activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
+    return this.subscriptions.activate(auth, id);
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/mysql';
+import { SessionsService } from '../auth/sessions.service';
+import { Customer } from '../customers/customer.entity';
+import { toAdminView } from '../customers/customer.views';
+import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
+import { datetimeLiteral } from './reasons.sql';
+import { ALL_REASONS, SuspensionReason } from './suspension-reason';
+
+export type { ChangeContext } from './cascade-statements';
+export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
+export type ActivateOutcome = 'activated' | 'unchanged' | 'not_found';
+
+const CUSTOMER = SuspensionReason.Customer;
+const ADMIN = SuspensionReason.Admin;
+const EXPIRED = SuspensionReason.Expired;
+const without = (bit: SuspensionReason) => ALL_REASONS & ~bit;
+
+/**
+ * The one place that changes the status of customers, subscriptions and domains. Every method runs
+ * inside the caller's transaction, locks the customers concerned (`FOR UPDATE`, in id order, so
+ * concurrent chunks cannot deadlock on each other), applies the cascade with a constant number of
+ * set-based statements, and writes the events of exactly the transitions it caused.
+ *
+ * Customer events carry `reasonsBefore`/`reasonsAfter` too: `['admin']` while suspended, `[]` while active.
+ */
+@Injectable()
+export class SuspensionService {
+  constructor(private readonly sessions: SessionsService) {}
+
+  suspendCustomers(em: EntityManager, ids: number[], context: ChangeContext): Promise<Map<number, SuspendOutcome>> {
+    return this.changeCustomers(em, ids, context, 'suspended');
+  }
+
+  activateCustomers(em: EntityManager, ids: number[], context: ChangeContext): Promise<Map<number, ActivateOutcome>> {
+    return this.changeCustomers(em, ids, context, 'active');
+  }
+
+  suspendSubscription(em: EntityManager, id: number, context: ChangeContext): Promise<SuspendOutcome> {
+    return this.changeSubscription(em, id, context, `s.suspended_reasons | ${ADMIN}`, 'suspended');
+  }
+
+  activateSubscription(em: EntityManager, id: number, context: ChangeContext): Promise<ActivateOutcome> {
+    return this.changeSubscription(em, id, context, `s.suspended_reasons & ${without(ADMIN)}`, 'activated');
+  }
+
+  suspendDomain(em: EntityManager, id: number, context: ChangeContext): Promise<SuspendOutcome> {
+    return this.changeDomain(em, id, context, `d.suspended_reasons | ${ADMIN}`, 'suspended');
+  }
+
+  activateDomain(em: EntityManager, id: number, context: ChangeContext): Promise<ActivateOutcome> {
+    return this.changeDomain(em, id, context, `d.suspended_reasons & ${without(ADMIN)}`, 'activated');
+  }
+
+  /**
+   * Sets `expired` on subscriptions whose `expiresAt` has passed and lifts it where `expiresAt` is
+   * cleared or in the future, cascading to their domains. Limited to `subscriptionIds` when given
+   * (after an edit of `expiresAt`); otherwise all subscriptions (the repeatable expiry job).
+   */
+  async applyExpiry(em: EntityManager, now: Date, context: ChangeContext, subscriptionIds?: number[]): Promise<{ expired: number; renewed: number }> {
+    const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${datetimeLiteral(now)})`;
+    const stale: Condition = {
+      sql: `${due} <> ((s.suspended_reasons & ${EXPIRED}) <> 0)${subscriptionIds ? ` AND ${idsIn('s.id', subscriptionIds).sql}` : ''}`,
+      params: subscriptionIds ?? [],
+    };
+    const owners = await em
+      .getConnection()
+      .execute<Array<{ customer_id: number }>>(`SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`, stale.params, 'all', em.getTransactionContext());
+    const customerIds = await this.lockCustomers(em, owners.map((row) => row.customer_id));
+    if (customerIds.length === 0) return { expired: 0, renewed: 0 };
+
+    const statements = new CascadeStatements(em, context);
+    const mine = idsIn('s.customer_id', customerIds);
+    const scoped = subscriptionIds ? { sql: `${mine.sql} AND ${idsIn('s.id', subscriptionIds).sql}`, params: [...mine.params, ...subscriptionIds] } : mine;
+    const expiring = { sql: `${scoped.sql} AND ${due}`, params: scoped.params };
+    const renewing = { sql: `${scoped.sql} AND NOT ${due}`, params: scoped.params };
+    const expired = await statements.changeSubscriptions(expiring, `s.suspended_reasons | ${EXPIRED}`);
+    const renewed = await statements.changeSubscriptions(renewing, `s.suspended_reasons & ${without(EXPIRED)}`);
+    await statements.syncDomainsWithSubscriptions(idsIn('d.customer_id', customerIds));
+    await statements.assignSequences(customerIds);
+    return { expired: expired.changed, renewed: renewed.changed };
+  }
+
+  private async changeCustomers<O extends SuspendOutcome | ActivateOutcome>(
+    em: EntityManager,
+    ids: number[],
+    context: ChangeContext,
+    target: 'suspended' | 'active',
+  ): Promise<Map<number, O>> {
+    const changed: O = (target === 'suspended' ? 'suspended' : 'activated') as O;
+    const outcomes = new Map<number, O>(ids.map((id) => [id, 'not_found' as O]));
+    const rows = await this.lockCustomerRows(em, ids);
+    for (const row of rows) outcomes.set(row.id, row.status === target ? ('unchanged' as O) : changed);
+    const moving = rows.filter((row) => row.status !== target).map((row) => row.id);
+    if (moving.length === 0) return outcomes;
+
+    const statements = new CascadeStatements(em, context);
+    const customers = idsIn('id', moving);
+    await statements.run(
+      `UPDATE customer SET status = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
+      [target, ...customers.params],
+    );
+    const updated = await em.find(Customer, { id: { $in: moving } }, { refresh: true, orderBy: { id: 'asc' } });
+    const [before, after] = target === 'suspended' ? [[], ['admin']] : [['admin'], []];
+    await statements.insertEvents(
+      updated.map((customer) => ({
+        type: target === 'suspended' ? 'customer.suspended' : 'customer.activated',
+        objectType: 'customer',
+        objectId: customer.id,
+        customerId: customer.id,
+        payload: { customer: toAdminView(customer), reasonsBefore: before, reasonsAfter: after },
+      })),
+    );
+    const next = target === 'suspended' ? `s.suspended_reasons | ${CUSTOMER}` : `s.suspended_reasons & ${without(CUSTOMER)}`;
+    await statements.changeSubscriptions(idsIn('s.customer_id', moving), next);
+    await statements.syncDomainsWithSubscriptions(idsIn('d.customer_id', moving));
+    await statements.assignSequences(moving);
+    if (target === 'suspended') await this.sessions.revokeForCustomers(em, moving);
+    return outcomes;
+  }
+
+  private async changeSubscription<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
+    const owner = await this.ownerOf(em, 'subscription', id);
+    if (owner === undefined) return 'not_found' as O;
+    const statements = new CascadeStatements(em, context);
+    const { transitions } = await statements.changeSubscriptions({ sql: 's.id = ?', params: [id] }, next);
+    await statements.syncDomainsWithSubscriptions({ sql: 'd.subscription_id = ?', params: [id] });
+    await statements.assignSequences([owner]);
+    return transitions > 0 ? changed : ('unchanged' as O);
+  }
+
+  private async changeDomain<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
+    const owner = await this.ownerOf(em, 'domain', id);
+    if (owner === undefined) return 'not_found' as O;
+    const statements = new CascadeStatements(em, context);
+    const { transitions } = await statements.changeDomains({ sql: 'd.id = ?', params: [id] }, next);
+    await statements.assignSequences([owner]);
+    return transitions > 0 ? changed : ('unchanged' as O);
+  }
+
+  /** Locks the customer owning a subscription or domain, then the object itself; undefined when it does not exist (any more). */
+  private async ownerOf(em: EntityManager, table: 'subscription' | 'domain', id: number): Promise<number | undefined> {
+    const connection = em.getConnection();
+    const ctx = em.getTransactionContext();
+    const [row] = await connection.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ?`, [id], 'all', ctx);
+    if (!row) return undefined;
+    await this.lockCustomers(em, [row.customer_id]);
+    const [locked] = await connection.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ? FOR UPDATE`, [id], 'all', ctx);
+    return locked?.customer_id;
+  }
+
+  private async lockCustomers(em: EntityManager, ids: number[]): Promise<number[]> {
+    return (await this.lockCustomerRows(em, ids)).map((row) => row.id);
+  }
+
+  /** `SELECT ... FOR UPDATE` in id order: every path locks customers the same way, so they cannot deadlock on each other. */
+  private async lockCustomerRows(em: EntityManager, ids: number[]): Promise<Array<{ id: number; status: string }>> {
+    if (ids.length === 0) return [];
+    const unique = [...new Set(ids)].sort((a, b) => a - b);
+    const where = idsIn('id', unique);
+    return em
+      .getConnection()
+      .execute<Array<{ id: number; status: string }>>(`SELECT id, status FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`, where.params, 'all', em.getTransactionContext());
+  }
+}
