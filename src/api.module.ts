@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit/audit.controller';
+import { AuditModule } from './audit/audit.module';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule } from './auth/auth.module';
 import { BulkController } from './bulk/bulk.controller';
@@ -7,13 +9,17 @@ import { JobsController } from './bulk/jobs.controller';
 import { AccountController } from './customers/account.controller';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersModule } from './customers/customers.module';
+import { DomainsController } from './domains/domains.controller';
+import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP side: controllers (and the panel) over the shared feature modules. */
 @Module({
-  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule],
-  controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController, WebhooksController],
+  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule, SubscriptionsModule, DomainsModule, AuditModule],
+  controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController, WebhooksController, SubscriptionsController, DomainsController, AuditController],
 })
 export class ApiModule {}
