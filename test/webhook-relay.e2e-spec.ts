@@ -1,0 +1,109 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { createConnection } from 'mysql2/promise';
+import type { ResultSetHeader } from 'mysql2';
+import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+import { OutboxRelay } from '../src/events/relay.service';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/webhooks/webhook-delivery.queue';
+import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+/**
+ * Commits outbox rows from another connection, as a process would that crashed right after its
+ * commit, before its relay pass: this app's relay never hears of them.
+ */
+async function commitEventsElsewhere(test: TestApp, count: number): Promise<string[]> {
+  const { host, port, user, password, dbName } = parseDatabaseUrl(test.config.databaseUrl);
+  const connection = await createConnection({ host, port, user, password, database: dbName });
+  try {
+    await connection.beginTransaction();
+    const rows = Array.from({ length: count }, (_, i) => ['customer.updated', 'customer', i + 1, 'system', JSON.stringify({ note: `crash ${i}` })]);
+    const [result] = await connection.query<ResultSetHeader>(
+      'INSERT INTO outbox_event (type, object_type, object_id, actor, payload, created_at) VALUES ?',
+      [rows.map((row) => [...row, new Date()])],
+    );
+    await connection.commit();
+    return Array.from({ length: count }, (_, i) => String(result.insertId + i));
+  } finally {
+    await connection.end();
+  }
+}
+
+async function dispatchedAt(test: TestApp, eventId: string): Promise<string | null> {
+  const [row] = await test.em().getConnection().execute<Array<{ dispatched_at: string | null }>>('SELECT dispatched_at FROM outbox_event WHERE id = ?', [eventId]);
+  return row.dispatched_at;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('outbox relay and sweep', () => {
+  let test: TestApp;
+  let token: string;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    test = await startTestApp({
+      PROCESS_ROLE: 'all',
+      RELAY_SWEEP_INTERVAL_MS: '400',
+      WEBHOOK_RETRY_SCHEDULE_MS: '200,400,600,800,1000,1200',
+      WEBHOOK_DISABLE_AFTER_MS: '1000',
+    });
+    token = await loginAdmin(test);
+    receiver = await WebhookReceiver.start();
+    await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/all'), events: ['customer.updated'] }).expect(201);
+  });
+  afterAll(async () => {
+    await test.close();
+    await receiver.close();
+  });
+
+  it('delivers, through the sweep, an event whose process died between commit and enqueue', async () => {
+    const [eventId] = await commitEventsElsewhere(test, 1);
+    await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000);
+    expect(await dispatchedAt(test, eventId)).not.toBeNull();
+  });
+
+  it('never delivers an event twice after a 2xx, even when it is relayed again', async () => {
+    const [eventId] = await commitEventsElsewhere(test, 1);
+    await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000);
+
+    // Relayed again while its job is still kept: the job id is taken.
+    await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
+    await test.app.get(OutboxRelay).relayAll();
+    // Relayed again after the queue forgot the job: the delivery log knows it got a 2xx.
+    await test.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE)).clean(0, 10_000, 'completed');
+    await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
+    await test.app.get(OutboxRelay).relayAll();
+
+    await pause(800);
+    expect(receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId)).toHaveLength(1);
+  });
+
+  it('lets several relays run at once without sending an event twice', async () => {
+    const ids = await commitEventsElsewhere(test, 300);
+    const relay = test.app.get(OutboxRelay);
+    await Promise.all([relay.relayAll(), relay.relayAll(), relay.relayAll()]);
+    const wanted = new Set(ids);
+    await receiver.waitFor((all) => all.filter((d) => wanted.has(d.headers['webhook-id'])).length >= 300, 15_000);
+    await pause(500);
+    const got = receiver.deliveries().filter((d) => wanted.has(d.headers['webhook-id']));
+    expect(got).toHaveLength(300);
+    expect(new Set(got.map((d) => d.headers['webhook-id'])).size).toBe(300);
+  });
+
+  it('disables an endpoint that has failed for the configured time (24 h by default) and announces it', async () => {
+    receiver.on('/down', () => ({ status: 503 }));
+    const down = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/down'), events: ['customer.updated'] }).expect(201);
+    await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/ops'), events: ['webhook.disabled'] }).expect(201);
+    await commitEventsElsewhere(test, 1);
+
+    await receiver.waitFor((all) => all.some((d) => d.path === '/ops' && d.message.type === 'webhook.disabled'), 10_000);
+    const endpoint = await test.http().get(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).expect(200);
+    expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: 'failing' });
+    expect(receiver.deliveries('/down').length).toBeGreaterThanOrEqual(2);
+
+    // Re-enabling starts afresh.
+    const enabled = await test.http().patch(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).send({ enabled: true }).expect(200);
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
+  });
+});
