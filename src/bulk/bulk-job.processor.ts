@@ -41,6 +41,8 @@ export class BulkJobProcessor extends WorkerHost implements OnApplicationBootstr
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    // Fetch nothing more (a job handed back must go to another worker), then let the current chunks commit.
+    await this.worker.pause(true);
     await Promise.allSettled([...this.running]);
   }
 

@@ -45,7 +45,8 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  // 'close' (not 'exit'): fires once the output pipes are drained too, so output() is complete.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const worker: WorkerProcess = {
     child,
     pid: child.pid ?? 0,
