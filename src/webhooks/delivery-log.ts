@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/mysql';
+import { GroupBatcher } from './group-batcher';
+import { toSqlDate } from './webhook-targets';
+
+export interface DeliveryAttempt {
+  endpointId: number;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  succeeded: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  startedAt: Date;
+}
+
+/**
+ * Records every attempt in `webhook_delivery`. Concurrent deliveries share one multi-row INSERT;
+ * each caller waits until its row is written, so a job never completes before its record exists.
+ */
+@Injectable()
+export class DeliveryLog {
+  private readonly batcher = new GroupBatcher<DeliveryAttempt, void>((attempts) => this.insert(attempts));
+
+  constructor(private readonly em: EntityManager) {}
+
+  record(attempt: DeliveryAttempt): Promise<void> {
+    return this.batcher.add(attempt);
+  }
+
+  private async insert(attempts: DeliveryAttempt[]): Promise<void[]> {
+    await this.em.getConnection().execute(
+      `INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
+       VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      attempts.flatMap((a) => [
+        a.endpointId,
+        a.eventId,
+        a.eventType,
+        a.attempt,
+        a.succeeded ? 1 : 0,
+        a.statusCode,
+        Math.max(0, Math.round(a.durationMs)),
+        a.error === null ? null : a.error.slice(0, 500),
+        toSqlDate(a.startedAt),
+      ]),
+      'run',
+    );
+    return attempts.map(() => undefined);
+  }
+}
