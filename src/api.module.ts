@@ -12,6 +12,7 @@ import { CustomersModule } from './customers/customers.module';
 import { DomainsController } from './domains/domains.controller';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
+import { PanelModule } from './panel/panel.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -19,7 +20,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP side: controllers (and the panel) over the shared feature modules. */
 @Module({
-  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule, SubscriptionsModule, DomainsModule, AuditModule],
+  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule, SubscriptionsModule, DomainsModule, AuditModule, PanelModule],
   controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController, WebhooksController, SubscriptionsController, DomainsController, AuditController],
 })
 export class ApiModule {}

@@ -1,0 +1,25 @@
+import { ApiError } from '../api';
+import { Translate, useI18n } from '../i18n/i18n';
+
+/** An error in words a person can act on, never a bare status code. */
+export function describeError(t: Translate, error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('networkError');
+    if (error.slug === 'account-suspended') return t('accountSuspended');
+    if (error.status === 429) return t('tooManyAttempts', { seconds: error.retryAfter ?? 60 });
+    if (error.status === 404 && error.slug === 'not-found' && /nothing at this address/i.test(error.problem.detail)) return t('notAvailable');
+    const { title, detail } = error.problem;
+    return detail && detail !== title ? `${title} ${detail}` : title;
+  }
+  return t('genericError', { detail: error instanceof Error ? error.message : String(error) });
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <p class="message error" role="alert">
+      {describeError(t, error)}
+    </p>
+  );
+}

@@ -1,0 +1,238 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api, query } from '../api';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { describeError, ErrorMessage } from '../components/errors';
+import { Field, SelectField } from '../components/field';
+import { useResource } from '../components/resource';
+import { StatusBadge } from '../components/status';
+import { useI18n } from '../i18n/i18n';
+import { Domain, itemsOf, Page, reasonsOf, Subscription } from '../model';
+
+interface ServicesProps {
+  /** The customer whose services are shown; undefined for a customer's own (the API scopes them). */
+  customerId?: number;
+  /** Administrators may suspend, activate, remove and add. */
+  manage: boolean;
+  /** Called after any change, so the page can refresh counts and the audit trail. */
+  onChanged?: () => void;
+}
+
+type Pending = { kind: 'subscriptions' | 'domains'; id: number; name: string } | undefined;
+
+/** A customer's subscriptions and domains with their status and suspension reasons. */
+export function CustomerServices({ customerId, manage, onChanged }: ServicesProps) {
+  const { t, formatDate } = useI18n();
+  // A customer page shows up to 200 of each; a customer with more is an edge the API's paging covers.
+  const filter = query({ customerId, limit: 200 });
+  const subscriptions = useResource(async () => itemsOf(await api.get<Subscription[] | Page<Subscription>>(`/subscriptions${filter}`)), [filter]);
+  const domains = useResource(async () => itemsOf(await api.get<Domain[] | Page<Domain>>(`/domains${filter}`)), [filter]);
+  const [actionError, setActionError] = useState<unknown>();
+  const [removing, setRemoving] = useState<Pending>();
+
+  async function act(change: () => Promise<unknown>) {
+    setActionError(undefined);
+    try {
+      await change();
+    } catch (error) {
+      setActionError(error);
+    }
+    await Promise.all([subscriptions.reload(), domains.reload()]);
+    onChanged?.();
+  }
+
+  const subscriptionName = new Map((subscriptions.data ?? []).map((subscription) => [subscription.id, subscription.unicodeName ?? subscription.name]));
+  const actions = (kind: 'subscriptions' | 'domains', item: { id: number; name: string; status: string }) =>
+    manage && (
+      <div class="row-actions">
+        {item.status === 'active' ? (
+          <button type="button" class="small secondary" onClick={() => void act(() => api.post(`/${kind}/${item.id}/suspend`))} aria-label={`${t('suspend')} ${item.name}`}>
+            {t('suspend')}
+          </button>
+        ) : (
+          <button type="button" class="small secondary" onClick={() => void act(() => api.post(`/${kind}/${item.id}/activate`))} aria-label={`${t('activate')} ${item.name}`}>
+            {t('activate')}
+          </button>
+        )}
+        <button type="button" class="small secondary danger-text" onClick={() => setRemoving({ kind, id: item.id, name: item.name })} aria-label={`${t('remove')} ${item.name}`}>
+          {t('remove')}
+        </button>
+      </div>
+    );
+
+  return (
+    <>
+      <section class="card" aria-labelledby="subscriptions-title">
+        <h2 id="subscriptions-title">{t('subscriptions')}</h2>
+        <ErrorMessage error={actionError} />
+        <ErrorMessage error={subscriptions.error} />
+        <div class="table-wrap">
+          <table class="subscriptions" aria-busy={subscriptions.loading ? 'true' : 'false'}>
+            <thead>
+              <tr>
+                <th scope="col">{t('subscription')}</th>
+                <th scope="col">{t('plan')}</th>
+                <th scope="col">{t('colStatus')}</th>
+                <th scope="col" class="optional">{t('expiresAt')}</th>
+                {manage && <th scope="col">{t('actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {subscriptions.data?.length === 0 && (
+                <tr>
+                  <td colSpan={5} class="empty">
+                    {t('noSubscriptions')}
+                  </td>
+                </tr>
+              )}
+              {(subscriptions.data ?? []).map((subscription) => (
+                <tr key={subscription.id} data-subscription-id={subscription.id}>
+                  <td>{subscription.unicodeName ?? subscription.name}</td>
+                  <td>{subscription.plan}</td>
+                  <td>
+                    <StatusBadge status={subscription.status} reasons={reasonsOf(subscription.suspendedReasons)} />
+                  </td>
+                  <td class="optional nowrap">{formatDate(subscription.expiresAt)}</td>
+                  {manage && <td>{actions('subscriptions', { ...subscription, name: subscription.unicodeName ?? subscription.name })}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {manage && customerId !== undefined && <AddSubscription customerId={customerId} onAdded={() => void act(async () => undefined)} />}
+      </section>
+
+      <section class="card" aria-labelledby="domains-title">
+        <h2 id="domains-title">{t('domains')}</h2>
+        <ErrorMessage error={domains.error} />
+        <div class="table-wrap">
+          <table class="domains" aria-busy={domains.loading ? 'true' : 'false'}>
+            <thead>
+              <tr>
+                <th scope="col">{t('domainName')}</th>
+                <th scope="col" class="optional">{t('subscription')}</th>
+                <th scope="col">{t('colStatus')}</th>
+                {manage && <th scope="col">{t('actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {domains.data?.length === 0 && (
+                <tr>
+                  <td colSpan={4} class="empty">
+                    {t('noDomains')}
+                  </td>
+                </tr>
+              )}
+              {(domains.data ?? []).map((domain) => {
+                const shown = domain.unicodeName ?? domain.displayName ?? domain.name;
+                return (
+                  <tr key={domain.id} data-domain-id={domain.id} data-domain-name={domain.name}>
+                    <td>
+                      {shown}
+                      {shown !== domain.name && <span class="punycode"> ({domain.name})</span>}
+                    </td>
+                    <td class="optional">{subscriptionName.get(domain.subscriptionId) ?? ''}</td>
+                    <td>
+                      <StatusBadge status={domain.status} reasons={reasonsOf(domain.suspendedReasons)} />
+                    </td>
+                    {manage && <td>{actions('domains', { ...domain, name: shown })}</td>}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        {manage && (subscriptions.data?.length ?? 0) > 0 && <AddDomain subscriptions={subscriptions.data ?? []} onAdded={() => void act(async () => undefined)} />}
+      </section>
+
+      {removing && (
+        <ConfirmDialog
+          title={removing.kind === 'subscriptions' ? t('removeSubscriptionConfirm', { name: removing.name }) : t('removeDomainConfirm', { name: removing.name })}
+          confirmLabel={t('remove')}
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={() => {
+            const target = removing;
+            setRemoving(undefined);
+            void act(() => api.delete(`/${target.kind}/${target.id}`));
+          }}
+        >
+          <p>{removing.kind === 'subscriptions' ? t('removeSubscriptionConfirm', { name: removing.name }) : t('removeDomainConfirm', { name: removing.name })}</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function useAddForm(initial: Record<string, string>, send: (values: Record<string, string>) => Promise<unknown>, onAdded: () => void) {
+  const { t } = useI18n();
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | undefined>();
+  async function submit(event: Event) {
+    event.preventDefault();
+    setMessage(undefined);
+    try {
+      await send(values);
+      setValues(initial);
+      setErrors({});
+      onAdded();
+    } catch (error) {
+      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      setErrors(fieldErrors);
+      setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
+    }
+  }
+  const set = (field: string) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  return { values, errors, message, submit, set };
+}
+
+function AddSubscription({ customerId, onAdded }: { customerId: number; onAdded: () => void }) {
+  const { t } = useI18n();
+  const form = useAddForm(
+    { name: '', plan: 'Default', expiresAt: '' },
+    ({ name, plan, expiresAt }) => api.post('/subscriptions', { customerId, name: name.trim(), plan: plan.trim(), ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59Z`).toISOString() } : {}) }),
+    onAdded,
+  );
+  return (
+    <form class="inline-form" onSubmit={form.submit} noValidate aria-labelledby="add-subscription-title">
+      <h3 id="add-subscription-title">{t('addSubscription')}</h3>
+      {form.message && (
+        <p class="message error" role="alert">
+          {form.message}
+        </p>
+      )}
+      <Field id="subscription-name" label={t('subscriptionName')} value={form.values.name} required error={form.errors.name} onInput={form.set('name')} />
+      <Field id="subscription-plan" label={t('plan')} value={form.values.plan} required error={form.errors.plan} onInput={form.set('plan')} />
+      <Field id="subscription-expiresAt" label={t('expiresAt')} type="date" value={form.values.expiresAt} error={form.errors.expiresAt} onInput={form.set('expiresAt')} />
+      <button type="submit" class="secondary">
+        {t('addSubscription')}
+      </button>
+    </form>
+  );
+}
+
+function AddDomain({ subscriptions, onAdded }: { subscriptions: Subscription[]; onAdded: () => void }) {
+  const { t } = useI18n();
+  const form = useAddForm({ name: '', subscriptionId: String(subscriptions[0].id) }, ({ name, subscriptionId }) => api.post('/domains', { subscriptionId: Number(subscriptionId), name: name.trim() }), onAdded);
+  return (
+    <form class="inline-form" onSubmit={form.submit} noValidate aria-labelledby="add-domain-title">
+      <h3 id="add-domain-title">{t('addDomain')}</h3>
+      {form.message && (
+        <p class="message error" role="alert">
+          {form.message}
+        </p>
+      )}
+      <SelectField
+        id="domain-subscription"
+        label={t('subscription')}
+        value={form.values.subscriptionId}
+        error={form.errors.subscriptionId}
+        options={subscriptions.map((subscription) => ({ value: String(subscription.id), label: subscription.unicodeName ?? subscription.name }))}
+        onChange={form.set('subscriptionId')}
+      />
+      <Field id="domain-name" label={t('domainName')} value={form.values.name} required error={form.errors.name} onInput={form.set('name')} />
+      <button type="submit" class="secondary">
+        {t('addDomain')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,228 @@
+import { Browser, Page } from 'playwright-core';
+import { bearer, loginAdmin } from './support/app';
+import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, saveScreenshot, startPanelApp } from './support/browser';
+import { ADMIN } from './support/database';
+import { createCustomer, CreatedCustomer } from './support/factories';
+
+/**
+ * The panel in a real browser (Debian's Chromium through playwright-core) against the whole
+ * application on a real port, API and worker in one process so bulk jobs really run.
+ */
+describe('panel', () => {
+  let test: PanelTestApp;
+  let browser: Browser;
+  let token: string;
+  const pages: PanelPage[] = [];
+
+  async function open(options: { width?: number; locale?: string } = {}): Promise<Page> {
+    const opened = await newPanelPage(browser, options);
+    pages.push(opened);
+    return opened.page;
+  }
+
+  /** A customer with one subscription whose main domain is `<tag>.example`, and a second domain. */
+  async function customerWithDomains(name: string, tag: string, overrides: Record<string, unknown> = {}): Promise<CreatedCustomer> {
+    const customer = await createCustomer(test, token, { name, ...overrides });
+    const subscription = await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: customer.id, name: `${tag}.example`, plan: 'Unlimited' }).expect(201);
+    await test
+      .http()
+      .post('/api/v1/domains')
+      .set(bearer(token))
+      .send({ subscriptionId: (subscription.body as { id: number }).id, name: `www-${tag}.example` })
+      .expect(201);
+    return customer;
+  }
+
+  async function domainStatuses(customerId: number): Promise<string[]> {
+    const response = await test.http().get(`/api/v1/domains?customerId=${customerId}`).set(bearer(token)).expect(200);
+    return (response.body as { items: Array<{ status: string }> }).items.map((domain) => domain.status);
+  }
+
+  async function waitForJob(page: Page, state: 'completed' | 'failed' = 'completed'): Promise<string> {
+    const job = page.locator(`section.job[data-job-state="${state}"]`);
+    await job.waitFor({ timeout: 30_000 });
+    return (await job.textContent()) ?? '';
+  }
+
+  async function check(page: Page, names: string[]): Promise<void> {
+    for (const name of names) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+  }
+
+  beforeAll(async () => {
+    test = await startPanelApp();
+    browser = await launchBrowser();
+    token = await loginAdmin(test);
+  });
+
+  afterEach(async () => {
+    const errors = pages.flatMap((opened) => opened.errors);
+    await Promise.all(pages.splice(0).map((opened) => opened.context.close()));
+    expect(errors.map(String)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+  });
+
+  it('serves the panel at / without shadowing the API, its docs or health', async () => {
+    const index = await test.http().get('/').expect(200);
+    expect(index.headers['content-type']).toMatch(/text\/html/);
+    expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+    await test.http().get('/health/live').expect(200);
+    await test.http().get('/api/docs-json').expect(200);
+    const missing = await test.http().get('/api/v1/no-such-thing').expect(404);
+    expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('lets an administrator add a customer, showing the API\'s field error beside the field first', async () => {
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await page.getByRole('link', { name: 'Add customer' }).click();
+    await page.getByRole('heading', { name: 'Add customer' }).waitFor();
+
+    await page.getByLabel('Contact name').fill('Jane Newcomer');
+    await page.getByLabel('Company name').fill('Newcomer GmbH');
+    await page.getByLabel('Email').fill('jane@newcomer.example');
+    await page.getByLabel('Username').fill('jnewcomer');
+    await page.getByLabel(/^Password/).fill('jnewcomer-secret');
+    await page.getByLabel('Additional information').fill('Your web space: 10 GB.');
+    await page.getByLabel('Description').fill('Referred by a partner.');
+    await page.getByRole('button', { name: 'Add customer' }).click();
+
+    // The API refuses a password that contains the username; the panel says so beside the field.
+    const passwordError = page.locator('#customer-password-error');
+    await passwordError.waitFor();
+    expect(await passwordError.textContent()).toContain('must not contain the username');
+    expect(await page.getByLabel(/^Password/).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('alert').first().textContent()).toContain('Please correct the marked fields.');
+    expect(await page.getByText('Visible to the customer.').isVisible()).toBe(true);
+    expect(await page.getByText('Visible to staff only: the customer never sees it.').isVisible()).toBe(true);
+    await saveScreenshot(page, 'add-customer-en');
+
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const generated = await page.getByLabel(/^Password/).inputValue();
+    expect(generated).toHaveLength(16);
+    expect(await page.locator('.strength').textContent()).toContain('strong');
+    await page.getByRole('button', { name: 'Add customer' }).click();
+
+    await page.getByRole('heading', { name: /Jane Newcomer/ }).waitFor();
+    expect(page.url()).toMatch(/#\/customers\/\d+$/);
+    const created = await test.http().get('/api/v1/customers?q=jnewcomer').set(bearer(token)).expect(200);
+    expect(created.body.items).toEqual([expect.objectContaining({ username: 'jnewcomer', additionalInfo: 'Your web space: 10 GB.', description: 'Referred by a partner.' })]);
+  });
+
+  it('suspends three checked customers through "Change status", shows the job finish and their domains suspended, then activates them', async () => {
+    const trio = [await customerWithDomains('Alice Suspendme', 'alice'), await customerWithDomains('Bob Suspendme', 'bob'), await customerWithDomains('Carol Suspendme', 'carol')];
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('Suspendme');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('table.customers tr[data-customer-id]').nth(2).waitFor();
+    expect(await page.locator('table.customers tr[data-customer-id]').count()).toBe(3);
+
+    await check(page, ['Alice Suspendme', 'Bob Suspendme', 'Carol Suspendme']);
+    expect(await page.getByText('3 selected').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await page.getByRole('menuitem', { name: 'Suspend' }).click();
+
+    const finished = await waitForJob(page);
+    expect(finished).toContain('3 of 3 processed: 3 succeeded, 0 failed');
+    for (const customer of trio) expect(await page.locator(`.outcomes tr[data-customer-id="${customer.id}"]`).textContent()).toContain('Suspended');
+    // The list reloads: every row now shows the status, and the selection is cleared.
+    await page.locator('tr[data-customer-id] .status-suspended').nth(2).waitFor();
+    expect(await page.locator('tbody input[type=checkbox]:checked').count()).toBe(0);
+    await saveScreenshot(page, 'customer-list-en');
+    for (const customer of trio) expect(await domainStatuses(customer.id)).toEqual(['suspended', 'suspended']);
+
+    // The customer page shows the subscription and its domains suspended, with the reasons.
+    await page.getByRole('link', { name: 'Alice Suspendme' }).click();
+    const domainRow = page.locator('tr[data-domain-name="www-alice.example"]');
+    await domainRow.waitFor();
+    expect(await domainRow.textContent()).toMatch(/Suspended \(subscription suspended\)/);
+    expect(await page.locator('tr[data-subscription-id]').textContent()).toMatch(/Suspended \(customer suspended\)/);
+    await page.getByRole('link', { name: 'Customers' }).first().click();
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('Suspendme');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('table.customers tr[data-customer-id]').nth(2).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all customers on this page' }).check();
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await page.getByRole('menuitem', { name: 'Activate' }).click();
+    expect(await waitForJob(page)).toContain('3 of 3 processed: 3 succeeded, 0 failed');
+    await page.locator('tr[data-customer-id] .status-active').nth(2).waitFor();
+    for (const customer of trio) expect(await domainStatuses(customer.id)).toEqual(['active', 'active']);
+  });
+
+  it('removes a checked customer only after warning that its subscriptions and domains will be deleted', async () => {
+    const doomed = await customerWithDomains('Dave Removeme', 'dave');
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await check(page, ['Dave Removeme']);
+    await page.getByRole('button', { name: 'Remove' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Remove 1 customers?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('All subscriptions and domains of these customers will be deleted.');
+    // Cancel first: nothing happens.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await test.http().get(`/api/v1/customers/${doomed.id}`).set(bearer(token)).expect(200);
+
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    const finished = await waitForJob(page);
+    expect(finished).toContain('Removed');
+    await test.http().get(`/api/v1/customers/${doomed.id}`).set(bearer(token)).expect(404);
+    expect(await domainStatuses(doomed.id)).toEqual([]);
+    await page.locator(`table.customers tr[data-customer-id="${doomed.id}"]`).waitFor({ state: 'detached' });
+  });
+
+  it('shows a customer page with subscriptions and domains, and saves an edit of the contact data', async () => {
+    const customer = await customerWithDomains('Erin Pagecheck', 'erin', { company: 'Erin Hosting AG', additionalInfo: 'Plan renewal in May.', description: 'VIP, call before suspending.' });
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Erin Pagecheck' }).click();
+    await page.locator('tr[data-domain-name="www-erin.example"]').waitFor();
+    expect(await page.locator('tr[data-subscription-id]').textContent()).toContain('erin.example');
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await page.locator('table.audit tbody tr').first().waitFor();
+    await saveScreenshot(page, 'customer-page-en');
+
+    await page.getByLabel('City').fill('Hamburg');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const saved = await test.http().get(`/api/v1/customers/${customer.id}`).set(bearer(token)).expect(200);
+    expect(saved.body).toEqual(expect.objectContaining({ city: 'Hamburg', description: 'VIP, call before suspending.' }));
+  });
+
+  it('shows a customer its additional information and never the description', async () => {
+    const customer = await customerWithDomains('Frank Selfservice', 'frank', { additionalInfo: 'Your FTP host is ftp.frank.example.', description: 'Staff note: pays late.' });
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
+    await page.getByRole('heading', { name: 'Account of Frank Selfservice' }).waitFor();
+    await page.locator('tr[data-domain-name="www-frank.example"]').waitFor();
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(text).toContain('Your FTP host is ftp.frank.example.');
+    expect(text).not.toContain('Staff note');
+    expect(text).not.toContain('Customers');
+    // A customer gets no management buttons.
+    expect(await page.getByRole('button', { name: /^Suspend/ }).count()).toBe(0);
+  });
+
+  it('shows a suspended customer a clear message at login', async () => {
+    const customer = await createCustomer(test, token, { name: 'Gina Suspended' });
+    await test.http().post(`/api/v1/customers/${customer.id}/suspend`).set(bearer(token)).expect(200);
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
+    const alert = page.getByRole('alert');
+    await alert.getByText('Your account is suspended.').waitFor();
+    expect(await alert.textContent()).toContain('You cannot log in until your provider activates it again.');
+  });
+
+  it('says "Wrong username or password" in words', async () => {
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, 'not-the-password');
+    await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
+  });
+});
