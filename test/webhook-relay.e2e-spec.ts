@@ -12,12 +12,12 @@ import { WebhookReceiver } from './support/webhook-receiver';
  * Commits outbox rows from another connection, as a process would that crashed right after its
  * commit, before its relay pass: this app's relay never hears of them.
  */
-async function commitEventsElsewhere(test: TestApp, count: number): Promise<string[]> {
+async function commitEventsElsewhere(test: TestApp, count: number, type = 'customer.updated'): Promise<string[]> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(test.config.databaseUrl);
   const connection = await createConnection({ host, port, user, password, database: dbName });
   try {
     await connection.beginTransaction();
-    const rows = Array.from({ length: count }, (_, i) => ['customer.updated', 'customer', i + 1, 'system', JSON.stringify({ note: `crash ${i}` })]);
+    const rows = Array.from({ length: count }, (_, i) => [type, 'customer', i + 1, 'system', JSON.stringify({ note: `crash ${i}` })]);
     const [result] = await connection.query<ResultSetHeader>(
       'INSERT INTO outbox_event (type, object_type, object_id, actor, payload, created_at) VALUES ?',
       [rows.map((row) => [...row, new Date()])],
@@ -45,8 +45,10 @@ describe('outbox relay and sweep', () => {
     test = await startTestApp({
       PROCESS_ROLE: 'all',
       RELAY_SWEEP_INTERVAL_MS: '400',
-      WEBHOOK_RETRY_SCHEDULE_MS: '200,400,600,800,1000,1200',
-      WEBHOOK_DISABLE_AFTER_MS: '1000',
+      WEBHOOK_CONCURRENCY: '4',
+      WEBHOOK_TIMEOUT_MS: '3000',
+      WEBHOOK_RETRY_SCHEDULE_MS: '500,1000,2000,3000,4000,5000,6000,7000',
+      WEBHOOK_DISABLE_AFTER_MS: '5000',
     });
     token = await loginAdmin(test);
     receiver = await WebhookReceiver.start();
@@ -91,16 +93,31 @@ describe('outbox relay and sweep', () => {
     expect(new Set(got.map((d) => d.headers['webhook-id'])).size).toBe(300);
   });
 
+  it('gives a hanging endpoint at most half of the delivery slots, so other endpoints keep receiving', async () => {
+    receiver.on('/stuck', () => ({ status: 200, delayMs: 60_000 }));
+    const stuck = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/stuck'), events: ['customer.deleted'] }).expect(201);
+    await commitEventsElsewhere(test, 8, 'customer.deleted');
+    // Its first deliveries take every slot (4) until they time out (3 s); from then on it counts as slow.
+    await receiver.waitFor((all) => all.filter((d) => d.path === '/stuck').length >= 4, 5000);
+    await pause(3500);
+
+    const [eventId] = await commitEventsElsewhere(test, 1);
+    const committed = Date.now();
+    const [delivery] = (await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000)).filter((d) => d.headers['webhook-id'] === eventId);
+    expect(delivery.receivedAt - committed).toBeLessThan(1500);
+    await test.http().delete(`/api/v1/webhooks/${stuck.body.id}`).set(bearer(token)).expect(204);
+  });
+
   it('disables an endpoint that has failed for the configured time (24 h by default) and announces it', async () => {
     receiver.on('/down', () => ({ status: 503 }));
     const down = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/down'), events: ['customer.updated'] }).expect(201);
     await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/ops'), events: ['webhook.disabled'] }).expect(201);
     await commitEventsElsewhere(test, 1);
 
-    await receiver.waitFor((all) => all.some((d) => d.path === '/ops' && d.message.type === 'webhook.disabled'), 10_000);
+    await receiver.waitFor((all) => all.some((d) => d.path === '/ops' && d.message.type === 'webhook.disabled'), 15_000);
     const endpoint = await test.http().get(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).expect(200);
     expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: 'failing' });
-    expect(receiver.deliveries('/down').length).toBeGreaterThanOrEqual(2);
+    expect(receiver.deliveries('/down').length).toBeGreaterThanOrEqual(5);
 
     // Re-enabling starts afresh.
     const enabled = await test.http().patch(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).send({ enabled: true }).expect(200);

@@ -1,29 +1,46 @@
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EndpointSlots } from './endpoint-slots';
 import { webhookBackoff } from './retry-schedule';
 import { WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJob } from './webhook-delivery.queue';
 import { WebhookDeliverer } from './webhook-deliverer';
 
+/** A delivery postponed because its endpoint is slow waits this long (plus jitter); it is not an attempt. */
+const POSTPONE_MS = 1000;
+
 /**
- * Runs deliveries concurrently (WEBHOOK_CONCURRENCY per worker process), so a slow or hanging
- * consumer occupies one slot until its timeout while the others keep flowing.
+ * Runs deliveries concurrently (WEBHOOK_CONCURRENCY per worker process). A slow or hanging consumer
+ * gets at most half of the slots; its other deliveries are postponed, so the rest keep flowing.
  */
 @Processor(WEBHOOK_DELIVERY_QUEUE, { settings: { backoffStrategy: webhookBackoff } })
 export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly slots: EndpointSlots;
+
   constructor(
     private readonly deliverer: WebhookDeliverer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+    this.slots = new EndpointSlots(Math.max(1, Math.floor(config.webhookConcurrency / 2)), Math.min(1000, config.webhookTimeoutMs / 2));
   }
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.webhookConcurrency;
   }
 
-  async process(job: Job<WebhookDeliveryJob>): Promise<void> {
-    await this.deliverer.deliver(job.data, job.attemptsMade + 1, job.timestamp);
+  async process(job: Job<WebhookDeliveryJob>, token?: string): Promise<void> {
+    const { endpointId } = job.data;
+    const startedAt = Date.now();
+    if (!this.slots.tryAcquire(endpointId, startedAt)) {
+      await job.moveToDelayed(startedAt + POSTPONE_MS + Math.random() * POSTPONE_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      await this.deliverer.deliver(job.data, job.attemptsMade + 1, job.timestamp);
+    } finally {
+      this.slots.release(endpointId, startedAt);
+    }
   }
 }

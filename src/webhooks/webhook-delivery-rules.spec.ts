@@ -1,0 +1,76 @@
+import { loadConfig } from '../config/load-config';
+import { EndpointSlots } from './endpoint-slots';
+import { nextRetryDelayMs } from './retry-schedule';
+import { newWebhookSecret, SecretBox } from './secret-box';
+import { isPublicAddress } from './target-address';
+import { parseRetryAfter } from './webhook-sender';
+
+const HOUR = 3_600_000;
+const SCHEDULE = loadConfig({}).webhookRetryScheduleMs;
+
+describe('retry schedule', () => {
+  it('follows the Standard Webhooks schedule, counted from the first attempt, over about 24 h', () => {
+    expect(SCHEDULE).toEqual([5000, 300_000, 1_800_000, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR]);
+    const first = 1_000_000;
+    expect(nextRetryDelayMs(SCHEDULE, 1, first, null, first + 100, () => 0)).toBe(4900);
+    expect(nextRetryDelayMs(SCHEDULE, 9, first, null, first + 20 * HOUR, () => 0)).toBe(4 * HOUR);
+  });
+
+  it('adds up to 10 % of the gap as jitter', () => {
+    expect(nextRetryDelayMs(SCHEDULE, 2, 0, null, 5000, () => 0.999)).toBeCloseTo(295_000 + 0.0999 * 295_000, -1);
+  });
+
+  it('waits at least as long as Retry-After asks', () => {
+    expect(nextRetryDelayMs(SCHEDULE, 1, 0, 60_000, 0, () => 0)).toBe(60_000);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('120')).toBe(120_000);
+    expect(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThan(28_000);
+    expect(parseRetryAfter('soon')).toBeNull();
+    expect(parseRetryAfter('999999999')).toBe(24 * HOUR);
+  });
+});
+
+describe('endpoint slots', () => {
+  it('never limits a fast endpoint', () => {
+    const slots = new EndpointSlots(2, 1000);
+    expect([1, 2, 3, 4, 5].every(() => slots.tryAcquire(7, 0))).toBe(true);
+  });
+
+  it('limits an endpoint whose requests hang to its share', () => {
+    const slots = new EndpointSlots(2, 1000);
+    slots.tryAcquire(7, 0);
+    slots.tryAcquire(7, 0);
+    expect(slots.tryAcquire(7, 1500)).toBe(false);
+    expect(slots.tryAcquire(8, 1500)).toBe(true);
+    slots.release(7, 0, 3000);
+    expect(slots.tryAcquire(7, 3000)).toBe(true);
+    expect(slots.tryAcquire(7, 3000)).toBe(false);
+  });
+});
+
+describe('target addresses', () => {
+  it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::'])(
+    'refuses %s',
+    (address) => expect(isPublicAddress(address)).toBe(false),
+  );
+
+  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111'])('allows %s', (address) => expect(isPublicAddress(address)).toBe(true));
+});
+
+describe('secret box', () => {
+  it('encrypts secrets with AES-256-GCM and detects tampering', () => {
+    const box = new SecretBox(loadConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent' }));
+    const secret = newWebhookSecret();
+    const sealed = box.seal(secret);
+    expect(sealed).not.toContain(secret.slice(6));
+    expect(box.open(sealed)).toBe(secret);
+    const other = new SecretBox(loadConfig({ SECRET_ENCRYPTION_KEY: 'cd'.repeat(32) }));
+    expect(() => other.open(sealed)).toThrow();
+    const [format, iv, tag, data] = sealed.split(':');
+    const flipped = Buffer.from(data, 'base64url');
+    flipped[0] ^= 1;
+    expect(() => box.open([format, iv, tag, flipped.toString('base64url')].join(':'))).toThrow();
+  });
+});
