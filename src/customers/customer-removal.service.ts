@@ -36,8 +36,8 @@ export class CustomerRemoval {
     const removed = customers.map((customer) => customer.id);
     const snapshots = await this.snapshots(em, customers);
 
-    const statements = new CascadeStatements(em, context);
-    // The customer rows go away, so each customer's next sequence is known now: no renumbering needed.
+    const statements = new CascadeStatements(em, context, new Map());
+    // The customer rows go away: each one's last event takes the next number of its locked row.
     await statements.run(
       `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)
        VALUES ${customers.map(() => `('customer.deleted', 'customer', ?, ?, ?, ?, ?, ?, ${datetimeLiteral(new Date())})`).join(', ')}`,
@@ -61,21 +61,12 @@ export class CustomerRemoval {
 
   /** Two reads for any number of customers: their subscriptions, and the names of their domains. */
   private async snapshots(em: EntityManager, customers: Customer[]): Promise<Map<number, CustomerSnapshot>> {
-    const connection = em.getConnection();
-    const ctx = em.getTransactionContext();
     const owners = idsIn('customer_id', customers.map((customer) => customer.id));
-    const subscriptions = await connection.execute<Array<{ id: number; customer_id: number; name: string; plan: string }>>(
+    const subscriptions = await em.execute<Array<{ id: number; customer_id: number; name: string; plan: string }>>(
       `SELECT id, customer_id, name, plan FROM subscription WHERE ${owners.sql} ORDER BY id`,
       owners.params,
-      'all',
-      ctx,
     );
-    const domains = await connection.execute<Array<{ subscription_id: number; name: string }>>(
-      `SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`,
-      owners.params,
-      'all',
-      ctx,
-    );
+    const domains = await em.execute<Array<{ subscription_id: number; name: string }>>(`SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`, owners.params);
     const namesBySubscription = new Map<number, string[]>();
     for (const domain of domains) {
       const names = namesBySubscription.get(domain.subscription_id) ?? [];

@@ -7,6 +7,7 @@ import { SessionsService } from '../auth/sessions.service';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '../common/domain-errors';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
+import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerRemoval } from './customer-removal.service';
@@ -118,20 +119,20 @@ export class CustomersService {
   }
 
   async remove(auth: Principal, id: number): Promise<void> {
-    const outcome = await this.em.transactional((em) => this.removal.removeOne(em, id, actorOf(auth)));
+    const outcome = await this.em.transactional((em) => this.removal.removeOne(em, id, actorOf(auth)), CASCADE_TRANSACTION);
     if (outcome === 'not_found') throw new NotFound('Customer', id);
   }
 
   /** Suspends the customer with all its subscriptions and domains, and ends its sessions: the same code as bulk jobs. */
   async suspend(auth: Principal, id: number): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional((em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }));
+    const outcomes = await this.em.transactional((em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
     return this.get(auth, id);
   }
 
   /** Re-activates the customer and exactly those subscriptions and domains that have no other reason. */
   async activate(auth: Principal, id: number): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional((em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }));
+    const outcomes = await this.em.transactional((em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
     return this.get(auth, id);
   }

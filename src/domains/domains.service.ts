@@ -6,6 +6,7 @@ import { Conflict, NotFound } from '../common/domain-errors';
 import { Customer } from '../customers/customer.entity';
 import { EventOutbox } from '../events/event-outbox.service';
 import { Subscription } from '../subscriptions/subscription.entity';
+import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { Domain } from './domain.entity';
 import { parseDomainName } from './domain-name';
@@ -61,7 +62,7 @@ export class DomainsService {
           throw new Conflict(`Subscription ${subscription.id} is suspended: domains can be added only to active subscriptions.`);
         }
         return (await this.registration.register(em, subscription, name, actorOf(auth))).id;
-      }),
+      }, CASCADE_TRANSACTION),
     );
     return this.get(auth, id);
   }
@@ -91,17 +92,17 @@ export class DomainsService {
       });
       await em.nativeDelete(Domain, { id });
       em.getUnitOfWork().unsetIdentity(domain);
-    });
+    }, CASCADE_TRANSACTION);
   }
 
   async suspend(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional((em) => this.suspension.suspendDomain(em, id, { actor: actorOf(auth) }));
+    const outcome = await this.em.transactional((em) => this.suspension.suspendDomain(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcome === 'not_found') throw new NotFound('Domain', id);
     return this.get(auth, id);
   }
 
   async activate(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional((em) => this.suspension.activateDomain(em, id, { actor: actorOf(auth) }));
+    const outcome = await this.em.transactional((em) => this.suspension.activateDomain(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcome === 'not_found') throw new NotFound('Domain', id);
     return this.get(auth, id);
   }

@@ -8,6 +8,7 @@ import { DomainRegistration, withDomainNameUniqueness } from '../domains/domain-
 import { parseDomainName } from '../domains/domain-name';
 import { EventOutbox } from '../events/event-outbox.service';
 import { SuspensionReason } from '../suspension/suspension-reason';
+import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription-input.dto';
 import { ListSubscriptionsQuery } from './dto/list-subscriptions.query';
@@ -71,7 +72,7 @@ export class SubscriptionsService {
         });
         await this.domains.register(em, subscription, name, actor);
         return subscription.id;
-      }),
+      }, CASCADE_TRANSACTION),
     );
     return this.get(auth, id);
   }
@@ -100,7 +101,7 @@ export class SubscriptionsService {
         payload: { subscription: toSubscriptionView(subscription), changes },
       });
       if (changes.includes('expiresAt')) await this.suspension.applyExpiry(em, new Date(), { actor: actorOf(auth) }, [id]);
-    });
+    }, CASCADE_TRANSACTION);
     return this.get(auth, id);
   }
 
@@ -108,9 +109,7 @@ export class SubscriptionsService {
   async remove(auth: Principal, id: number): Promise<void> {
     await this.em.transactional(async (em) => {
       const subscription = await this.lockedSubscription(em, id);
-      const domains = await em
-        .getConnection()
-        .execute<Array<{ name: string }>>('SELECT name FROM domain WHERE subscription_id = ? ORDER BY id', [id], 'all', em.getTransactionContext());
+      const domains = await em.execute<Array<{ name: string }>>('SELECT name FROM domain WHERE subscription_id = ? ORDER BY id', [id]);
       await this.outbox.record(em, {
         type: 'subscription.deleted',
         objectType: 'subscription',
@@ -121,17 +120,17 @@ export class SubscriptionsService {
       });
       await em.nativeDelete(Subscription, { id });
       em.getUnitOfWork().unsetIdentity(subscription);
-    });
+    }, CASCADE_TRANSACTION);
   }
 
   async suspend(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional((em) => this.suspension.suspendSubscription(em, id, { actor: actorOf(auth) }));
+    const outcome = await this.em.transactional((em) => this.suspension.suspendSubscription(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcome === 'not_found') throw new NotFound('Subscription', id);
     return this.get(auth, id);
   }
 
   async activate(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional((em) => this.suspension.activateSubscription(em, id, { actor: actorOf(auth) }));
+    const outcome = await this.em.transactional((em) => this.suspension.activateSubscription(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
     if (outcome === 'not_found') throw new NotFound('Subscription', id);
     return this.get(auth, id);
   }

@@ -16,12 +16,21 @@ const ADMIN = SuspensionReason.Admin;
 const EXPIRED = SuspensionReason.Expired;
 const without = (bit: SuspensionReason) => ALL_REASONS & ~bit;
 
+interface LockedCustomer {
+  id: number;
+  status: string;
+  event_sequence: number;
+}
+
+const sequencesOf = (customers: LockedCustomer[]) => new Map(customers.map((customer) => [customer.id, Number(customer.event_sequence)]));
+
 /**
  * The one place that changes the status of customers, subscriptions and domains. Every method runs
  * inside the caller's transaction, locks the customers concerned (`FOR UPDATE`, in id order, so
  * concurrent chunks cannot deadlock on each other), applies the cascade with a constant number of
  * set-based statements, and writes the events of exactly the transitions it caused.
  *
+ * Callers open the transaction with `CASCADE_TRANSACTION` (READ COMMITTED, see there).
  * Customer events carry `reasonsBefore`/`reasonsAfter` too: `['admin']` while suspended, `[]` while active.
  */
 @Injectable()
@@ -63,21 +72,20 @@ export class SuspensionService {
       sql: `${due} <> ((s.suspended_reasons & ${EXPIRED}) <> 0)${subscriptionIds ? ` AND ${idsIn('s.id', subscriptionIds).sql}` : ''}`,
       params: subscriptionIds ?? [],
     };
-    const owners = await em
-      .getConnection()
-      .execute<Array<{ customer_id: number }>>(`SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`, stale.params, 'all', em.getTransactionContext());
-    const customerIds = await this.lockCustomers(em, owners.map((row) => row.customer_id));
+    const owners = await em.execute<Array<{ customer_id: number }>>(`SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`, stale.params);
+    const locked = await this.lockCustomerRows(em, owners.map((row) => row.customer_id));
+    const customerIds = locked.map((row) => row.id);
     if (customerIds.length === 0) return { expired: 0, renewed: 0 };
 
-    const statements = new CascadeStatements(em, context);
+    const statements = new CascadeStatements(em, context, sequencesOf(locked));
     const mine = idsIn('s.customer_id', customerIds);
     const scoped = subscriptionIds ? { sql: `${mine.sql} AND ${idsIn('s.id', subscriptionIds).sql}`, params: [...mine.params, ...subscriptionIds] } : mine;
     const expiring = { sql: `${scoped.sql} AND ${due}`, params: scoped.params };
     const renewing = { sql: `${scoped.sql} AND NOT ${due}`, params: scoped.params };
     const expired = await statements.changeSubscriptions(expiring, `s.suspended_reasons | ${EXPIRED}`);
     const renewed = await statements.changeSubscriptions(renewing, `s.suspended_reasons & ${without(EXPIRED)}`);
-    await statements.syncDomainsWithSubscriptions(idsIn('d.customer_id', customerIds));
-    await statements.assignSequences(customerIds);
+    await statements.syncDomainsWithSubscriptions(mine, idsIn('d.customer_id', customerIds));
+    await statements.saveSequences();
     return { expired: expired.changed, renewed: renewed.changed };
   }
 
@@ -94,7 +102,7 @@ export class SuspensionService {
     const moving = rows.filter((row) => row.status !== target).map((row) => row.id);
     if (moving.length === 0) return outcomes;
 
-    const statements = new CascadeStatements(em, context);
+    const statements = new CascadeStatements(em, context, sequencesOf(rows.filter((row) => row.status !== target)));
     const customers = idsIn('id', moving);
     await statements.run(
       `UPDATE customer SET status = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
@@ -102,7 +110,7 @@ export class SuspensionService {
     );
     const updated = await em.find(Customer, { id: { $in: moving } }, { refresh: true, orderBy: { id: 'asc' } });
     const [before, after] = target === 'suspended' ? [[], ['admin']] : [['admin'], []];
-    await statements.insertEvents(
+    await statements.insertPrepared(
       updated.map((customer) => ({
         type: target === 'suspended' ? 'customer.suspended' : 'customer.activated',
         objectType: 'customer',
@@ -113,8 +121,8 @@ export class SuspensionService {
     );
     const next = target === 'suspended' ? `s.suspended_reasons | ${CUSTOMER}` : `s.suspended_reasons & ${without(CUSTOMER)}`;
     await statements.changeSubscriptions(idsIn('s.customer_id', moving), next);
-    await statements.syncDomainsWithSubscriptions(idsIn('d.customer_id', moving));
-    await statements.assignSequences(moving);
+    await statements.syncDomainsWithSubscriptions(idsIn('s.customer_id', moving), idsIn('d.customer_id', moving));
+    await statements.saveSequences();
     if (target === 'suspended') await this.sessions.revokeForCustomers(em, moving);
     return outcomes;
   }
@@ -122,44 +130,36 @@ export class SuspensionService {
   private async changeSubscription<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
     const owner = await this.ownerOf(em, 'subscription', id);
     if (owner === undefined) return 'not_found' as O;
-    const statements = new CascadeStatements(em, context);
+    const statements = new CascadeStatements(em, context, sequencesOf([owner]));
     const { transitions } = await statements.changeSubscriptions({ sql: 's.id = ?', params: [id] }, next);
-    await statements.syncDomainsWithSubscriptions({ sql: 'd.subscription_id = ?', params: [id] });
-    await statements.assignSequences([owner]);
+    await statements.syncDomainsWithSubscriptions({ sql: 's.id = ?', params: [id] }, { sql: 'd.subscription_id = ?', params: [id] });
+    await statements.saveSequences();
     return transitions > 0 ? changed : ('unchanged' as O);
   }
 
   private async changeDomain<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
     const owner = await this.ownerOf(em, 'domain', id);
     if (owner === undefined) return 'not_found' as O;
-    const statements = new CascadeStatements(em, context);
+    const statements = new CascadeStatements(em, context, sequencesOf([owner]));
     const { transitions } = await statements.changeDomains({ sql: 'd.id = ?', params: [id] }, next);
-    await statements.assignSequences([owner]);
+    await statements.saveSequences();
     return transitions > 0 ? changed : ('unchanged' as O);
   }
 
   /** Locks the customer owning a subscription or domain, then the object itself; undefined when it does not exist (any more). */
-  private async ownerOf(em: EntityManager, table: 'subscription' | 'domain', id: number): Promise<number | undefined> {
-    const connection = em.getConnection();
-    const ctx = em.getTransactionContext();
-    const [row] = await connection.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ?`, [id], 'all', ctx);
+  private async ownerOf(em: EntityManager, table: 'subscription' | 'domain', id: number): Promise<LockedCustomer | undefined> {
+    const [row] = await em.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ?`, [id]);
     if (!row) return undefined;
-    await this.lockCustomers(em, [row.customer_id]);
-    const [locked] = await connection.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ? FOR UPDATE`, [id], 'all', ctx);
-    return locked?.customer_id;
-  }
-
-  private async lockCustomers(em: EntityManager, ids: number[]): Promise<number[]> {
-    return (await this.lockCustomerRows(em, ids)).map((row) => row.id);
+    const [owner] = await this.lockCustomerRows(em, [row.customer_id]);
+    const [locked] = await em.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ? FOR UPDATE`, [id]);
+    return locked && owner ? owner : undefined;
   }
 
   /** `SELECT ... FOR UPDATE` in id order: every path locks customers the same way, so they cannot deadlock on each other. */
-  private async lockCustomerRows(em: EntityManager, ids: number[]): Promise<Array<{ id: number; status: string }>> {
+  private async lockCustomerRows(em: EntityManager, ids: number[]): Promise<LockedCustomer[]> {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)].sort((a, b) => a - b);
     const where = idsIn('id', unique);
-    return em
-      .getConnection()
-      .execute<Array<{ id: number; status: string }>>(`SELECT id, status FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`, where.params, 'all', em.getTransactionContext());
+    return em.execute<LockedCustomer[]>(`SELECT id, status, event_sequence FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`, where.params);
   }
 }

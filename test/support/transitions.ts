@@ -12,24 +12,50 @@ interface ObjectState {
   reasons: string[];
 }
 
-/** Status and reasons of every customer, subscription and domain, keyed `type:id`. */
+/** Status and reasons of every customer, subscription and domain, keyed `type:id`; checks the invariants on the way. */
 export async function statusSnapshot(test: TestApp): Promise<Map<string, ObjectState>> {
   const connection = test.em().getConnection();
   const [customers, subscriptions, domains] = await Promise.all([
     connection.execute<Array<{ id: number; status: string }>>('SELECT id, status FROM customer'),
-    connection.execute<Array<{ id: number; customer_id: number; status: string; suspended_reasons: number }>>('SELECT id, customer_id, status, suspended_reasons FROM subscription'),
-    connection.execute<Array<{ id: number; customer_id: number; status: string; suspended_reasons: number }>>('SELECT id, customer_id, status, suspended_reasons FROM domain'),
+    connection.execute<ReasonRow[]>('SELECT id, customer_id, status, suspended_reasons FROM subscription'),
+    connection.execute<Array<ReasonRow & { subscription_id: number }>>('SELECT id, subscription_id, customer_id, status, suspended_reasons FROM domain'),
   ]);
   const states: ObjectState[] = [
     ...customers.map((c) => ({ type: 'customer' as const, id: c.id, customerId: c.id, status: c.status, reasons: c.status === 'suspended' ? ['admin'] : [] })),
     ...subscriptions.map((s) => ({ type: 'subscription' as const, id: s.id, customerId: s.customer_id, status: s.status, reasons: reasonsToNames(s.suspended_reasons) })),
     ...domains.map((d) => ({ type: 'domain' as const, id: d.id, customerId: d.customer_id, status: d.status, reasons: reasonsToNames(d.suspended_reasons) })),
   ];
-  for (const state of states) {
-    // The stored status must always agree with the reasons.
-    if (state.type !== 'customer') expect([state.type, state.id, state.status]).toEqual([state.type, state.id, state.reasons.length > 0 ? 'suspended' : 'active']);
-  }
+  assertInvariants(customers, subscriptions, domains);
   return new Map(states.map((state) => [`${state.type}:${state.id}`, state]));
+}
+
+interface ReasonRow {
+  id: number;
+  customer_id: number;
+  status: string;
+  suspended_reasons: number;
+}
+
+/**
+ * What must hold after every change: status agrees with reasons; a subscription has `customer`
+ * exactly while its customer is suspended; a domain has `subscription` exactly while its
+ * subscription has any reason; subscriptions carry no `subscription` reason, domains no `customer`/`expired`.
+ */
+function assertInvariants(customers: Array<{ id: number; status: string }>, subscriptions: ReasonRow[], domains: Array<ReasonRow & { subscription_id?: number }>): void {
+  const customerStatus = new Map(customers.map((c) => [c.id, c.status]));
+  const subscriptionReasons = new Map(subscriptions.map((s) => [s.id, s.suspended_reasons]));
+  const broken: string[] = [];
+  for (const s of subscriptions) {
+    if ((s.status === 'suspended') !== (s.suspended_reasons !== 0)) broken.push(`subscription ${s.id}: status ${s.status} with reasons ${s.suspended_reasons}`);
+    if ((customerStatus.get(s.customer_id) === 'suspended') !== ((s.suspended_reasons & 2) !== 0)) broken.push(`subscription ${s.id}: customer reason disagrees with its customer`);
+    if ((s.suspended_reasons & 4) !== 0) broken.push(`subscription ${s.id}: carries the subscription reason`);
+  }
+  for (const d of domains) {
+    if ((d.status === 'suspended') !== (d.suspended_reasons !== 0)) broken.push(`domain ${d.id}: status ${d.status} with reasons ${d.suspended_reasons}`);
+    if (((subscriptionReasons.get(d.subscription_id ?? 0) ?? 0) !== 0) !== ((d.suspended_reasons & 4) !== 0)) broken.push(`domain ${d.id}: subscription reason disagrees with its subscription`);
+    if ((d.suspended_reasons & 10) !== 0) broken.push(`domain ${d.id}: carries a customer or expired reason`);
+  }
+  expect(broken).toEqual([]);
 }
 
 export interface CheckedStep {
