@@ -1,20 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
-import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { EntityManager } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
-import {
-  deliveryJobId,
-  deliveryJobOptions,
-  endpointWants,
-  WEBHOOK_DELIVERY_QUEUE,
-  WebhookDeliveryJob,
-} from '../webhooks/webhook-delivery.queue';
-import { OutboxEvent } from './outbox-event.entity';
+import { fromSqlDate, toSqlDate } from '../common/sql-dates';
+import { deliveryJobId, deliveryJobOptions, endpointWants, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJob } from '../webhooks/webhook-delivery.queue';
+import { EventObjectType, EventType } from './event-types';
 
 const BATCH = 500;
+
+/** An outbox row as the relay reads it: raw, so the payload stays the JSON text it was stored as. */
+export interface RelayedEvent {
+  id: string;
+  type: EventType;
+  objectType: EventObjectType;
+  objectId: number;
+  customerId: number | null;
+  sequence: number | null;
+  actor: string;
+  jobId: number | null;
+  payload: string;
+  createdAt: Date;
+}
+
+interface OutboxRow {
+  id: string | number;
+  type: EventType;
+  object_type: EventObjectType;
+  object_id: number;
+  customer_id: number | null;
+  sequence: number | null;
+  actor: string;
+  job_id: number | null;
+  payload: string | Record<string, unknown>;
+  created_at: string | Date;
+}
 
 /**
  * Hands committed outbox events to the webhook delivery queue. A pass claims undispatched rows with
@@ -25,7 +45,7 @@ const BATCH = 500;
 @Injectable()
 export class OutboxRelay {
   constructor(
-    private readonly rootEm: EntityManager,
+    private readonly em: EntityManager,
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly deliveries: Queue<WebhookDeliveryJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -41,19 +61,23 @@ export class OutboxRelay {
   }
 
   private async relayBatch(): Promise<number> {
-    const connection = this.rootEm.getConnection();
+    const connection = this.em.getConnection();
     // A connection-level transaction fires no ORM transaction events, so relaying does not
     // trigger another relay pass.
     return connection.transactional(async (trx) => {
-      const em = this.rootEm.fork();
-      em.setTransactionContext(trx);
-      const events = await em.find(
-        OutboxEvent,
-        { dispatchedAt: null },
-        { orderBy: { id: 'asc' }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+      const rows = await connection.execute<OutboxRow[]>(
+        `SELECT id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at
+           FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [],
+        'all',
+        trx,
       );
-      if (events.length === 0) return 0;
-      const endpoints = await em.find(WebhookEndpoint, { enabled: true }, { fields: ['id', 'events'] });
+      if (rows.length === 0) return 0;
+      const events = rows.map(toRelayedEvent);
+      const endpoints = (await connection.execute<Array<{ id: number; events: string | string[] }>>('SELECT id, events FROM webhook_endpoint WHERE enabled = 1', [], 'all', trx)).map(
+        (row) => ({ id: Number(row.id), events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events }),
+      );
+      const retries = this.config.webhookRetryScheduleMs.length;
       const jobs = events.flatMap((event) => {
         const recipients = endpoints.filter((endpoint) => endpointWants(endpoint, event));
         if (recipients.length === 0) return [];
@@ -61,34 +85,53 @@ export class OutboxRelay {
         return recipients.map((endpoint) => ({
           name: event.type,
           data: { eventId: event.id, endpointId: endpoint.id, type: event.type, body },
-          opts: { ...deliveryJobOptions(this.config.webhookRetryScheduleMs.length), jobId: deliveryJobId(event.id, endpoint.id) },
+          opts: { ...deliveryJobOptions(retries), jobId: deliveryJobId(event.id, endpoint.id) },
         }));
       });
       if (jobs.length > 0) await this.deliveries.addBulk(jobs);
-      await em.nativeUpdate(OutboxEvent, { id: { $in: events.map((e) => e.id) } }, { dispatchedAt: new Date() });
+      await connection.execute(
+        `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${events.map(() => '?').join(',')})`,
+        [toSqlDate(new Date()), ...events.map((e) => e.id)],
+        'run',
+        trx,
+      );
       return events.length;
     });
   }
 }
 
+function toRelayedEvent(row: OutboxRow): RelayedEvent {
+  return {
+    id: String(row.id),
+    type: row.type,
+    objectType: row.object_type,
+    objectId: Number(row.object_id),
+    customerId: row.customer_id === null ? null : Number(row.customer_id),
+    sequence: row.sequence === null ? null : Number(row.sequence),
+    actor: row.actor,
+    jobId: row.job_id === null ? null : Number(row.job_id),
+    payload: typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload),
+    createdAt: fromSqlDate(row.created_at) ?? new Date(),
+  };
+}
+
 /**
  * The Standard Webhooks body: `{type, timestamp, data}`. `data` is the event's payload (admin views,
- * never password hashes) with the object it is about and, per customer, the `sequence` by which
- * consumers order events.
+ * never password hashes) after the object it is about and, per customer, the `sequence` by which
+ * consumers order events. The stored payload text is spliced in as it is, not parsed and re-encoded.
  */
-export function messageBody(event: OutboxEvent): string {
-  return JSON.stringify({
-    type: event.type,
-    timestamp: event.createdAt.toISOString(),
-    data: {
-      eventId: Number(event.id),
-      objectType: event.objectType,
-      objectId: event.objectId,
-      customerId: event.customerId,
-      sequence: event.sequence,
-      actor: event.actor,
-      jobId: event.jobId,
-      ...event.payload,
-    },
+export function messageBody(event: RelayedEvent): string {
+  const head = JSON.stringify({
+    eventId: Number(event.id),
+    objectType: event.objectType,
+    objectId: event.objectId,
+    customerId: event.customerId,
+    sequence: event.sequence,
+    actor: event.actor,
+    jobId: event.jobId,
   });
+  const payload = event.payload.trim();
+  const inner = payload.startsWith('{') ? payload.slice(1, -1).trim() : '';
+  const data = inner ? `${head.slice(0, -1)},${inner}}` : head;
+  return `{"type":${JSON.stringify(event.type)},"timestamp":${JSON.stringify(event.createdAt.toISOString())},"data":${data}}`;
 }

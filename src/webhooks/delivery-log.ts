@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
+import { toSqlDate } from '../common/sql-dates';
 import { GroupBatcher } from './group-batcher';
-import { toSqlDate } from './webhook-targets';
 
 export interface DeliveryAttempt {
   endpointId: number;

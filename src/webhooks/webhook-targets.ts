@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
+import { fromSqlDate } from '../common/sql-dates';
 import { GroupBatcher } from './group-batcher';
 import { SecretBox } from './secret-box';
 
@@ -71,7 +72,7 @@ export class WebhookTargets {
   }
 
   private toTarget(row: EndpointRow, alreadyDelivered: boolean): DeliveryTarget {
-    const previousUntil = toDate(row.previous_until);
+    const previousUntil = fromSqlDate(row.previous_until);
     const secrets = [this.secrets.open(row.secret)];
     if (row.previous && previousUntil && previousUntil.getTime() > Date.now()) secrets.push(this.secrets.open(row.previous));
     return {
@@ -79,20 +80,8 @@ export class WebhookTargets {
       events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,
       enabled: Boolean(Number(row.enabled)),
       secrets,
-      failingSince: toDate(row.failing_since),
+      failingSince: fromSqlDate(row.failing_since),
       alreadyDelivered,
     };
   }
-}
-
-/** Raw queries return DATETIME(3) as `YYYY-MM-DD HH:MM:SS.mmm` in UTC. */
-export function toDate(value: Date | string | null): Date | null {
-  if (value === null) return null;
-  if (value instanceof Date) return value;
-  return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
-}
-
-/** The reverse, for raw statements. */
-export function toSqlDate(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
