@@ -74,6 +74,11 @@ describe('webhooks', () => {
       const patched = await test.http().patch(`/api/v1/webhooks/${created.id}`).set(bearer(token)).send({ events: ['customer.deleted', '*'], enabled: false, description: 'off' }).expect(200);
       expect(patched.body).toMatchObject({ events: ['*'], enabled: false, description: 'off' });
       await test.http().patch(`/api/v1/webhooks/${created.id}`).set(bearer(token)).send({ secret: 'mine' }).expect(400);
+      for (const field of ['url', 'events', 'enabled']) {
+        await test.http().patch(`/api/v1/webhooks/${created.id}`).set(bearer(token)).send({ [field]: null }).expect(400);
+      }
+      const cleared = await test.http().patch(`/api/v1/webhooks/${created.id}`).set(bearer(token)).send({ description: null }).expect(200);
+      expect(cleared.body.description).toBeNull();
       await test.http().post(`/api/v1/webhooks/${created.id}/ping`).set(bearer(token)).expect(409);
       await test.http().delete(`/api/v1/webhooks/${created.id}`).set(bearer(token)).expect(204);
       await test.http().get(`/api/v1/webhooks/${created.id}`).set(bearer(token)).expect(404);

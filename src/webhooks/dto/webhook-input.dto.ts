@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+/** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
+const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 import { SUBSCRIBABLE_EVENT_TYPES } from '../webhook-delivery.queue';
 
 export class CreateWebhookDto {
@@ -30,13 +33,13 @@ export class CreateWebhookDto {
 
 export class UpdateWebhookDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @Length(1, 2048)
   url?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -50,7 +53,7 @@ export class UpdateWebhookDto {
   description?: string;
 
   @ApiPropertyOptional({ description: 'Re-enabling also forgets why it was disabled' })
-  @IsOptional()
+  @IfPresent()
   @IsBoolean()
   enabled?: boolean;
 }
