@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { EntityManager } from '@mikro-orm/mysql';
+import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromSqlDate, toSqlDate } from '../common/sql-dates';
@@ -63,7 +63,8 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     const connection = this.em.getConnection();
     // A connection-level transaction fires no ORM transaction events, so relaying does not
-    // trigger another relay pass.
+    // trigger another relay pass. READ COMMITTED takes no gap locks: writers appending events
+    // never wait for a relay pass.
     return connection.transactional(async (trx) => {
       const rows = await connection.execute<OutboxRow[]>(
         `SELECT id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at
@@ -96,7 +97,7 @@ export class OutboxRelay {
         trx,
       );
       return events.length;
-    });
+    }, { isolationLevel: IsolationLevel.READ_COMMITTED });
   }
 }
 
