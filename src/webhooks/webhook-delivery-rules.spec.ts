@@ -20,6 +20,13 @@ describe('retry schedule', () => {
     expect(nextRetryDelayMs(SCHEDULE, 2, 0, null, 5000, () => 0.999)).toBeCloseTo(295_000 + 0.0999 * 295_000, -1);
   });
 
+  it('can be configured (tests use a short one) but must ascend', () => {
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: '100, 200,400' }).webhookRetryScheduleMs).toEqual([100, 200, 400]);
+    for (const bad of ['200,100', '100,100', 'a,b', ',', '-5']) {
+      expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: bad })).toThrow(/WEBHOOK_RETRY_SCHEDULE_MS/);
+    }
+  });
+
   it('waits at least as long as Retry-After asks', () => {
     expect(nextRetryDelayMs(SCHEDULE, 1, 0, 60_000, 0, () => 0)).toBe(60_000);
   });
