@@ -44,6 +44,13 @@ describe('panel', () => {
     return (await job.textContent()) ?? '';
   }
 
+  /** Searches the list and waits until it shows exactly `rows` customers. */
+  async function search(page: Page, text: string, rows: number): Promise<void> {
+    await page.getByRole('searchbox', { name: 'Search' }).fill(text);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction((count) => document.querySelectorAll('table.customers tr[data-customer-id]').length === count, rows);
+  }
+
   async function check(page: Page, names: string[]): Promise<void> {
     for (const name of names) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
   }
@@ -117,10 +124,7 @@ describe('panel', () => {
     const trio = [await customerWithDomains('Alice Suspendme', 'alice'), await customerWithDomains('Bob Suspendme', 'bob'), await customerWithDomains('Carol Suspendme', 'carol')];
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
-    await page.getByRole('searchbox', { name: 'Search' }).fill('Suspendme');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.locator('table.customers tr[data-customer-id]').nth(2).waitFor();
-    expect(await page.locator('table.customers tr[data-customer-id]').count()).toBe(3);
+    await search(page, 'Suspendme', 3);
 
     await check(page, ['Alice Suspendme', 'Bob Suspendme', 'Carol Suspendme']);
     expect(await page.getByText('3 selected').isVisible()).toBe(true);
@@ -144,9 +148,7 @@ describe('panel', () => {
     expect(await page.locator('tr[data-subscription-id]').textContent()).toMatch(/Suspended \(customer suspended\)/);
     await page.getByRole('link', { name: 'Customers' }).first().click();
 
-    await page.getByRole('searchbox', { name: 'Search' }).fill('Suspendme');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.locator('table.customers tr[data-customer-id]').nth(2).waitFor();
+    await search(page, 'Suspendme', 3);
     await page.getByRole('checkbox', { name: 'Select all customers on this page' }).check();
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.getByRole('menuitem', { name: 'Activate' }).click();
@@ -218,6 +220,44 @@ describe('panel', () => {
     const alert = page.getByRole('alert');
     await alert.getByText('Your account is suspended.').waitFor();
     expect(await alert.textContent()).toContain('You cannot log in until your provider activates it again.');
+  });
+
+  it('works by keyboard: the "Change status" menu opens with Enter, moves with arrows and closes with Escape; focus is visible', async () => {
+    await createCustomer(test, token, { name: 'Hank Keyboard' });
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    const checkbox = page.getByRole('checkbox', { name: 'Select Hank Keyboard' });
+    await checkbox.focus();
+    await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(true);
+    expect(await checkbox.evaluate((element) => getComputedStyle(element).outlineStyle)).toBe('solid');
+
+    const menuButton = page.getByRole('button', { name: 'Change status' });
+    await menuButton.focus();
+    await page.keyboard.press('Enter');
+    const suspend = page.getByRole('menuitem', { name: 'Suspend' });
+    await suspend.waitFor();
+    expect(await suspend.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByRole('menuitem', { name: 'Activate' }).evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await suspend.waitFor({ state: 'detached' });
+    expect(await menuButton.evaluate((element) => element === document.activeElement)).toBe(true);
+  });
+
+  it('fits a 390 px phone screen without sideways scrolling', async () => {
+    const opened = await newPanelPage(browser, { width: 390, height: 844 });
+    pages.push(opened);
+    const { page } = opened;
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.locator('table.customers tr[data-customer-id]').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await page.getByRole('button', { name: 'Change status' }).isVisible()).toBe(true);
+    await saveScreenshot(page, 'customer-list-phone-en');
+    await page.getByRole('link', { name: 'Add customer' }).click();
+    await page.getByRole('heading', { name: 'Add customer' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
   });
 
   it('says "Wrong username or password" in words', async () => {

@@ -65,7 +65,9 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   }
   let response: Response;
   try {
-    response = await fetch(BASE + path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    // no-store: the API's ETag is the object's version, which does not change when only its counts
+    // do, so a revalidated cached copy (304) would show stale counts.
+    response = await fetch(BASE + path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
   } catch {
     throw new ApiError(0, { type: '/problems/network', title: 'Network error', status: 0, detail: '' }, undefined);
   }

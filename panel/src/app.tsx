@@ -35,6 +35,7 @@ export function App() {
       language,
       t: translator(language),
       formatDate: dateFormatter(language),
+      formatDay: dateFormatter(language, false),
       setLanguage: (next) => {
         rememberLanguage(next);
         setLanguageState(next);

@@ -41,16 +41,16 @@ export function Field({ id, label, value, onInput, error, hint, required, type =
       </label>
       <div class="field-control">
         {multiline ? <textarea rows={4} {...common} /> : <input type={type} autoComplete={autoComplete ?? 'off'} {...common} />}
-        {children}
       </div>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
       {error && (
         <p class="field-error" id={`${id}-error`}>
           {error}
+        </p>
+      )}
+      {children}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
         </p>
       )}
     </div>

@@ -36,6 +36,8 @@ export interface I18n {
   t: Translate;
   setLanguage: (language: Language) => void;
   formatDate: (iso: string | null | undefined) => string;
+  /** The date without the time, for narrow columns. */
+  formatDay: (iso: string | null | undefined) => string;
 }
 
 export const I18nContext = createContext<I18n>({
@@ -43,11 +45,12 @@ export const I18nContext = createContext<I18n>({
   t: translator('en'),
   setLanguage: () => undefined,
   formatDate: (iso) => iso ?? '',
+  formatDay: (iso) => iso ?? '',
 });
 
 export const useI18n = () => useContext(I18nContext);
 
-export function dateFormatter(language: Language): (iso: string | null | undefined) => string {
-  const format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' });
+export function dateFormatter(language: Language, withTime = true): (iso: string | null | undefined) => string {
+  const format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-US', withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' });
   return (iso) => (iso ? format.format(new Date(iso)) : '');
 }

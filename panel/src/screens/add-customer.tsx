@@ -45,7 +45,7 @@ export function AddCustomerScreen() {
         </p>
         <h1 id="add-title">{t('addCustomer')}</h1>
       </div>
-      <form class="card form" onSubmit={submit} noValidate aria-labelledby="add-title">
+      <form class="card form add-customer" onSubmit={submit} noValidate aria-labelledby="add-title">
         <p class="message error" role="alert" hidden={!summary}>
           {summary ?? ''}
         </p>

@@ -13,7 +13,7 @@ interface CustomerTableProps {
 }
 
 export function CustomerTable({ items, loading, rows, selected, onSelect }: CustomerTableProps) {
-  const { t, formatDate } = useI18n();
+  const { t, formatDay } = useI18n();
   const selectAll = useRef<HTMLInputElement>(null);
   const checkedHere = items.filter((customer) => selected.has(customer.id)).length;
   const allChecked = items.length > 0 && checkedHere === items.length;
@@ -48,7 +48,7 @@ export function CustomerTable({ items, loading, rows, selected, onSelect }: Cust
             </th>
             <th scope="col">{t('colName')}</th>
             <th scope="col" class="optional">{t('colCompany')}</th>
-            <th scope="col">{t('colUsername')}</th>
+            <th scope="col" class="optional-phone">{t('colUsername')}</th>
             <th scope="col" class="optional">{t('colEmail')}</th>
             <th scope="col">{t('colStatus')}</th>
             <th scope="col" class="number optional">{t('colSubscriptions')}</th>
@@ -79,14 +79,14 @@ export function CustomerTable({ items, loading, rows, selected, onSelect }: Cust
                 <a href={`#/customers/${customer.id}`}>{customer.name}</a>
               </td>
               <td class="optional">{customer.company ?? ''}</td>
-              <td>{customer.username}</td>
+              <td class="optional-phone">{customer.username}</td>
               <td class="optional">{customer.email}</td>
               <td>
                 <StatusBadge status={customer.status} />
               </td>
               <td class="number optional">{customer.counts.subscriptions}</td>
               <td class="number optional">{customer.counts.domains}</td>
-              <td class="optional nowrap">{formatDate(customer.createdAt)}</td>
+              <td class="optional nowrap">{formatDay(customer.createdAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,112 @@
+import { Browser, Page } from 'playwright-core';
+import { bearer, loginAdmin } from './support/app';
+import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, saveScreenshot, startPanelApp } from './support/browser';
+import { ADMIN } from './support/database';
+import { createCustomer } from './support/factories';
+
+const GERMAN_LOGIN = { username: 'Benutzername', password: 'Passwort', logIn: 'Anmelden' };
+
+/** The panel in German, as Plesk's German panel names things, and the choice of language. */
+describe('panel in English and German', () => {
+  let test: PanelTestApp;
+  let browser: Browser;
+  let token: string;
+  const pages: PanelPage[] = [];
+
+  async function open(locale: string): Promise<Page> {
+    const opened = await newPanelPage(browser, { locale });
+    pages.push(opened);
+    return opened.page;
+  }
+
+  beforeAll(async () => {
+    test = await startPanelApp();
+    browser = await launchBrowser();
+    token = await loginAdmin(test);
+    const hosts = [
+      { name: 'Anna Schmidt', company: 'Schmidt Webdesign', tag: 'schmidt' },
+      { name: 'Bernd Müller', company: 'Müller & Söhne KG', tag: 'mueller' },
+      { name: 'Clara Wagner', company: null, tag: 'wagner' },
+      { name: 'Dieter Becker', company: 'Bäckerei Becker', tag: 'baecker' },
+    ];
+    for (const host of hosts) {
+      const customer = await createCustomer(test, token, { name: host.name, company: host.company, city: 'Berlin', country: 'DE', locale: 'de-DE' });
+      await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: customer.id, name: `${host.tag}.example`, plan: 'Unlimited' }).expect(201);
+    }
+  });
+
+  afterEach(async () => {
+    const errors = pages.flatMap((opened) => opened.errors);
+    await Promise.all(pages.splice(0).map((opened) => opened.context.close()));
+    expect(errors.map(String)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+  });
+
+  it('shows the German labels Plesk uses when the browser prefers German', async () => {
+    const page = await open('de-DE');
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password, GERMAN_LOGIN);
+    await page.getByRole('heading', { name: 'Kunden' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await page.getByRole('link', { name: 'Kunden hinzufügen' }).waitFor();
+    await page.locator('table.customers tr[data-customer-id]').nth(3).waitFor();
+
+    await page.getByRole('checkbox', { name: 'Anna Schmidt auswählen' }).check();
+    await page.getByRole('checkbox', { name: 'Bernd Müller auswählen' }).check();
+    await page.getByRole('button', { name: 'Entfernen' }).waitFor();
+    await page.getByRole('button', { name: 'Status ändern' }).click();
+    await page.getByRole('menuitem', { name: 'Aktivieren' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Sperren' }).click();
+    await page.locator('section.job[data-job-state="completed"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('section.job').textContent()).toContain('2 von 2 bearbeitet');
+    await page.locator('table.customers .status-suspended').nth(1).waitFor();
+    await saveScreenshot(page, 'customer-list-de');
+
+    await page.getByRole('link', { name: 'Kunden hinzufügen' }).click();
+    await page.getByRole('heading', { name: 'Kunden hinzufügen' }).waitFor();
+    await page.getByLabel(/^Name des Ansprechpartners/).fill('Erika Mustermann');
+    await page.getByLabel('Firmenname').fill('Mustermann Hosting GmbH');
+    await page.getByLabel(/^E-Mail-Adresse/).fill('erika@mustermann.example');
+    await page.getByLabel('Stadt').fill('Köln');
+    await page.getByLabel(/^Benutzername/).fill('emustermann');
+    await page.getByRole('button', { name: 'Generieren' }).click();
+    await page.getByLabel('Zusätzliche Informationen').fill('Ihr Webspace: 10 GB. Support: +49 221 123456');
+    await page.getByLabel('Beschreibung').fill('Kam über die Partner-Aktion im Mai.');
+    expect(await page.getByText('Für den Kunden sichtbar.').isVisible()).toBe(true);
+    expect(await page.getByText('Nur für Mitarbeiter sichtbar: der Kunde sieht sie nie.').isVisible()).toBe(true);
+    await saveScreenshot(page, 'add-customer-de');
+    await page.getByRole('button', { name: 'Kunden hinzufügen' }).click();
+
+    await page.getByRole('heading', { name: /Erika Mustermann/ }).waitFor();
+    await page.getByRole('heading', { name: 'Abonnements' }).waitFor();
+    await page.getByLabel(/^Domainname des Abonnements/).fill('mustermann.example');
+    await page.getByRole('button', { name: 'Abonnement hinzufügen' }).click();
+    await page.locator('tr[data-domain-name="mustermann.example"]').waitFor();
+    await page.locator('table.audit tbody tr').nth(2).waitFor();
+    await page.getByText('Abonnements: 1 · Domains: 1').waitFor();
+    await saveScreenshot(page, 'customer-page-de');
+  });
+
+  it('switches the language, and remembers the choice', async () => {
+    const page = await open('de-DE');
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password, GERMAN_LOGIN);
+    await page.getByRole('heading', { name: 'Kunden' }).waitFor();
+    await page.getByRole('combobox', { name: 'Sprache' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Change status' }).isVisible()).toBe(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+  });
+
+  it('shows a customer the panel in the customer\'s own locale', async () => {
+    const customer = await createCustomer(test, token, { name: 'Greta Kunde', locale: 'de-DE', additionalInfo: 'Ihr FTP-Server: ftp.greta.example' });
+    const page = await open('en-US');
+    await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
+    await page.getByRole('heading', { name: 'Konto von Greta Kunde' }).waitFor();
+    await page.getByRole('heading', { name: 'Zusätzliche Informationen' }).waitFor();
+    expect(await page.getByText('Ihr FTP-Server: ftp.greta.example').isVisible()).toBe(true);
+  });
+});

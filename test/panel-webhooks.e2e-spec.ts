@@ -1,0 +1,78 @@
+import { Browser, Page } from 'playwright-core';
+import { bearer, loginAdmin } from './support/app';
+import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, startPanelApp } from './support/browser';
+import { ADMIN } from './support/database';
+
+/** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, remove. */
+describe('panel webhooks', () => {
+  let test: PanelTestApp;
+  let browser: Browser;
+  let token: string;
+  let opened: PanelPage;
+  let page: Page;
+
+  beforeAll(async () => {
+    test = await startPanelApp();
+    browser = await launchBrowser();
+    token = await loginAdmin(test);
+    opened = await newPanelPage(browser);
+    page = opened.page;
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+    await browser?.close();
+    await test?.close();
+  });
+
+  async function webhooks(): Promise<Array<{ id: number; url: string; enabled: boolean }>> {
+    const response = await test.http().get('/api/v1/webhooks').set(bearer(token)).expect(200);
+    return (response.body as { items: Array<{ id: number; url: string; enabled: boolean }> }).items;
+  }
+
+  it('adds an endpoint and shows its secret once, with a copy button', async () => {
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('heading', { name: 'Webhook endpoints' }).waitFor();
+    await page.getByText('No webhook endpoints.').waitFor();
+
+    await page.getByLabel(/^URL/).fill('not a url');
+    await page.getByRole('button', { name: 'Add webhook endpoint' }).click();
+    await page.locator('#webhook-url-error').waitFor();
+
+    await page.getByLabel(/^URL/).fill('http://127.0.0.1:9/hooks/clientele');
+    await page.getByLabel(/^Events/).fill('customer.suspended, customer.activated');
+    await page.getByLabel('Description').fill('Billing system');
+    await page.getByRole('button', { name: 'Add webhook endpoint' }).click();
+
+    const secret = page.getByRole('textbox', { name: 'Signing secret' });
+    await secret.waitFor();
+    expect(await secret.inputValue()).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied.').waitFor();
+    const [endpoint] = await webhooks();
+    expect(endpoint).toEqual(expect.objectContaining({ url: 'http://127.0.0.1:9/hooks/clientele', enabled: true }));
+    expect(await page.locator(`tr[data-webhook-id="${endpoint.id}"]`).textContent()).toContain('customer.suspended, customer.activated');
+
+    // Once dismissed, the secret is gone for good: a reload does not show it again.
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await page.reload();
+    await page.locator(`tr[data-webhook-id="${endpoint.id}"]`).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Signing secret' }).count()).toBe(0);
+  });
+
+  it('disables and enables an endpoint and lists its deliveries', async () => {
+    const [endpoint] = await webhooks();
+    const row = page.locator(`tr[data-webhook-id="${endpoint.id}"]`);
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('Disabled').waitFor();
+    expect((await webhooks())[0].enabled).toBe(false);
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await row.getByText('Enabled').waitFor();
+    expect((await webhooks())[0].enabled).toBe(true);
+
+    await row.getByRole('button', { name: 'Deliveries' }).click();
+    await page.getByText(/No deliveries yet\.|HTTP status/).first().waitFor();
+    expect(opened.errors.map(String)).toEqual([]);
+  });
+});
