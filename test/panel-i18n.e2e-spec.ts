@@ -1,6 +1,14 @@
 import { Browser, Page } from 'playwright-core';
 import { bearer, loginAdmin } from './support/app';
-import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, saveScreenshot, startPanelApp } from './support/browser';
+import {
+  launchBrowser,
+  logInThroughPanel,
+  newPanelPage,
+  PanelPage,
+  PanelTestApp,
+  saveScreenshot,
+  startPanelApp,
+} from './support/browser';
 import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
 
@@ -30,8 +38,19 @@ describe('panel in English and German', () => {
       { name: 'Dieter Becker', company: 'Bäckerei Becker', tag: 'baecker' },
     ];
     for (const host of hosts) {
-      const customer = await createCustomer(test, token, { name: host.name, company: host.company, city: 'Berlin', country: 'DE', locale: 'de-DE' });
-      await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: customer.id, name: `${host.tag}.example`, plan: 'Unlimited' }).expect(201);
+      const customer = await createCustomer(test, token, {
+        name: host.name,
+        company: host.company,
+        city: 'Berlin',
+        country: 'DE',
+        locale: 'de-DE',
+      });
+      await test
+        .http()
+        .post('/api/v1/subscriptions')
+        .set(bearer(token))
+        .send({ customerId: customer.id, name: `${host.tag}.example`, plan: 'Unlimited' })
+        .expect(201);
     }
   });
 
@@ -73,10 +92,14 @@ describe('panel in English and German', () => {
     await page.getByLabel('Stadt').fill('Köln');
     await page.getByLabel(/^Benutzername/).fill('emustermann');
     await page.getByRole('button', { name: 'Generieren' }).click();
-    await page.getByLabel('Zusätzliche Informationen').fill('Ihr Webspace: 10 GB. Support: +49 221 123456');
+    await page
+      .getByLabel('Zusätzliche Informationen')
+      .fill('Ihr Webspace: 10 GB. Support: +49 221 123456');
     await page.getByLabel('Beschreibung').fill('Kam über die Partner-Aktion im Mai.');
     expect(await page.getByText('Für den Kunden sichtbar.').isVisible()).toBe(true);
-    expect(await page.getByText('Nur für Mitarbeiter sichtbar: der Kunde sieht sie nie.').isVisible()).toBe(true);
+    expect(
+      await page.getByText('Nur für Mitarbeiter sichtbar: der Kunde sieht sie nie.').isVisible(),
+    ).toBe(true);
     await saveScreenshot(page, 'add-customer-de');
     await page.getByRole('button', { name: 'Kunden hinzufügen' }).click();
 
@@ -101,8 +124,12 @@ describe('panel in English and German', () => {
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
   });
 
-  it('shows a customer the panel in the customer\'s own locale', async () => {
-    const customer = await createCustomer(test, token, { name: 'Greta Kunde', locale: 'de-DE', additionalInfo: 'Ihr FTP-Server: ftp.greta.example' });
+  it("shows a customer the panel in the customer's own locale", async () => {
+    const customer = await createCustomer(test, token, {
+      name: 'Greta Kunde',
+      locale: 'de-DE',
+      additionalInfo: 'Ihr FTP-Server: ftp.greta.example',
+    });
     const page = await open('en-US');
     await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
     await page.getByRole('heading', { name: 'Konto von Greta Kunde' }).waitFor();

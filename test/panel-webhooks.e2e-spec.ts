@@ -1,6 +1,13 @@
 import { Browser, Page } from 'playwright-core';
 import { bearer, loginAdmin } from './support/app';
-import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, startPanelApp } from './support/browser';
+import {
+  launchBrowser,
+  logInThroughPanel,
+  newPanelPage,
+  PanelPage,
+  PanelTestApp,
+  startPanelApp,
+} from './support/browser';
 import { ADMIN } from './support/database';
 
 /** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, remove. */
@@ -51,8 +58,12 @@ describe('panel webhooks', () => {
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByText('Copied.').waitFor();
     const [endpoint] = await webhooks();
-    expect(endpoint).toEqual(expect.objectContaining({ url: 'http://127.0.0.1:9/hooks/clientele', enabled: true }));
-    expect(await page.locator(`tr[data-webhook-id="${endpoint.id}"]`).textContent()).toContain('customer.suspended, customer.activated');
+    expect(endpoint).toEqual(
+      expect.objectContaining({ url: 'http://127.0.0.1:9/hooks/clientele', enabled: true }),
+    );
+    expect(await page.locator(`tr[data-webhook-id="${endpoint.id}"]`).textContent()).toContain(
+      'customer.suspended, customer.activated',
+    );
 
     // Once dismissed, the secret is gone for good: a reload does not show it again.
     await page.getByRole('button', { name: 'Dismiss' }).click();
@@ -72,7 +83,10 @@ describe('panel webhooks', () => {
     expect((await webhooks())[0].enabled).toBe(true);
 
     await row.getByRole('button', { name: 'Deliveries' }).click();
-    await page.getByText(/No deliveries yet\.|HTTP status/).first().waitFor();
+    await page
+      .getByText(/No deliveries yet\.|HTTP status/)
+      .first()
+      .waitFor();
     expect(opened.errors.map(String)).toEqual([]);
   });
 });

@@ -1,8 +1,22 @@
 import { Browser, Page } from 'playwright-core';
 import { bearer, loginAdmin } from './support/app';
-import { launchBrowser, logInThroughPanel, newPanelPage, PanelPage, PanelTestApp, saveScreenshot, startPanelApp } from './support/browser';
+import {
+  eventually,
+  launchBrowser,
+  logInThroughPanel,
+  newPanelPage,
+  PanelPage,
+  PanelTestApp,
+  saveScreenshot,
+  startPanelApp,
+} from './support/browser';
 import { ADMIN } from './support/database';
 import { createCustomer, CreatedCustomer } from './support/factories';
+
+// Evaluated in the page (strings: this project's TypeScript has no DOM library).
+const FOCUSED_TEXT = "document.activeElement ? document.activeElement.textContent.trim() : ''";
+const FOCUSED_OUTLINE = 'getComputedStyle(document.activeElement).outlineStyle';
+const SIDEWAYS_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
 
 /**
  * The panel in a real browser (Debian's Chromium through playwright-core) against the whole
@@ -21,24 +35,45 @@ describe('panel', () => {
   }
 
   /** A customer with one subscription whose main domain is `<tag>.example`, and a second domain. */
-  async function customerWithDomains(name: string, tag: string, overrides: Record<string, unknown> = {}): Promise<CreatedCustomer> {
+  async function customerWithDomains(
+    name: string,
+    tag: string,
+    overrides: Record<string, unknown> = {},
+  ): Promise<CreatedCustomer> {
     const customer = await createCustomer(test, token, { name, ...overrides });
-    const subscription = await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: customer.id, name: `${tag}.example`, plan: 'Unlimited' }).expect(201);
+    const subscription = await test
+      .http()
+      .post('/api/v1/subscriptions')
+      .set(bearer(token))
+      .send({ customerId: customer.id, name: `${tag}.example`, plan: 'Unlimited' })
+      .expect(201);
     await test
       .http()
       .post('/api/v1/domains')
       .set(bearer(token))
-      .send({ subscriptionId: (subscription.body as { id: number }).id, name: `www-${tag}.example` })
+      .send({
+        subscriptionId: (subscription.body as { id: number }).id,
+        name: `www-${tag}.example`,
+      })
       .expect(201);
     return customer;
   }
 
   async function domainStatuses(customerId: number): Promise<string[]> {
-    const response = await test.http().get(`/api/v1/domains?customerId=${customerId}`).set(bearer(token)).expect(200);
-    return (response.body as { items: Array<{ status: string }> }).items.map((domain) => domain.status);
+    const response = await test
+      .http()
+      .get(`/api/v1/domains?customerId=${customerId}`)
+      .set(bearer(token))
+      .expect(200);
+    return (response.body as { items: Array<{ status: string }> }).items.map(
+      (domain) => domain.status,
+    );
   }
 
-  async function waitForJob(page: Page, state: 'completed' | 'failed' = 'completed'): Promise<string> {
+  async function waitForJob(
+    page: Page,
+    state: 'completed' | 'failed' = 'completed',
+  ): Promise<string> {
     const job = page.locator(`section.job[data-job-state="${state}"]`);
     await job.waitFor({ timeout: 30_000 });
     return (await job.textContent()) ?? '';
@@ -48,7 +83,9 @@ describe('panel', () => {
   async function search(page: Page, text: string, rows: number): Promise<void> {
     await page.getByRole('searchbox', { name: 'Search' }).fill(text);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.waitForFunction((count) => document.querySelectorAll('table.customers tr[data-customer-id]').length === count, rows);
+    expect(
+      await eventually(() => page.locator('table.customers tr[data-customer-id]').count(), rows),
+    ).toBe(rows);
   }
 
   async function check(page: Page, names: string[]): Promise<void> {
@@ -82,7 +119,7 @@ describe('panel', () => {
     expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
-  it('lets an administrator add a customer, showing the API\'s field error beside the field first', async () => {
+  it("lets an administrator add a customer, showing the API's field error beside the field first", async () => {
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
@@ -103,9 +140,13 @@ describe('panel', () => {
     await passwordError.waitFor();
     expect(await passwordError.textContent()).toContain('must not contain the username');
     expect(await page.getByLabel(/^Password/).getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByRole('alert').first().textContent()).toContain('Please correct the marked fields.');
+    expect(await page.getByRole('alert').first().textContent()).toContain(
+      'Please correct the marked fields.',
+    );
     expect(await page.getByText('Visible to the customer.').isVisible()).toBe(true);
-    expect(await page.getByText('Visible to staff only: the customer never sees it.').isVisible()).toBe(true);
+    expect(
+      await page.getByText('Visible to staff only: the customer never sees it.').isVisible(),
+    ).toBe(true);
     await saveScreenshot(page, 'add-customer-en');
 
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -116,12 +157,26 @@ describe('panel', () => {
 
     await page.getByRole('heading', { name: /Jane Newcomer/ }).waitFor();
     expect(page.url()).toMatch(/#\/customers\/\d+$/);
-    const created = await test.http().get('/api/v1/customers?q=jnewcomer').set(bearer(token)).expect(200);
-    expect(created.body.items).toEqual([expect.objectContaining({ username: 'jnewcomer', additionalInfo: 'Your web space: 10 GB.', description: 'Referred by a partner.' })]);
+    const created = await test
+      .http()
+      .get('/api/v1/customers?q=jnewcomer')
+      .set(bearer(token))
+      .expect(200);
+    expect(created.body.items).toEqual([
+      expect.objectContaining({
+        username: 'jnewcomer',
+        additionalInfo: 'Your web space: 10 GB.',
+        description: 'Referred by a partner.',
+      }),
+    ]);
   });
 
   it('suspends three checked customers through "Change status", shows the job finish and their domains suspended, then activates them', async () => {
-    const trio = [await customerWithDomains('Alice Suspendme', 'alice'), await customerWithDomains('Bob Suspendme', 'bob'), await customerWithDomains('Carol Suspendme', 'carol')];
+    const trio = [
+      await customerWithDomains('Alice Suspendme', 'alice'),
+      await customerWithDomains('Bob Suspendme', 'bob'),
+      await customerWithDomains('Carol Suspendme', 'carol'),
+    ];
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
     await search(page, 'Suspendme', 3);
@@ -133,19 +188,25 @@ describe('panel', () => {
 
     const finished = await waitForJob(page);
     expect(finished).toContain('3 of 3 processed: 3 succeeded, 0 failed');
-    for (const customer of trio) expect(await page.locator(`.outcomes tr[data-customer-id="${customer.id}"]`).textContent()).toContain('Suspended');
+    for (const customer of trio)
+      expect(
+        await page.locator(`.outcomes tr[data-customer-id="${customer.id}"]`).textContent(),
+      ).toContain('Suspended');
     // The list reloads: every row now shows the status, and the selection is cleared.
     await page.locator('tr[data-customer-id] .status-suspended').nth(2).waitFor();
     expect(await page.locator('tbody input[type=checkbox]:checked').count()).toBe(0);
     await saveScreenshot(page, 'customer-list-en');
-    for (const customer of trio) expect(await domainStatuses(customer.id)).toEqual(['suspended', 'suspended']);
+    for (const customer of trio)
+      expect(await domainStatuses(customer.id)).toEqual(['suspended', 'suspended']);
 
     // The customer page shows the subscription and its domains suspended, with the reasons.
     await page.getByRole('link', { name: 'Alice Suspendme' }).click();
     const domainRow = page.locator('tr[data-domain-name="www-alice.example"]');
     await domainRow.waitFor();
     expect(await domainRow.textContent()).toMatch(/Suspended \(subscription suspended\)/);
-    expect(await page.locator('tr[data-subscription-id]').textContent()).toMatch(/Suspended \(customer suspended\)/);
+    expect(await page.locator('tr[data-subscription-id]').textContent()).toMatch(
+      /Suspended \(customer suspended\)/,
+    );
     await page.getByRole('link', { name: 'Customers' }).first().click();
 
     await search(page, 'Suspendme', 3);
@@ -154,7 +215,8 @@ describe('panel', () => {
     await page.getByRole('menuitem', { name: 'Activate' }).click();
     expect(await waitForJob(page)).toContain('3 of 3 processed: 3 succeeded, 0 failed');
     await page.locator('tr[data-customer-id] .status-active').nth(2).waitFor();
-    for (const customer of trio) expect(await domainStatuses(customer.id)).toEqual(['active', 'active']);
+    for (const customer of trio)
+      expect(await domainStatuses(customer.id)).toEqual(['active', 'active']);
   });
 
   it('removes a checked customer only after warning that its subscriptions and domains will be deleted', async () => {
@@ -166,7 +228,9 @@ describe('panel', () => {
 
     const dialog = page.getByRole('dialog', { name: 'Remove 1 customers?' });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('All subscriptions and domains of these customers will be deleted.');
+    expect(await dialog.textContent()).toContain(
+      'All subscriptions and domains of these customers will be deleted.',
+    );
     // Cancel first: nothing happens.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await test.http().get(`/api/v1/customers/${doomed.id}`).set(bearer(token)).expect(200);
@@ -177,11 +241,17 @@ describe('panel', () => {
     expect(finished).toContain('Removed');
     await test.http().get(`/api/v1/customers/${doomed.id}`).set(bearer(token)).expect(404);
     expect(await domainStatuses(doomed.id)).toEqual([]);
-    await page.locator(`table.customers tr[data-customer-id="${doomed.id}"]`).waitFor({ state: 'detached' });
+    await page
+      .locator(`table.customers tr[data-customer-id="${doomed.id}"]`)
+      .waitFor({ state: 'detached' });
   });
 
   it('shows a customer page with subscriptions and domains, and saves an edit of the contact data', async () => {
-    const customer = await customerWithDomains('Erin Pagecheck', 'erin', { company: 'Erin Hosting AG', additionalInfo: 'Plan renewal in May.', description: 'VIP, call before suspending.' });
+    const customer = await customerWithDomains('Erin Pagecheck', 'erin', {
+      company: 'Erin Hosting AG',
+      additionalInfo: 'Plan renewal in May.',
+      description: 'VIP, call before suspending.',
+    });
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
     await page.getByRole('link', { name: 'Erin Pagecheck' }).click();
@@ -194,12 +264,21 @@ describe('panel', () => {
     await page.getByLabel('City').fill('Hamburg');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    const saved = await test.http().get(`/api/v1/customers/${customer.id}`).set(bearer(token)).expect(200);
-    expect(saved.body).toEqual(expect.objectContaining({ city: 'Hamburg', description: 'VIP, call before suspending.' }));
+    const saved = await test
+      .http()
+      .get(`/api/v1/customers/${customer.id}`)
+      .set(bearer(token))
+      .expect(200);
+    expect(saved.body).toEqual(
+      expect.objectContaining({ city: 'Hamburg', description: 'VIP, call before suspending.' }),
+    );
   });
 
   it('shows a customer its additional information and never the description', async () => {
-    const customer = await customerWithDomains('Frank Selfservice', 'frank', { additionalInfo: 'Your FTP host is ftp.frank.example.', description: 'Staff note: pays late.' });
+    const customer = await customerWithDomains('Frank Selfservice', 'frank', {
+      additionalInfo: 'Your FTP host is ftp.frank.example.',
+      description: 'Staff note: pays late.',
+    });
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
     await page.getByRole('heading', { name: 'Account of Frank Selfservice' }).waitFor();
@@ -214,12 +293,18 @@ describe('panel', () => {
 
   it('shows a suspended customer a clear message at login', async () => {
     const customer = await createCustomer(test, token, { name: 'Gina Suspended' });
-    await test.http().post(`/api/v1/customers/${customer.id}/suspend`).set(bearer(token)).expect(200);
+    await test
+      .http()
+      .post(`/api/v1/customers/${customer.id}/suspend`)
+      .set(bearer(token))
+      .expect(200);
     const page = await open();
     await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
     const alert = page.getByRole('alert');
     await alert.getByText('Your account is suspended.').waitFor();
-    expect(await alert.textContent()).toContain('You cannot log in until your provider activates it again.');
+    expect(await alert.textContent()).toContain(
+      'You cannot log in until your provider activates it again.',
+    );
   });
 
   it('works by keyboard: the "Change status" menu opens with Enter, moves with arrows and closes with Escape; focus is visible', async () => {
@@ -230,19 +315,20 @@ describe('panel', () => {
     await checkbox.focus();
     await page.keyboard.press('Space');
     expect(await checkbox.isChecked()).toBe(true);
-    expect(await checkbox.evaluate((element) => getComputedStyle(element).outlineStyle)).toBe('solid');
+    expect(await page.evaluate<string>(FOCUSED_OUTLINE)).toBe('solid');
 
+    const focusedText = () => page.evaluate<string>(FOCUSED_TEXT);
     const menuButton = page.getByRole('button', { name: 'Change status' });
     await menuButton.focus();
     await page.keyboard.press('Enter');
     const suspend = page.getByRole('menuitem', { name: 'Suspend' });
     await suspend.waitFor();
-    expect(await suspend.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await eventually(focusedText, 'Suspend')).toBe('Suspend');
     await page.keyboard.press('ArrowDown');
-    expect(await page.getByRole('menuitem', { name: 'Activate' }).evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await eventually(focusedText, 'Activate')).toBe('Activate');
     await page.keyboard.press('Escape');
     await suspend.waitFor({ state: 'detached' });
-    expect(await menuButton.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await eventually(focusedText, 'Change status ▾')).toBe('Change status ▾');
   });
 
   it('fits a 390 px phone screen without sideways scrolling', async () => {
@@ -251,13 +337,13 @@ describe('panel', () => {
     const { page } = opened;
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
     await page.locator('table.customers tr[data-customer-id]').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>(SIDEWAYS_OVERFLOW);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.getByRole('button', { name: 'Change status' }).isVisible()).toBe(true);
     await saveScreenshot(page, 'customer-list-phone-en');
     await page.getByRole('link', { name: 'Add customer' }).click();
     await page.getByRole('heading', { name: 'Add customer' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>(SIDEWAYS_OVERFLOW)).toBeLessThanOrEqual(0);
   });
 
   it('says "Wrong username or password" in words', async () => {

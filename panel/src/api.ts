@@ -56,8 +56,16 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-  const sent: Record<string, string> = { Accept: 'application/json, application/problem+json', ...headers };
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
+  const sent: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    ...headers,
+  };
   if (body !== undefined) sent['Content-Type'] = 'application/json';
   if (!SAFE.has(method)) {
     const csrf = csrfToken();
@@ -67,9 +75,19 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   try {
     // no-store: the API's ETag is the object's version, which does not change when only its counts
     // do, so a revalidated cached copy (304) would show stale counts.
-    response = await fetch(BASE + path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(BASE + path, {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
   } catch {
-    throw new ApiError(0, { type: '/problems/network', title: 'Network error', status: 0, detail: '' }, undefined);
+    throw new ApiError(
+      0,
+      { type: '/problems/network', title: 'Network error', status: 0, detail: '' },
+      undefined,
+    );
   }
   const text = await response.text();
   let parsed: unknown = undefined;
@@ -84,18 +102,29 @@ export async function request<T>(method: string, path: string, body?: unknown, h
     const problem: Problem =
       parsed && typeof parsed === 'object' && 'status' in parsed
         ? (parsed as Problem)
-        : { type: '/problems/unknown', title: response.statusText, status: response.status, detail: '' };
+        : {
+            type: '/problems/unknown',
+            title: response.statusText,
+            status: response.status,
+            detail: '',
+          };
     const retry = Number(response.headers.get('Retry-After'));
     if (response.status === 401 && path !== '/auth/login') onUnauthenticated();
-    throw new ApiError(response.status, problem, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    throw new ApiError(
+      response.status,
+      problem,
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    );
   }
   return { body: parsed as T, headers: response.headers };
 }
 
 export const api = {
   get: async <T>(path: string) => (await request<T>('GET', path)).body,
-  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => (await request<T>('POST', path, body ?? {}, headers)).body,
-  patch: async <T>(path: string, body: unknown, headers?: Record<string, string>) => (await request<T>('PATCH', path, body, headers)).body,
+  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    (await request<T>('POST', path, body ?? {}, headers)).body,
+  patch: async <T>(path: string, body: unknown, headers?: Record<string, string>) =>
+    (await request<T>('PATCH', path, body, headers)).body,
   delete: async (path: string) => {
     await request<void>('DELETE', path);
   },
@@ -104,7 +133,8 @@ export const api = {
 /** Builds a query string, leaving out empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

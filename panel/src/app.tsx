@@ -1,7 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, whenUnauthenticated } from './api';
 import { Layout } from './components/layout';
-import { chooseLanguage, dateFormatter, I18n, I18nContext, Language, rememberLanguage, translator } from './i18n/i18n';
+import {
+  chooseLanguage,
+  dateFormatter,
+  I18n,
+  I18nContext,
+  Language,
+  rememberLanguage,
+  translator,
+} from './i18n/i18n';
 import { Me } from './model';
 import { useRoute } from './router';
 import { AccountScreen } from './screens/account';
@@ -11,7 +19,8 @@ import { CustomerScreen } from './screens/customer-page';
 import { LoginScreen } from './screens/login';
 import { WebhooksScreen } from './screens/webhooks';
 
-type Session = { state: 'checking' } | { state: 'anonymous'; expired: boolean } | { state: 'signed-in'; me: Me };
+type Session =
+  { state: 'checking' } | { state: 'anonymous'; expired: boolean } | { state: 'signed-in'; me: Me };
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'checking' });
@@ -19,7 +28,9 @@ export function App() {
   const route = useRoute();
 
   useEffect(() => {
-    whenUnauthenticated(() => setSession((current) => ({ state: 'anonymous', expired: current.state === 'signed-in' })));
+    whenUnauthenticated(() =>
+      setSession((current) => ({ state: 'anonymous', expired: current.state === 'signed-in' })),
+    );
     api
       .get<Me>('/auth/me')
       .then((me) => signedIn(me))

@@ -40,10 +40,20 @@ export class PanelModule implements OnModuleInit {
 
   onModuleInit(): void {
     if (!existsSync(join(PANEL_DIST, 'index.html'))) {
-      this.logger.warn(`The panel is not built (no ${PANEL_DIST}/index.html): run "npm run build".`);
+      this.logger.warn(
+        `The panel is not built (no ${PANEL_DIST}/index.html): run "npm run build".`,
+      );
       return;
     }
     const app = this.adapterHost.httpAdapter.getInstance<express.Express>();
-    app.use(express.static(PANEL_DIST, { index: 'index.html', dotfiles: 'ignore', fallthrough: true, redirect: false, setHeaders: setPanelHeaders }));
+    app.use(
+      express.static(PANEL_DIST, {
+        index: 'index.html',
+        dotfiles: 'ignore',
+        fallthrough: true,
+        redirect: false,
+        setHeaders: setPanelHeaders,
+      }),
+    );
   }
 }

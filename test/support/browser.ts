@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -12,17 +20,32 @@ const LOCK = join(PANEL, '.build.lock');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function newestSource(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestSource(join(path, entry))));
+  return Math.max(
+    stat.mtimeMs,
+    ...readdirSync(path).map((entry) => newestSource(join(path, entry))),
+  );
 }
 
 function panelIsStale(): boolean {
   if (!existsSync(BUILT_STAMP)) return true;
-  const sources = Math.max(newestSource(join(PANEL, 'src')), newestSource(join(PANEL, 'index.html')), newestSource(join(PANEL, 'build.mjs')));
+  const sources = Math.max(
+    newestSource(join(PANEL, 'src')),
+    newestSource(join(PANEL, 'index.html')),
+    newestSource(join(PANEL, 'build.mjs')),
+  );
   return statSync(BUILT_STAMP).mtimeMs < sources;
 }
 
@@ -42,12 +65,14 @@ export async function ensurePanelBuilt(): Promise<void> {
       // Another worker builds; a lock older than a minute was left by a killed run.
       const held = statSync(LOCK, { throwIfNoEntry: false });
       if (held && Date.now() - held.mtimeMs > 60_000) unlinkSync(LOCK);
-      if (Date.now() > deadline) throw new Error('timed out waiting for another worker to build the panel');
+      if (Date.now() > deadline)
+        throw new Error('timed out waiting for another worker to build the panel');
       await sleep(200);
       continue;
     }
     try {
-      if (panelIsStale()) execFileSync(process.execPath, [join(PANEL, 'build.mjs')], { stdio: 'inherit' });
+      if (panelIsStale())
+        execFileSync(process.execPath, [join(PANEL, 'build.mjs')], { stdio: 'inherit' });
     } finally {
       closeSync(lock);
       unlinkSync(LOCK);
@@ -56,7 +81,8 @@ export async function ensurePanelBuilt(): Promise<void> {
 }
 
 export function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
@@ -85,7 +111,10 @@ export interface PanelPage {
   errors: Error[];
 }
 
-export async function newPanelPage(browser: Browser, options: { width?: number; height?: number; locale?: string } = {}): Promise<PanelPage> {
+export async function newPanelPage(
+  browser: Browser,
+  options: { width?: number; height?: number; locale?: string } = {},
+): Promise<PanelPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     locale: options.locale ?? 'en-US',
@@ -97,8 +126,33 @@ export async function newPanelPage(browser: Browser, options: { width?: number; 
   return { context, page, errors };
 }
 
+/**
+ * Polls until `read` returns `expected` (for what the page only shows after an effect ran), and
+ * returns the last value read so the caller's expect() reports it. Node-side polling, because
+ * the panel's CSP forbids the string evaluation that page.waitForFunction would need here.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  expected: T,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await sleep(50);
+    value = await read();
+  }
+  return value;
+}
+
 /** Logs in through the panel's login form. */
-export async function logInThroughPanel(page: Page, baseUrl: string, username: string, password: string, labels = { username: 'Username', password: 'Password', logIn: 'Log in' }): Promise<void> {
+export async function logInThroughPanel(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  labels = { username: 'Username', password: 'Password', logIn: 'Log in' },
+): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.getByLabel(labels.username).fill(username);
   await page.getByLabel(labels.password, { exact: true }).fill(password);
@@ -108,5 +162,9 @@ export async function logInThroughPanel(page: Page, baseUrl: string, username: s
 /** Saves a full-page screenshot under docs/screenshots/ (committed; shown in the README). */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+  });
 }

@@ -14,7 +14,13 @@ interface ConfirmDialogProps {
  * A modal <dialog>: the browser traps focus in it and Escape cancels. The safe choice (Cancel)
  * has the focus first, so a stray Enter removes nothing.
  */
-export function ConfirmDialog({ title, confirmLabel, onConfirm, onCancel, children }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  children,
+}: ConfirmDialogProps) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -23,7 +29,16 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onCancel, childr
     cancel.current?.focus();
   }, []);
   return (
-    <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" onCancel={(event) => { event.preventDefault(); onCancel(); }}>
+    <dialog
+      ref={dialog}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      aria-describedby="confirm-body"
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
       <h2 id="confirm-title">{title}</h2>
       <div id="confirm-body" class="warning">
         {children}

@@ -5,10 +5,43 @@ import { Field, SelectField } from './field';
 export type FormValues = Record<string, string>;
 export type FormErrors = Record<string, string>;
 
-export const CONTACT_FIELDS = ['name', 'company', 'email', 'phone', 'fax', 'address', 'city', 'state', 'postalCode', 'country'] as const;
+export const CONTACT_FIELDS = [
+  'name',
+  'company',
+  'email',
+  'phone',
+  'fax',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+] as const;
 const REQUIRED = new Set(['name', 'email']);
-const MAX_LENGTH: Record<string, number> = { name: 60, company: 60, email: 255, phone: 30, fax: 30, address: 255, city: 50, state: 50, postalCode: 16, country: 2 };
-const AUTOCOMPLETE: Record<string, string> = { name: 'name', company: 'organization', email: 'email', phone: 'tel', fax: 'tel', address: 'street-address', city: 'address-level2', state: 'address-level1', postalCode: 'postal-code', country: 'country' };
+const MAX_LENGTH: Record<string, number> = {
+  name: 60,
+  company: 60,
+  email: 255,
+  phone: 30,
+  fax: 30,
+  address: 255,
+  city: 50,
+  state: 50,
+  postalCode: 16,
+  country: 2,
+};
+const AUTOCOMPLETE: Record<string, string> = {
+  name: 'name',
+  company: 'organization',
+  email: 'email',
+  phone: 'tel',
+  fax: 'tel',
+  address: 'street-address',
+  city: 'address-level2',
+  state: 'address-level1',
+  postalCode: 'postal-code',
+  country: 'country',
+};
 
 interface ContactFieldsProps {
   prefix: string;
@@ -31,7 +64,9 @@ export function ContactFields({ prefix, values, errors, onChange }: ContactField
             label={t(field as MessageKey)}
             value={values[field] ?? ''}
             required={REQUIRED.has(field)}
-            type={field === 'email' ? 'email' : field === 'phone' || field === 'fax' ? 'tel' : 'text'}
+            type={
+              field === 'email' ? 'email' : field === 'phone' || field === 'fax' ? 'tel' : 'text'
+            }
             autoComplete={AUTOCOMPLETE[field]}
             maxLength={MAX_LENGTH[field]}
             error={errors[field]}
@@ -57,7 +92,9 @@ export function ContactFields({ prefix, values, errors, onChange }: ContactField
 /** Form values from an object's fields (null becomes an empty input). */
 export function valuesOf(source: object, fields: readonly string[]): FormValues {
   const record = source as Record<string, unknown>;
-  return Object.fromEntries(fields.map((field) => [field, record[field] == null ? '' : String(record[field])]));
+  return Object.fromEntries(
+    fields.map((field) => [field, record[field] == null ? '' : String(record[field])]),
+  );
 }
 
 /**

@@ -7,7 +7,12 @@ export function describeError(t: Translate, error: unknown): string {
     if (error.status === 0) return t('networkError');
     if (error.slug === 'account-suspended') return t('accountSuspended');
     if (error.status === 429) return t('tooManyAttempts', { seconds: error.retryAfter ?? 60 });
-    if (error.status === 404 && error.slug === 'not-found' && /nothing at this address/i.test(error.problem.detail)) return t('notAvailable');
+    if (
+      error.status === 404 &&
+      error.slug === 'not-found' &&
+      /nothing at this address/i.test(error.problem.detail)
+    )
+      return t('notAvailable');
     const { title, detail } = error.problem;
     return detail && detail !== title ? `${title} ${detail}` : title;
   }

@@ -20,9 +20,23 @@ interface FieldProps {
  * A labelled input with its hint and its error right beside it: the error is tied to the input by
  * aria-describedby and marks it aria-invalid, so screen readers announce it too.
  */
-export function Field({ id, label, value, onInput, error, hint, required, type = 'text', multiline, autoComplete, maxLength, children }: FieldProps) {
+export function Field({
+  id,
+  label,
+  value,
+  onInput,
+  error,
+  hint,
+  required,
+  type = 'text',
+  multiline,
+  autoComplete,
+  maxLength,
+  children,
+}: FieldProps) {
   const { t } = useI18n();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
     name: id,
@@ -40,7 +54,11 @@ export function Field({ id, label, value, onInput, error, hint, required, type =
         {required && <span class="required"> ({t('required')})</span>}
       </label>
       <div class="field-control">
-        {multiline ? <textarea rows={4} {...common} /> : <input type={type} autoComplete={autoComplete ?? 'off'} {...common} />}
+        {multiline ? (
+          <textarea rows={4} {...common} />
+        ) : (
+          <input type={type} autoComplete={autoComplete ?? 'off'} {...common} />
+        )}
       </div>
       {error && (
         <p class="field-error" id={`${id}-error`}>
@@ -70,7 +88,14 @@ export function SelectField({ id, label, value, options, onChange, error }: Sele
   return (
     <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
-      <select id={id} name={id} value={value} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} onChange={(event) => onChange(event.currentTarget.value)}>
+      <select
+        id={id}
+        name={id}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.currentTarget.value)}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

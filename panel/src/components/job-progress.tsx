@@ -49,7 +49,12 @@ export function JobProgress({ jobId, names, onFinished, onDismiss }: JobProgress
   return (
     <section class="card job" aria-labelledby="job-title" data-job-state={job?.state ?? 'queued'}>
       <div class="job-head">
-        <h2 id="job-title">{t('jobTitle', { id: jobId, action: job ? t(`action_${job.action}` as MessageKey) : '…' })}</h2>
+        <h2 id="job-title">
+          {t('jobTitle', {
+            id: jobId,
+            action: job ? t(`action_${job.action}` as MessageKey) : '…',
+          })}
+        </h2>
         {done && (
           <button type="button" class="secondary" onClick={onDismiss}>
             {t('dismiss')}
@@ -58,7 +63,18 @@ export function JobProgress({ jobId, names, onFinished, onDismiss }: JobProgress
       </div>
       <div role="status" aria-live="polite" class="job-status">
         <strong>{t(`jobState_${job?.state ?? 'queued'}` as MessageKey)}</strong>
-        {job && <span> · {t('jobProgress', { processed: job.processed, total: job.total, succeeded: job.succeeded, failed: job.failed })}</span>}
+        {job && (
+          <span>
+            {' '}
+            ·{' '}
+            {t('jobProgress', {
+              processed: job.processed,
+              total: job.total,
+              succeeded: job.succeeded,
+              failed: job.failed,
+            })}
+          </span>
+        )}
       </div>
       <progress max={100} value={percent} aria-label={t('jobTitle', { id: jobId, action: '' })}>
         {percent}%

@@ -15,7 +15,11 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
   const links =
     me.role === 'admin'
       ? [
-          { href: '#/customers', label: t('customers'), current: ['customers', 'customer', 'add-customer'].includes(route.screen) },
+          {
+            href: '#/customers',
+            label: t('customers'),
+            current: ['customers', 'customer', 'add-customer'].includes(route.screen),
+          },
           { href: '#/webhooks', label: t('webhooks'), current: route.screen === 'webhooks' },
         ]
       : [{ href: '#/account', label: t('myAccount'), current: true }];
@@ -56,7 +60,11 @@ export function LanguageSwitch() {
   return (
     <label class="language">
       <span class="visually-hidden">{t('language')}</span>
-      <select value={language} onChange={(event) => setLanguage(event.currentTarget.value as typeof language)} aria-label={t('language')}>
+      <select
+        value={language}
+        onChange={(event) => setLanguage(event.currentTarget.value as typeof language)}
+        aria-label={t('language')}
+      >
         {LANGUAGES.map((code) => (
           <option key={code} value={code}>
             {code === 'en' ? 'English' : 'Deutsch'}

@@ -20,14 +20,20 @@ export function MenuButton({ label, disabled, items }: MenuButtonProps) {
     if (!open) return;
     menu.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
     const close = (event: MouseEvent) => {
-      if (!menu.current?.contains(event.target as Node) && !button.current?.contains(event.target as Node)) setOpen(false);
+      if (
+        !menu.current?.contains(event.target as Node) &&
+        !button.current?.contains(event.target as Node)
+      )
+        setOpen(false);
     };
     document.addEventListener('mousedown', close);
     return () => document.removeEventListener('mousedown', close);
   }, [open]);
 
   function onMenuKey(event: KeyboardEvent) {
-    const entries = Array.from(menu.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? []);
+    const entries = Array.from(
+      menu.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? [],
+    );
     const index = entries.indexOf(document.activeElement as HTMLElement);
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();

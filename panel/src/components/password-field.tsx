@@ -21,8 +21,11 @@ export type Strength = 'empty' | 'weak' | 'medium' | 'strong';
 /** A rough hint: length and variety of character classes; the server enforces the real rules. */
 export function strengthOf(password: string, username = ''): Strength {
   if (!password) return 'empty';
-  if (password.length < 8 || (username && password.toLowerCase().includes(username.toLowerCase()))) return 'weak';
-  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(password)).length;
+  if (password.length < 8 || (username && password.toLowerCase().includes(username.toLowerCase())))
+    return 'weak';
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) =>
+    pattern.test(password),
+  ).length;
   const score = (password.length >= 12 ? 2 : 1) + (classes >= 3 ? 2 : classes >= 2 ? 1 : 0);
   return score >= 4 ? 'strong' : score >= 2 ? 'medium' : 'weak';
 }
@@ -39,12 +42,33 @@ interface PasswordFieldProps {
   withGenerator?: boolean;
 }
 
-export function PasswordField({ id, label, value, onInput, username, error, hint, required, withGenerator = true }: PasswordFieldProps) {
+export function PasswordField({
+  id,
+  label,
+  value,
+  onInput,
+  username,
+  error,
+  hint,
+  required,
+  withGenerator = true,
+}: PasswordFieldProps) {
   const { t } = useI18n();
   const [visible, setVisible] = useState(false);
   const strength = strengthOf(value, username);
   return (
-    <Field id={id} label={label} value={value} onInput={onInput} error={error} hint={hint} required={required} type={visible ? 'text' : 'password'} autoComplete="new-password" maxLength={255}>
+    <Field
+      id={id}
+      label={label}
+      value={value}
+      onInput={onInput}
+      error={error}
+      hint={hint}
+      required={required}
+      type={visible ? 'text' : 'password'}
+      autoComplete="new-password"
+      maxLength={255}
+    >
       <div class="password-tools">
         {withGenerator && (
           <button
@@ -59,7 +83,12 @@ export function PasswordField({ id, label, value, onInput, username, error, hint
           </button>
         )}
         <label class="inline">
-          <input type="checkbox" checked={visible} onChange={(event) => setVisible(event.currentTarget.checked)} /> {t('showPassword')}
+          <input
+            type="checkbox"
+            checked={visible}
+            onChange={(event) => setVisible(event.currentTarget.checked)}
+          />{' '}
+          {t('showPassword')}
         </label>
         <span class={`strength strength-${strength}`} aria-live="polite">
           <span class="strength-bar" aria-hidden="true">

@@ -12,7 +12,11 @@ export interface Resource<T> {
  * reloading, so tables do not collapse and jump.
  */
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const latest = useRef(0);
   const reload = useCallback(async () => {
     const call = ++latest.current;

@@ -9,7 +9,9 @@ export function StatusBadge({ status, reasons = [] }: { status: Status; reasons?
     <span class={`status status-${status}`}>
       <span class="status-dot" aria-hidden="true" />
       {t(status)}
-      {status === 'suspended' && named.length > 0 && <span class="reasons"> ({named.join(', ')})</span>}
+      {status === 'suspended' && named.length > 0 && (
+        <span class="reasons"> ({named.join(', ')})</span>
+      )}
     </span>
   );
 }

@@ -10,9 +10,11 @@ export const de: Messages = {
   password: 'Passwort',
   loginTitle: 'Bei clientele anmelden',
   loginFailed: 'Benutzername oder Passwort ist falsch.',
-  accountSuspended: 'Ihr Konto ist gesperrt. Sie können sich erst wieder anmelden, wenn Ihr Anbieter es aktiviert.',
+  accountSuspended:
+    'Ihr Konto ist gesperrt. Sie können sich erst wieder anmelden, wenn Ihr Anbieter es aktiviert.',
   tooManyAttempts: 'Zu viele Fehlversuche. Versuchen Sie es in {seconds} Sekunden erneut.',
-  networkError: 'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+  networkError:
+    'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
   sessionExpired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
   genericError: 'Etwas ist schiefgegangen: {detail}',
   loading: 'Wird geladen …',
@@ -53,14 +55,17 @@ export const de: Messages = {
 
   removeCustomersTitle: '{count} Kunden entfernen?',
   removeCustomerTitle: 'Kunden {name} entfernen?',
-  removeWarning: 'Alle Abonnements und Domains dieser Kunden werden gelöscht. Dies kann nicht rückgängig gemacht werden.',
-  removeOneWarning: 'Alle Abonnements und Domains dieses Kunden werden gelöscht. Dies kann nicht rückgängig gemacht werden.',
+  removeWarning:
+    'Alle Abonnements und Domains dieser Kunden werden gelöscht. Dies kann nicht rückgängig gemacht werden.',
+  removeOneWarning:
+    'Alle Abonnements und Domains dieses Kunden werden gelöscht. Dies kann nicht rückgängig gemacht werden.',
   jobTitle: 'Auftrag {id}: {action}',
   jobState_queued: 'In der Warteschlange',
   jobState_running: 'Läuft',
   jobState_completed: 'Abgeschlossen',
   jobState_failed: 'Fehlgeschlagen',
-  jobProgress: '{processed} von {total} bearbeitet: {succeeded} erfolgreich, {failed} fehlgeschlagen',
+  jobProgress:
+    '{processed} von {total} bearbeitet: {succeeded} erfolgreich, {failed} fehlgeschlagen',
   action_suspend: 'Sperren',
   action_activate: 'Aktivieren',
   action_remove: 'Entfernen',
@@ -107,7 +112,8 @@ export const de: Messages = {
   fixErrors: 'Bitte korrigieren Sie die markierten Felder.',
   saved: 'Gespeichert.',
   created: 'Der Kunde {name} wurde angelegt.',
-  staleEdit: 'Jemand anderes hat diesen Kunden inzwischen geändert. Die aktuellen Daten werden neu angezeigt; wiederholen Sie Ihre Änderung.',
+  staleEdit:
+    'Jemand anderes hat diesen Kunden inzwischen geändert. Die aktuellen Daten werden neu angezeigt; wiederholen Sie Ihre Änderung.',
 
   customerPage: 'Kunde {name}',
   backToList: 'Zurück zu den Kunden',
@@ -153,7 +159,8 @@ export const de: Messages = {
   hideDeliveries: 'Zustellungen ausblenden',
   noDeliveries: 'Noch keine Zustellungen.',
   noWebhooks: 'Keine Webhook-Endpunkte.',
-  secretOnce: 'Das Signaturgeheimnis des Endpunkts {url}. Es wird nur jetzt angezeigt: kopieren Sie es.',
+  secretOnce:
+    'Das Signaturgeheimnis des Endpunkts {url}. Es wird nur jetzt angezeigt: kopieren Sie es.',
   copy: 'Kopieren',
   copied: 'Kopiert.',
   secret: 'Signaturgeheimnis',

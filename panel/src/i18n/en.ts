@@ -8,7 +8,8 @@ export const en = {
   password: 'Password',
   loginTitle: 'Log in to clientele',
   loginFailed: 'Wrong username or password.',
-  accountSuspended: 'Your account is suspended. You cannot log in until your provider activates it again.',
+  accountSuspended:
+    'Your account is suspended. You cannot log in until your provider activates it again.',
   tooManyAttempts: 'Too many failed attempts. Try again in {seconds} seconds.',
   networkError: 'The server cannot be reached. Check your connection and try again.',
   sessionExpired: 'Your session has ended. Please log in again.',
@@ -51,8 +52,10 @@ export const en = {
 
   removeCustomersTitle: 'Remove {count} customers?',
   removeCustomerTitle: 'Remove customer {name}?',
-  removeWarning: 'All subscriptions and domains of these customers will be deleted. This cannot be undone.',
-  removeOneWarning: 'All subscriptions and domains of this customer will be deleted. This cannot be undone.',
+  removeWarning:
+    'All subscriptions and domains of these customers will be deleted. This cannot be undone.',
+  removeOneWarning:
+    'All subscriptions and domains of this customer will be deleted. This cannot be undone.',
   jobTitle: 'Job {id}: {action}',
   jobState_queued: 'Queued',
   jobState_running: 'Running',
@@ -105,7 +108,8 @@ export const en = {
   fixErrors: 'Please correct the marked fields.',
   saved: 'Saved.',
   created: 'Customer {name} was created.',
-  staleEdit: 'Someone else changed this customer meanwhile. The current data is shown again; redo your change.',
+  staleEdit:
+    'Someone else changed this customer meanwhile. The current data is shown again; redo your change.',
 
   customerPage: 'Customer {name}',
   backToList: 'Back to customers',

@@ -12,7 +12,10 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 export function translator(language: Language): Translate {
   const messages = MESSAGES[language];
-  return (key, params = {}) => messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params = {}) =>
+    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in params ? String(params[name]) : whole,
+    );
 }
 
 export const languageOf = (tag: string | null | undefined): Language | undefined =>
@@ -23,7 +26,12 @@ export const languageOf = (tag: string | null | undefined): Language | undefined
  * locale, else the browser's, else English.
  */
 export function chooseLanguage(userLocale?: string | null): Language {
-  return languageOf(localStorage.getItem(CHOICE_KEY)) ?? languageOf(userLocale) ?? languageOf(navigator.language) ?? 'en';
+  return (
+    languageOf(localStorage.getItem(CHOICE_KEY)) ??
+    languageOf(userLocale) ??
+    languageOf(navigator.language) ??
+    'en'
+  );
 }
 
 /** A switch is remembered in the browser (only a language: no credentials live in storage). */
@@ -50,7 +58,13 @@ export const I18nContext = createContext<I18n>({
 
 export const useI18n = () => useContext(I18nContext);
 
-export function dateFormatter(language: Language, withTime = true): (iso: string | null | undefined) => string {
-  const format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-US', withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' });
+export function dateFormatter(
+  language: Language,
+  withTime = true,
+): (iso: string | null | undefined) => string {
+  const format = new Intl.DateTimeFormat(
+    language === 'de' ? 'de-DE' : 'en-US',
+    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
+  );
   return (iso) => (iso ? format.format(new Date(iso)) : '');
 }

@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { changesOf, CONTACT_FIELDS, ContactFields, FormErrors, valuesOf } from '../components/contact-fields';
+import {
+  changesOf,
+  CONTACT_FIELDS,
+  ContactFields,
+  FormErrors,
+  valuesOf,
+} from '../components/contact-fields';
 import { describeError, ErrorMessage } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
@@ -69,7 +75,10 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
     } catch (error) {
       const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
       setErrors(fieldErrors);
-      setMessage({ text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error), error: true });
+      setMessage({
+        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        error: true,
+      });
     }
   }
 
@@ -77,11 +86,19 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="account-edit-title">
       <h2 id="account-edit-title">{t('contactData')}</h2>
       {message && (
-        <p class={`message ${message.error ? 'error' : 'success'}`} role={message.error ? 'alert' : 'status'}>
+        <p
+          class={`message ${message.error ? 'error' : 'success'}`}
+          role={message.error ? 'alert' : 'status'}
+        >
           {message.text}
         </p>
       )}
-      <ContactFields prefix="account" values={values} errors={errors} onChange={(field, value) => setValues((current) => ({ ...current, [field]: value }))} />
+      <ContactFields
+        prefix="account"
+        values={values}
+        errors={errors}
+        onChange={(field, value) => setValues((current) => ({ ...current, [field]: value }))}
+      />
       <div class="buttons">
         <button type="submit" class="primary">
           {t('save')}
@@ -110,7 +127,10 @@ function ChangePassword({ username }: { username: string }) {
     } catch (error) {
       const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
       setErrors(fieldErrors);
-      setMessage({ text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error), error: true });
+      setMessage({
+        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        error: true,
+      });
     }
   }
 
@@ -118,12 +138,32 @@ function ChangePassword({ username }: { username: string }) {
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="password-title">
       <h2 id="password-title">{t('changePassword')}</h2>
       {message && (
-        <p class={`message ${message.error ? 'error' : 'success'}`} role={message.error ? 'alert' : 'status'}>
+        <p
+          class={`message ${message.error ? 'error' : 'success'}`}
+          role={message.error ? 'alert' : 'status'}
+        >
           {message.text}
         </p>
       )}
-      <Field id="account-currentPassword" label={t('currentPassword')} type="password" autoComplete="current-password" value={currentPassword} required error={errors.currentPassword} onInput={setCurrentPassword} />
-      <PasswordField id="account-password" label={t('newPassword')} value={password} username={username} required error={errors.password} onInput={setPassword} />
+      <Field
+        id="account-currentPassword"
+        label={t('currentPassword')}
+        type="password"
+        autoComplete="current-password"
+        value={currentPassword}
+        required
+        error={errors.currentPassword}
+        onInput={setCurrentPassword}
+      />
+      <PasswordField
+        id="account-password"
+        label={t('newPassword')}
+        value={password}
+        username={username}
+        required
+        error={errors.password}
+        onInput={setPassword}
+      />
       <div class="buttons">
         <button type="submit" class="primary">
           {t('changePassword')}

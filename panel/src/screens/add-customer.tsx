@@ -11,18 +11,23 @@ import { navigate } from '../router';
 /** "Add customer": contact data, login, and the two info texts with who can see them. */
 export function AddCustomerScreen() {
   const { t, language } = useI18n();
-  const [values, setValues] = useState<FormValues>({ locale: language === 'de' ? 'de-DE' : 'en-US' });
+  const [values, setValues] = useState<FormValues>({
+    locale: language === 'de' ? 'de-DE' : 'en-US',
+  });
   const [errors, setErrors] = useState<FormErrors>({});
   const [summary, setSummary] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const set = (field: string, value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: string, value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
 
   async function submit(event: Event) {
     event.preventDefault();
     setBusy(true);
     setSummary(undefined);
     // Empty optional fields are left out: the API then stores nothing for them.
-    const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ''));
+    const body = Object.fromEntries(
+      Object.entries(values).filter(([, value]) => value.trim() !== ''),
+    );
     try {
       const customer = await api.post<Customer>('/customers', body);
       navigate(`/customers/${customer.id}`);
@@ -31,7 +36,9 @@ export function AddCustomerScreen() {
       setErrors(fieldErrors);
       setSummary(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
       // Take the keyboard user to the first field in error.
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
+      );
     } finally {
       setBusy(false);
     }
@@ -53,8 +60,25 @@ export function AddCustomerScreen() {
         <fieldset>
           <legend>{t('credentials')}</legend>
           <div class="grid">
-            <Field id="customer-username" label={t('username')} value={values.username ?? ''} required maxLength={60} autoComplete="off" error={errors.username} onInput={(value) => set('username', value)} />
-            <PasswordField id="customer-password" label={t('password')} value={values.password ?? ''} username={values.username} required error={errors.password} onInput={(value) => set('password', value)} />
+            <Field
+              id="customer-username"
+              label={t('username')}
+              value={values.username ?? ''}
+              required
+              maxLength={60}
+              autoComplete="off"
+              error={errors.username}
+              onInput={(value) => set('username', value)}
+            />
+            <PasswordField
+              id="customer-password"
+              label={t('password')}
+              value={values.password ?? ''}
+              username={values.username}
+              required
+              error={errors.password}
+              onInput={(value) => set('password', value)}
+            />
           </div>
         </fieldset>
         <InfoFields values={values} errors={errors} onChange={set} />
@@ -72,14 +96,42 @@ export function AddCustomerScreen() {
 }
 
 /** Additional information (the customer sees it) and description (staff only), labelled so. */
-export function InfoFields({ values, errors, onChange }: { values: FormValues; errors: FormErrors; onChange: (field: string, value: string) => void }) {
+export function InfoFields({
+  values,
+  errors,
+  onChange,
+}: {
+  values: FormValues;
+  errors: FormErrors;
+  onChange: (field: string, value: string) => void;
+}) {
   const { t } = useI18n();
   return (
     <fieldset>
-      <legend>{t('additionalInfo')} / {t('description')}</legend>
+      <legend>
+        {t('additionalInfo')} / {t('description')}
+      </legend>
       <div class="grid two">
-        <Field id="customer-additionalInfo" label={t('additionalInfo')} hint={t('additionalInfoHint')} multiline maxLength={4000} value={values.additionalInfo ?? ''} error={errors.additionalInfo} onInput={(value) => onChange('additionalInfo', value)} />
-        <Field id="customer-description" label={t('description')} hint={t('descriptionHint')} multiline maxLength={4000} value={values.description ?? ''} error={errors.description} onInput={(value) => onChange('description', value)} />
+        <Field
+          id="customer-additionalInfo"
+          label={t('additionalInfo')}
+          hint={t('additionalInfoHint')}
+          multiline
+          maxLength={4000}
+          value={values.additionalInfo ?? ''}
+          error={errors.additionalInfo}
+          onInput={(value) => onChange('additionalInfo', value)}
+        />
+        <Field
+          id="customer-description"
+          label={t('description')}
+          hint={t('descriptionHint')}
+          multiline
+          maxLength={4000}
+          value={values.description ?? ''}
+          error={errors.description}
+          onInput={(value) => onChange('description', value)}
+        />
       </div>
     </fieldset>
   );

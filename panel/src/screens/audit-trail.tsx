@@ -10,7 +10,11 @@ import { AuditEntry, itemsOf, Page } from '../model';
  */
 export function AuditTrail({ customerId, version }: { customerId: number; version: number }) {
   const { t, formatDate } = useI18n();
-  const entries = useResource(async () => itemsOf(await api.get<AuditEntry[] | Page<AuditEntry>>(`/audit${query({ customerId })}`)), [customerId, version]);
+  const entries = useResource(
+    async () =>
+      itemsOf(await api.get<AuditEntry[] | Page<AuditEntry>>(`/audit${query({ customerId })}`)),
+    [customerId, version],
+  );
   return (
     <section class="card" aria-labelledby="audit-title">
       <h2 id="audit-title">{t('auditTrail')}</h2>
@@ -24,7 +28,9 @@ export function AuditTrail({ customerId, version }: { customerId: number; versio
                 <th scope="col">{t('when')}</th>
                 <th scope="col">{t('event')}</th>
                 <th scope="col">{t('actor')}</th>
-                <th scope="col" class="optional">{t('object')}</th>
+                <th scope="col" class="optional">
+                  {t('object')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -37,7 +43,8 @@ export function AuditTrail({ customerId, version }: { customerId: number; versio
                   <td>{entry.actor}</td>
                   <td class="optional">
                     {entry.object.type} {entry.object.id}
-                    {entry.jobId !== null && ` · ${t('jobTitle', { id: entry.jobId, action: '' }).replace(/:\s*$/, '')}`}
+                    {entry.jobId !== null &&
+                      ` · ${t('jobTitle', { id: entry.jobId, action: '' }).replace(/:\s*$/, '')}`}
                   </td>
                 </tr>
               ))}

@@ -24,7 +24,13 @@ export function CustomerListScreen() {
   const [job, setJob] = useState<{ id: number; names: Map<number, string> } | undefined>();
   const [actionError, setActionError] = useState<unknown>();
 
-  const page = useResource(() => api.get<Page<Customer>>(`/customers${query({ q: filter.q, status: filter.status, limit: filter.limit, cursor })}`), [filter, cursor]);
+  const page = useResource(
+    () =>
+      api.get<Page<Customer>>(
+        `/customers${query({ q: filter.q, status: filter.status, limit: filter.limit, cursor })}`,
+      ),
+    [filter, cursor],
+  );
 
   function applyFilter(next: Partial<typeof filter>) {
     setFilter({ ...filter, ...next });
@@ -36,7 +42,10 @@ export function CustomerListScreen() {
     setConfirmRemove(false);
     const names = new Map(selected);
     try {
-      const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', { action, ids: [...names.keys()] });
+      const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
+        action,
+        ids: [...names.keys()],
+      });
       setJob({ id: jobId, names });
     } catch (error) {
       setActionError(error);
@@ -61,14 +70,24 @@ export function CustomerListScreen() {
       >
         <label class="grow">
           <span class="visually-hidden">{t('search')}</span>
-          <input type="search" placeholder={t('searchPlaceholder')} aria-label={t('search')} value={searchText} maxLength={100} onInput={(event) => setSearchText(event.currentTarget.value)} />
+          <input
+            type="search"
+            placeholder={t('searchPlaceholder')}
+            aria-label={t('search')}
+            value={searchText}
+            maxLength={100}
+            onInput={(event) => setSearchText(event.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="secondary">
           {t('search')}
         </button>
         <label class="inline-field">
           {t('statusFilter')}
-          <select value={filter.status} onChange={(event) => applyFilter({ status: event.currentTarget.value })}>
+          <select
+            value={filter.status}
+            onChange={(event) => applyFilter({ status: event.currentTarget.value })}
+          >
             <option value="">{t('allStatuses')}</option>
             <option value="active">{t('active')}</option>
             <option value="suspended">{t('suspended')}</option>
@@ -88,7 +107,12 @@ export function CustomerListScreen() {
             { label: t('activate'), onSelect: () => void runBulk('activate') },
           ]}
         />
-        <button type="button" class="secondary danger-text" disabled={none} onClick={() => setConfirmRemove(true)}>
+        <button
+          type="button"
+          class="secondary danger-text"
+          disabled={none}
+          onClick={() => setConfirmRemove(true)}
+        >
           {t('remove')}
         </button>
         <span class="selected-count" aria-live="polite">
@@ -111,19 +135,38 @@ export function CustomerListScreen() {
       )}
 
       <ErrorMessage error={page.error} />
-      <CustomerTable items={items} loading={page.loading && !page.data} rows={filter.limit} selected={selected} onSelect={setSelected} />
+      <CustomerTable
+        items={items}
+        loading={page.loading && !page.data}
+        rows={filter.limit}
+        selected={selected}
+        onSelect={setSelected}
+      />
 
       <nav class="pager" aria-label={t('pageNumber', { page: cursors.length })}>
-        <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
           ← {t('previousPage')}
         </button>
         <span>{t('pageNumber', { page: cursors.length })}</span>
-        <button type="button" class="secondary" disabled={!page.data?.nextCursor} onClick={() => setCursors([...cursors, page.data?.nextCursor ?? undefined])}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!page.data?.nextCursor}
+          onClick={() => setCursors([...cursors, page.data?.nextCursor ?? undefined])}
+        >
           {t('nextPage')} →
         </button>
         <label class="inline-field">
           {t('pageSize')}
-          <select value={String(filter.limit)} onChange={(event) => applyFilter({ limit: Number(event.currentTarget.value) })}>
+          <select
+            value={String(filter.limit)}
+            onChange={(event) => applyFilter({ limit: Number(event.currentTarget.value) })}
+          >
             {PAGE_SIZES.map((size) => (
               <option key={size} value={String(size)}>
                 {size}
@@ -134,7 +177,12 @@ export function CustomerListScreen() {
       </nav>
 
       {confirmRemove && (
-        <ConfirmDialog title={t('removeCustomersTitle', { count: selected.size })} confirmLabel={t('remove')} onCancel={() => setConfirmRemove(false)} onConfirm={() => void runBulk('remove')}>
+        <ConfirmDialog
+          title={t('removeCustomersTitle', { count: selected.size })}
+          confirmLabel={t('remove')}
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => void runBulk('remove')}
+        >
           <p>
             <strong>{t('removeWarning')}</strong>
           </p>

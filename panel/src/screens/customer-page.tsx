@@ -47,7 +47,11 @@ export function CustomerScreen({ id }: { id: number }) {
         <p class="crumb">
           <a href="#/customers">{t('backToList')}</a>
         </p>
-        {customer.error ? <ErrorMessage error={customer.error} /> : <p class="loading-page">{t('loading')}</p>}
+        {customer.error ? (
+          <ErrorMessage error={customer.error} />
+        ) : (
+          <p class="loading-page">{t('loading')}</p>
+        )}
       </div>
     );
   }
@@ -62,8 +66,9 @@ export function CustomerScreen({ id }: { id: number }) {
           {data.company && <span class="subtitle"> · {data.company}</span>}
         </h1>
         <p class="meta">
-          <StatusBadge status={data.status} /> · {data.username} · {data.email} · {t('colCreated')}: {formatDate(data.createdAt)} · {t('colSubscriptions')}: {data.counts.subscriptions} · {t('colDomains')}:{' '}
-          {data.counts.domains}
+          <StatusBadge status={data.status} /> · {data.username} · {data.email} · {t('colCreated')}:{' '}
+          {formatDate(data.createdAt)} · {t('colSubscriptions')}: {data.counts.subscriptions} ·{' '}
+          {t('colDomains')}: {data.counts.domains}
         </p>
       </div>
       <div class="toolbar" role="toolbar" aria-label={t('actions')}>
@@ -83,7 +88,12 @@ export function CustomerScreen({ id }: { id: number }) {
       <ErrorMessage error={actionError} />
       <div class="columns">
         <div>
-          <EditCustomer key={data.id} customer={data} onSaved={changed} onStale={() => void customer.reload()} />
+          <EditCustomer
+            key={data.id}
+            customer={data}
+            onSaved={changed}
+            onStale={() => void customer.reload()}
+          />
         </div>
         <div>
           <CustomerServices customerId={id} manage onChanged={changed} />
@@ -91,7 +101,12 @@ export function CustomerScreen({ id }: { id: number }) {
         </div>
       </div>
       {confirmRemove && (
-        <ConfirmDialog title={t('removeCustomerTitle', { name: data.name })} confirmLabel={t('remove')} onCancel={() => setConfirmRemove(false)} onConfirm={() => void act('remove')}>
+        <ConfirmDialog
+          title={t('removeCustomerTitle', { name: data.name })}
+          confirmLabel={t('remove')}
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => void act('remove')}
+        >
           <p>
             <strong>{t('removeOneWarning')}</strong>
           </p>

@@ -24,8 +24,15 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
   const { t, formatDate } = useI18n();
   // A customer page shows up to 200 of each; a customer with more is an edge the API's paging covers.
   const filter = query({ customerId, limit: 200 });
-  const subscriptions = useResource(async () => itemsOf(await api.get<Subscription[] | Page<Subscription>>(`/subscriptions${filter}`)), [filter]);
-  const domains = useResource(async () => itemsOf(await api.get<Domain[] | Page<Domain>>(`/domains${filter}`)), [filter]);
+  const subscriptions = useResource(
+    async () =>
+      itemsOf(await api.get<Subscription[] | Page<Subscription>>(`/subscriptions${filter}`)),
+    [filter],
+  );
+  const domains = useResource(
+    async () => itemsOf(await api.get<Domain[] | Page<Domain>>(`/domains${filter}`)),
+    [filter],
+  );
   const [actionError, setActionError] = useState<unknown>();
   const [removing, setRemoving] = useState<Pending>();
 
@@ -40,20 +47,43 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
     onChanged?.();
   }
 
-  const subscriptionName = new Map((subscriptions.data ?? []).map((subscription) => [subscription.id, subscription.unicodeName ?? subscription.name]));
-  const actions = (kind: 'subscriptions' | 'domains', item: { id: number; name: string; status: string }) =>
+  const subscriptionName = new Map(
+    (subscriptions.data ?? []).map((subscription) => [
+      subscription.id,
+      subscription.unicodeName ?? subscription.name,
+    ]),
+  );
+  const actions = (
+    kind: 'subscriptions' | 'domains',
+    item: { id: number; name: string; status: string },
+  ) =>
     manage && (
       <div class="row-actions">
         {item.status === 'active' ? (
-          <button type="button" class="small secondary" onClick={() => void act(() => api.post(`/${kind}/${item.id}/suspend`))} aria-label={`${t('suspend')} ${item.name}`}>
+          <button
+            type="button"
+            class="small secondary"
+            onClick={() => void act(() => api.post(`/${kind}/${item.id}/suspend`))}
+            aria-label={`${t('suspend')} ${item.name}`}
+          >
             {t('suspend')}
           </button>
         ) : (
-          <button type="button" class="small secondary" onClick={() => void act(() => api.post(`/${kind}/${item.id}/activate`))} aria-label={`${t('activate')} ${item.name}`}>
+          <button
+            type="button"
+            class="small secondary"
+            onClick={() => void act(() => api.post(`/${kind}/${item.id}/activate`))}
+            aria-label={`${t('activate')} ${item.name}`}
+          >
             {t('activate')}
           </button>
         )}
-        <button type="button" class="small secondary danger-text" onClick={() => setRemoving({ kind, id: item.id, name: item.name })} aria-label={`${t('remove')} ${item.name}`}>
+        <button
+          type="button"
+          class="small secondary danger-text"
+          onClick={() => setRemoving({ kind, id: item.id, name: item.name })}
+          aria-label={`${t('remove')} ${item.name}`}
+        >
           {t('remove')}
         </button>
       </div>
@@ -72,7 +102,9 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
                 <th scope="col">{t('subscription')}</th>
                 <th scope="col">{t('plan')}</th>
                 <th scope="col">{t('colStatus')}</th>
-                <th scope="col" class="optional">{t('expiresAt')}</th>
+                <th scope="col" class="optional">
+                  {t('expiresAt')}
+                </th>
                 {manage && <th scope="col">{t('actions')}</th>}
               </tr>
             </thead>
@@ -89,16 +121,31 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
                   <td>{subscription.unicodeName ?? subscription.name}</td>
                   <td>{subscription.plan}</td>
                   <td>
-                    <StatusBadge status={subscription.status} reasons={reasonsOf(subscription.suspendedReasons)} />
+                    <StatusBadge
+                      status={subscription.status}
+                      reasons={reasonsOf(subscription.suspendedReasons)}
+                    />
                   </td>
                   <td class="optional nowrap">{formatDate(subscription.expiresAt)}</td>
-                  {manage && <td>{actions('subscriptions', { ...subscription, name: subscription.unicodeName ?? subscription.name })}</td>}
+                  {manage && (
+                    <td>
+                      {actions('subscriptions', {
+                        ...subscription,
+                        name: subscription.unicodeName ?? subscription.name,
+                      })}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        {manage && customerId !== undefined && <AddSubscription customerId={customerId} onAdded={() => void act(async () => undefined)} />}
+        {manage && customerId !== undefined && (
+          <AddSubscription
+            customerId={customerId}
+            onAdded={() => void act(async () => undefined)}
+          />
+        )}
       </section>
 
       <section class="card" aria-labelledby="domains-title">
@@ -109,7 +156,9 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
             <thead>
               <tr>
                 <th scope="col">{t('domainName')}</th>
-                <th scope="col" class="optional">{t('subscription')}</th>
+                <th scope="col" class="optional">
+                  {t('subscription')}
+                </th>
                 <th scope="col">{t('colStatus')}</th>
                 {manage && <th scope="col">{t('actions')}</th>}
               </tr>
@@ -132,7 +181,10 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
                     </td>
                     <td class="optional">{subscriptionName.get(domain.subscriptionId) ?? ''}</td>
                     <td>
-                      <StatusBadge status={domain.status} reasons={reasonsOf(domain.suspendedReasons)} />
+                      <StatusBadge
+                        status={domain.status}
+                        reasons={reasonsOf(domain.suspendedReasons)}
+                      />
                     </td>
                     {manage && <td>{actions('domains', { ...domain, name: shown })}</td>}
                   </tr>
@@ -141,12 +193,21 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
             </tbody>
           </table>
         </div>
-        {manage && (subscriptions.data?.length ?? 0) > 0 && <AddDomain subscriptions={subscriptions.data ?? []} onAdded={() => void act(async () => undefined)} />}
+        {manage && (subscriptions.data?.length ?? 0) > 0 && (
+          <AddDomain
+            subscriptions={subscriptions.data ?? []}
+            onAdded={() => void act(async () => undefined)}
+          />
+        )}
       </section>
 
       {removing && (
         <ConfirmDialog
-          title={removing.kind === 'subscriptions' ? t('removeSubscriptionConfirm', { name: removing.name }) : t('removeDomainConfirm', { name: removing.name })}
+          title={
+            removing.kind === 'subscriptions'
+              ? t('removeSubscriptionConfirm', { name: removing.name })
+              : t('removeDomainConfirm', { name: removing.name })
+          }
           confirmLabel={t('remove')}
           onCancel={() => setRemoving(undefined)}
           onConfirm={() => {
@@ -155,14 +216,22 @@ export function CustomerServices({ customerId, manage, onChanged }: ServicesProp
             void act(() => api.delete(`/${target.kind}/${target.id}`));
           }}
         >
-          <p>{removing.kind === 'subscriptions' ? t('removeSubscriptionConfirm', { name: removing.name }) : t('removeDomainConfirm', { name: removing.name })}</p>
+          <p>
+            {removing.kind === 'subscriptions'
+              ? t('removeSubscriptionConfirm', { name: removing.name })
+              : t('removeDomainConfirm', { name: removing.name })}
+          </p>
         </ConfirmDialog>
       )}
     </>
   );
 }
 
-function useAddForm(initial: Record<string, string>, send: (values: Record<string, string>) => Promise<unknown>, onAdded: () => void) {
+function useAddForm(
+  initial: Record<string, string>,
+  send: (values: Record<string, string>) => Promise<unknown>,
+  onAdded: () => void,
+) {
   const { t } = useI18n();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -181,7 +250,8 @@ function useAddForm(initial: Record<string, string>, send: (values: Record<strin
       setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
     }
   }
-  const set = (field: string) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: string) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   return { values, errors, message, submit, set };
 }
 
@@ -189,20 +259,52 @@ function AddSubscription({ customerId, onAdded }: { customerId: number; onAdded:
   const { t } = useI18n();
   const form = useAddForm(
     { name: '', plan: 'Default', expiresAt: '' },
-    ({ name, plan, expiresAt }) => api.post('/subscriptions', { customerId, name: name.trim(), plan: plan.trim(), ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59Z`).toISOString() } : {}) }),
+    ({ name, plan, expiresAt }) =>
+      api.post('/subscriptions', {
+        customerId,
+        name: name.trim(),
+        plan: plan.trim(),
+        ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59Z`).toISOString() } : {}),
+      }),
     onAdded,
   );
   return (
-    <form class="inline-form" onSubmit={form.submit} noValidate aria-labelledby="add-subscription-title">
+    <form
+      class="inline-form"
+      onSubmit={form.submit}
+      noValidate
+      aria-labelledby="add-subscription-title"
+    >
       <h3 id="add-subscription-title">{t('addSubscription')}</h3>
       {form.message && (
         <p class="message error" role="alert">
           {form.message}
         </p>
       )}
-      <Field id="subscription-name" label={t('subscriptionName')} value={form.values.name} required error={form.errors.name} onInput={form.set('name')} />
-      <Field id="subscription-plan" label={t('plan')} value={form.values.plan} required error={form.errors.plan} onInput={form.set('plan')} />
-      <Field id="subscription-expiresAt" label={t('expiresAt')} type="date" value={form.values.expiresAt} error={form.errors.expiresAt} onInput={form.set('expiresAt')} />
+      <Field
+        id="subscription-name"
+        label={t('subscriptionName')}
+        value={form.values.name}
+        required
+        error={form.errors.name}
+        onInput={form.set('name')}
+      />
+      <Field
+        id="subscription-plan"
+        label={t('plan')}
+        value={form.values.plan}
+        required
+        error={form.errors.plan}
+        onInput={form.set('plan')}
+      />
+      <Field
+        id="subscription-expiresAt"
+        label={t('expiresAt')}
+        type="date"
+        value={form.values.expiresAt}
+        error={form.errors.expiresAt}
+        onInput={form.set('expiresAt')}
+      />
       <button type="submit" class="secondary">
         {t('addSubscription')}
       </button>
@@ -210,9 +312,20 @@ function AddSubscription({ customerId, onAdded }: { customerId: number; onAdded:
   );
 }
 
-function AddDomain({ subscriptions, onAdded }: { subscriptions: Subscription[]; onAdded: () => void }) {
+function AddDomain({
+  subscriptions,
+  onAdded,
+}: {
+  subscriptions: Subscription[];
+  onAdded: () => void;
+}) {
   const { t } = useI18n();
-  const form = useAddForm({ name: '', subscriptionId: String(subscriptions[0].id) }, ({ name, subscriptionId }) => api.post('/domains', { subscriptionId: Number(subscriptionId), name: name.trim() }), onAdded);
+  const form = useAddForm(
+    { name: '', subscriptionId: String(subscriptions[0].id) },
+    ({ name, subscriptionId }) =>
+      api.post('/domains', { subscriptionId: Number(subscriptionId), name: name.trim() }),
+    onAdded,
+  );
   return (
     <form class="inline-form" onSubmit={form.submit} noValidate aria-labelledby="add-domain-title">
       <h3 id="add-domain-title">{t('addDomain')}</h3>
@@ -226,10 +339,20 @@ function AddDomain({ subscriptions, onAdded }: { subscriptions: Subscription[]; 
         label={t('subscription')}
         value={form.values.subscriptionId}
         error={form.errors.subscriptionId}
-        options={subscriptions.map((subscription) => ({ value: String(subscription.id), label: subscription.unicodeName ?? subscription.name }))}
+        options={subscriptions.map((subscription) => ({
+          value: String(subscription.id),
+          label: subscription.unicodeName ?? subscription.name,
+        }))}
         onChange={form.set('subscriptionId')}
       />
-      <Field id="domain-name" label={t('domainName')} value={form.values.name} required error={form.errors.name} onInput={form.set('name')} />
+      <Field
+        id="domain-name"
+        label={t('domainName')}
+        value={form.values.name}
+        required
+        error={form.errors.name}
+        onInput={form.set('name')}
+      />
       <button type="submit" class="secondary">
         {t('addDomain')}
       </button>

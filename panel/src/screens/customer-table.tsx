@@ -44,16 +44,35 @@ export function CustomerTable({ items, loading, rows, selected, onSelect }: Cust
         <thead>
           <tr>
             <th scope="col" class="check">
-              <input type="checkbox" ref={selectAll} checked={allChecked} disabled={items.length === 0} aria-label={t('selectAll')} onChange={(event) => toggleAll(event.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                ref={selectAll}
+                checked={allChecked}
+                disabled={items.length === 0}
+                aria-label={t('selectAll')}
+                onChange={(event) => toggleAll(event.currentTarget.checked)}
+              />
             </th>
             <th scope="col">{t('colName')}</th>
-            <th scope="col" class="optional">{t('colCompany')}</th>
-            <th scope="col" class="optional-phone">{t('colUsername')}</th>
-            <th scope="col" class="optional">{t('colEmail')}</th>
+            <th scope="col" class="optional">
+              {t('colCompany')}
+            </th>
+            <th scope="col" class="optional-phone">
+              {t('colUsername')}
+            </th>
+            <th scope="col" class="optional">
+              {t('colEmail')}
+            </th>
             <th scope="col">{t('colStatus')}</th>
-            <th scope="col" class="number optional">{t('colSubscriptions')}</th>
-            <th scope="col" class="number optional">{t('colDomains')}</th>
-            <th scope="col" class="optional">{t('colCreated')}</th>
+            <th scope="col" class="number optional">
+              {t('colSubscriptions')}
+            </th>
+            <th scope="col" class="number optional">
+              {t('colDomains')}
+            </th>
+            <th scope="col" class="optional">
+              {t('colCreated')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -71,9 +90,18 @@ export function CustomerTable({ items, loading, rows, selected, onSelect }: Cust
             </tr>
           )}
           {items.map((customer) => (
-            <tr key={customer.id} data-customer-id={customer.id} class={selected.has(customer.id) ? 'selected' : undefined}>
+            <tr
+              key={customer.id}
+              data-customer-id={customer.id}
+              class={selected.has(customer.id) ? 'selected' : undefined}
+            >
               <td class="check">
-                <input type="checkbox" checked={selected.has(customer.id)} aria-label={t('selectRow', { name: customer.name })} onChange={(event) => toggle(customer, event.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  checked={selected.has(customer.id)}
+                  aria-label={t('selectRow', { name: customer.name })}
+                  onChange={(event) => toggle(customer, event.currentTarget.checked)}
+                />
               </td>
               <td>
                 <a href={`#/customers/${customer.id}`}>{customer.name}</a>

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { changesOf, CONTACT_FIELDS, ContactFields, FormErrors, FormValues, valuesOf } from '../components/contact-fields';
+import {
+  changesOf,
+  CONTACT_FIELDS,
+  ContactFields,
+  FormErrors,
+  FormValues,
+  valuesOf,
+} from '../components/contact-fields';
 import { describeError } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
@@ -8,16 +15,32 @@ import { useI18n } from '../i18n/i18n';
 import { Customer } from '../model';
 import { InfoFields } from './add-customer';
 
-const EDITABLE = [...CONTACT_FIELDS, 'locale', 'username', 'additionalInfo', 'description', 'externalId'];
+const EDITABLE = [
+  ...CONTACT_FIELDS,
+  'locale',
+  'username',
+  'additionalInfo',
+  'description',
+  'externalId',
+];
 
 /** Edits contact data and credentials with If-Match, so a concurrent edit is not overwritten. */
-export function EditCustomer({ customer, onSaved, onStale }: { customer: Customer; onSaved: () => void; onStale: () => void }) {
+export function EditCustomer({
+  customer,
+  onSaved,
+  onStale,
+}: {
+  customer: Customer;
+  onSaved: () => void;
+  onStale: () => void;
+}) {
   const { t } = useI18n();
   const before: FormValues = { ...valuesOf(customer, EDITABLE), password: '' };
   const [values, setValues] = useState(before);
   const [errors, setErrors] = useState<FormErrors>({});
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
-  const set = (field: string, value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: string, value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   // After a save or a reload the form shows the server's data (and an empty password) again.
   useEffect(() => setValues(before), [customer.version]);
 
@@ -25,7 +48,9 @@ export function EditCustomer({ customer, onSaved, onStale }: { customer: Custome
     event.preventDefault();
     setMessage(undefined);
     try {
-      await api.patch(`/customers/${customer.id}`, changesOf(values, before), { 'If-Match': `"${customer.version}"` });
+      await api.patch(`/customers/${customer.id}`, changesOf(values, before), {
+        'If-Match': `"${customer.version}"`,
+      });
       setErrors({});
       setMessage({ text: t('saved'), error: false });
       onSaved();
@@ -37,7 +62,10 @@ export function EditCustomer({ customer, onSaved, onStale }: { customer: Custome
       }
       const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
       setErrors(fieldErrors);
-      setMessage({ text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error), error: true });
+      setMessage({
+        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        error: true,
+      });
     }
   }
 
@@ -45,7 +73,10 @@ export function EditCustomer({ customer, onSaved, onStale }: { customer: Custome
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="edit-title">
       <h2 id="edit-title">{t('editDetails')}</h2>
       {message && (
-        <p class={`message ${message.error ? 'error' : 'success'}`} role={message.error ? 'alert' : 'status'}>
+        <p
+          class={`message ${message.error ? 'error' : 'success'}`}
+          role={message.error ? 'alert' : 'status'}
+        >
           {message.text}
         </p>
       )}
@@ -53,9 +84,32 @@ export function EditCustomer({ customer, onSaved, onStale }: { customer: Custome
       <fieldset>
         <legend>{t('credentials')}</legend>
         <div class="grid">
-          <Field id="edit-username" label={t('username')} value={values.username} required maxLength={60} error={errors.username} onInput={(value) => set('username', value)} />
-          <PasswordField id="edit-password" label={t('newPassword')} hint={t('passwordKeep')} value={values.password} username={values.username} error={errors.password} onInput={(value) => set('password', value)} />
-          <Field id="edit-externalId" label={t('externalId')} value={values.externalId} maxLength={255} error={errors.externalId} onInput={(value) => set('externalId', value)} />
+          <Field
+            id="edit-username"
+            label={t('username')}
+            value={values.username}
+            required
+            maxLength={60}
+            error={errors.username}
+            onInput={(value) => set('username', value)}
+          />
+          <PasswordField
+            id="edit-password"
+            label={t('newPassword')}
+            hint={t('passwordKeep')}
+            value={values.password}
+            username={values.username}
+            error={errors.password}
+            onInput={(value) => set('password', value)}
+          />
+          <Field
+            id="edit-externalId"
+            label={t('externalId')}
+            value={values.externalId}
+            maxLength={255}
+            error={errors.externalId}
+            onInput={(value) => set('externalId', value)}
+          />
         </div>
       </fieldset>
       <InfoFields values={values} errors={errors} onChange={set} />

@@ -5,7 +5,13 @@ import { LanguageSwitch } from '../components/layout';
 import { useI18n } from '../i18n/i18n';
 import { Me } from '../model';
 
-export function LoginScreen({ expired, onSignedIn }: { expired: boolean; onSignedIn: (me: Me) => void }) {
+export function LoginScreen({
+  expired,
+  onSignedIn,
+}: {
+  expired: boolean;
+  onSignedIn: (me: Me) => void;
+}) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -20,7 +26,11 @@ export function LoginScreen({ expired, onSignedIn }: { expired: boolean; onSigne
       await api.post('/auth/login', { username, password });
       onSignedIn(await api.get<Me>('/auth/me'));
     } catch (failure) {
-      setError(failure instanceof Error && 'status' in failure && failure.status === 401 ? t('loginFailed') : describeError(t, failure));
+      setError(
+        failure instanceof Error && 'status' in failure && failure.status === 401
+          ? t('loginFailed')
+          : describeError(t, failure),
+      );
     } finally {
       setBusy(false);
     }
@@ -35,11 +45,26 @@ export function LoginScreen({ expired, onSignedIn }: { expired: boolean; onSigne
         </div>
         <div class="field">
           <label for="login-username">{t('username')}</label>
-          <input id="login-username" name="username" autoComplete="username" value={username} onInput={(event) => setUsername(event.currentTarget.value)} required />
+          <input
+            id="login-username"
+            name="username"
+            autoComplete="username"
+            value={username}
+            onInput={(event) => setUsername(event.currentTarget.value)}
+            required
+          />
         </div>
         <div class="field">
           <label for="login-password">{t('password')}</label>
-          <input id="login-password" name="password" type="password" autoComplete="current-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} required />
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+            required
+          />
         </div>
         <p class="message error login-error" role="alert">
           {error ?? ''}

@@ -11,7 +11,10 @@ import { itemsOf, Page, Webhook, WebhookDelivery } from '../model';
 /** Webhook endpoints: list, add (secret shown once), enable/disable, remove, deliveries. */
 export function WebhooksScreen() {
   const { t } = useI18n();
-  const webhooks = useResource(async () => itemsOf(await api.get<Webhook[] | Page<Webhook>>('/webhooks')), []);
+  const webhooks = useResource(
+    async () => itemsOf(await api.get<Webhook[] | Page<Webhook>>('/webhooks')),
+    [],
+  );
   const [created, setCreated] = useState<Webhook | undefined>();
   const [open, setOpen] = useState<number | undefined>();
   const [removing, setRemoving] = useState<Webhook | undefined>();
@@ -40,7 +43,9 @@ export function WebhooksScreen() {
           <thead>
             <tr>
               <th scope="col">{t('url')}</th>
-              <th scope="col" class="optional">{t('events')}</th>
+              <th scope="col" class="optional">
+                {t('events')}
+              </th>
               <th scope="col">{t('colStatus')}</th>
               <th scope="col">{t('actions')}</th>
             </tr>
@@ -69,13 +74,30 @@ export function WebhooksScreen() {
                   </td>
                   <td>
                     <div class="row-actions">
-                      <button type="button" class="small secondary" onClick={() => void act(() => api.patch(`/webhooks/${webhook.id}`, { enabled: !webhook.enabled }))}>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        onClick={() =>
+                          void act(() =>
+                            api.patch(`/webhooks/${webhook.id}`, { enabled: !webhook.enabled }),
+                          )
+                        }
+                      >
                         {webhook.enabled ? t('disable') : t('enable')}
                       </button>
-                      <button type="button" class="small secondary" aria-expanded={open === webhook.id ? 'true' : 'false'} onClick={() => setOpen(open === webhook.id ? undefined : webhook.id)}>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        aria-expanded={open === webhook.id ? 'true' : 'false'}
+                        onClick={() => setOpen(open === webhook.id ? undefined : webhook.id)}
+                      >
                         {open === webhook.id ? t('hideDeliveries') : t('deliveries')}
                       </button>
-                      <button type="button" class="small secondary danger-text" onClick={() => setRemoving(webhook)}>
+                      <button
+                        type="button"
+                        class="small secondary danger-text"
+                        onClick={() => setRemoving(webhook)}
+                      >
                         {t('remove')}
                       </button>
                     </div>
@@ -138,7 +160,12 @@ function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () =>
         <label for="webhook-secret" class="visually-hidden">
           {t('secret')}
         </label>
-        <input id="webhook-secret" readOnly value={webhook.secret} onFocus={(event) => event.currentTarget.select()} />
+        <input
+          id="webhook-secret"
+          readOnly
+          value={webhook.secret}
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <button type="button" class="primary" onClick={() => void copy()}>
           {t('copy')}
         </button>
@@ -159,7 +186,8 @@ function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | undefined>();
-  const set = (field: keyof typeof initial) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof typeof initial) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -169,14 +197,19 @@ function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
       .map((name) => name.trim())
       .filter(Boolean);
     try {
-      const webhook = await api.post<Webhook>('/webhooks', { url: values.url.trim(), events, ...(values.description.trim() ? { description: values.description.trim() } : {}) });
+      const webhook = await api.post<Webhook>('/webhooks', {
+        url: values.url.trim(),
+        events,
+        ...(values.description.trim() ? { description: values.description.trim() } : {}),
+      });
       setValues(initial);
       setErrors({});
       onCreated(webhook);
     } catch (error) {
       const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
       // Errors about single entries of `events` (events.0) belong beside the events field.
-      for (const [field, text] of Object.entries(fieldErrors)) if (field.startsWith('events.')) fieldErrors.events ??= text;
+      for (const [field, text] of Object.entries(fieldErrors))
+        if (field.startsWith('events.')) fieldErrors.events ??= text;
       setErrors(fieldErrors);
       setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
     }
@@ -191,9 +224,31 @@ function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
         </p>
       )}
       <div class="grid">
-        <Field id="webhook-url" label={t('url')} type="url" value={values.url} required error={errors.url} onInput={set('url')} />
-        <Field id="webhook-events" label={t('events')} hint={t('eventsHint')} value={values.events} required error={errors.events} onInput={set('events')} />
-        <Field id="webhook-description" label={t('description')} value={values.description} error={errors.description} onInput={set('description')} />
+        <Field
+          id="webhook-url"
+          label={t('url')}
+          type="url"
+          value={values.url}
+          required
+          error={errors.url}
+          onInput={set('url')}
+        />
+        <Field
+          id="webhook-events"
+          label={t('events')}
+          hint={t('eventsHint')}
+          value={values.events}
+          required
+          error={errors.events}
+          onInput={set('events')}
+        />
+        <Field
+          id="webhook-description"
+          label={t('description')}
+          value={values.description}
+          error={errors.description}
+          onInput={set('description')}
+        />
       </div>
       <div class="buttons">
         <button type="submit" class="primary">
@@ -206,7 +261,15 @@ function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
 
 function Deliveries({ webhookId }: { webhookId: number }) {
   const { t, formatDate } = useI18n();
-  const deliveries = useResource(async () => itemsOf(await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(`/webhooks/${webhookId}/deliveries`)), [webhookId]);
+  const deliveries = useResource(
+    async () =>
+      itemsOf(
+        await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(
+          `/webhooks/${webhookId}/deliveries`,
+        ),
+      ),
+    [webhookId],
+  );
   if (deliveries.error) return <ErrorMessage error={deliveries.error} />;
   if (!deliveries.data) return <p>{t('loading')}</p>;
   if (deliveries.data.length === 0) return <p class="empty">{t('noDeliveries')}</p>;
