@@ -47,11 +47,14 @@ describe('webhook targets (SSRF) with private targets not allowed', () => {
     await test.http().delete(`/api/v1/webhooks/${created.body.id}`).set(bearer(token)).expect(204);
   });
 
-  it('checks the address again at delivery time and sends nothing to an internal one', async () => {
+  it.each([
+    ['an IP literal', (receiver: WebhookReceiver) => receiver.url('/internal'), /^refused: address 127\.0\.0\.1 is not public/],
+    ['a name that now resolves to one', (receiver: WebhookReceiver) => receiver.url('/internal').replace('127.0.0.1', 'localhost'), /^refused: host localhost resolves to a non-public address/],
+  ])('checks the address again at delivery time and sends nothing to an internal one: %s', async (_case, urlOf, expected) => {
     // As if the URL had been saved while its name resolved to a public address.
     const em = test.em();
     const endpoint = em.create(WebhookEndpoint, {
-      url: receiver.url('/internal'),
+      url: urlOf(receiver),
       events: ['customer.created'],
       secretEncrypted: test.app.get(SecretBox).seal(newWebhookSecret()),
     });
@@ -65,7 +68,8 @@ describe('webhook targets (SSRF) with private targets not allowed', () => {
       items = (await test.http().get(`/api/v1/webhooks/${endpoint.id}/deliveries`).set(bearer(token)).expect(200)).body.items;
     }
     expect(items[0]).toMatchObject({ succeeded: false, statusCode: null });
-    expect(items[0].error).toMatch(/^refused: address 127\.0\.0\.1 is not public/);
+    expect(items[0].error).toMatch(expected);
     expect(receiver.deliveries()).toHaveLength(0);
+    await test.http().delete(`/api/v1/webhooks/${endpoint.id}`).set(bearer(token)).expect(204);
   });
 });
