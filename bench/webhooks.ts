@@ -92,6 +92,7 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
   } finally {
     await app.close();
     receiver.stop();
+    await resetBenchStores();
   }
 }
 
@@ -100,6 +101,7 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]);
 }
 
+/** Drops the bench's database and Redis keys (before, for clean figures, and after, to leave nothing behind). */
 async function resetBenchStores(): Promise<void> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
   const connection = await createConnection({ host, port, user, password });
