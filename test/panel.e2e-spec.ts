@@ -274,6 +274,32 @@ describe('panel', () => {
     );
   });
 
+  it("manages a customer's subscriptions and domains on the customer page", async () => {
+    await customerWithDomains('Ivy Services', 'ivy');
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Ivy Services' }).click();
+    const subscriptionRow = page.locator('tr[data-subscription-id]');
+    const mainDomainRow = page.locator('tr[data-domain-name="ivy.example"]');
+    await mainDomainRow.waitFor();
+
+    await page.getByRole('button', { name: 'Suspend ivy.example' }).first().click();
+    await subscriptionRow.getByText('Suspended (suspended by an administrator)').waitFor();
+    await mainDomainRow.getByText('Suspended (subscription suspended)').waitFor();
+    await subscriptionRow.getByRole('button', { name: 'Activate ivy.example' }).click();
+    await mainDomainRow.getByText('Active').waitFor();
+
+    await page.getByLabel('Domain name (required)').fill('shop-ivy.example');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.locator('tr[data-domain-name="shop-ivy.example"]').waitFor();
+
+    const wwwRow = page.locator('tr[data-domain-name="www-ivy.example"]');
+    await wwwRow.getByRole('button', { name: 'Remove www-ivy.example' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await wwwRow.waitFor({ state: 'detached' });
+    expect(await page.locator('tr[data-domain-id]').count()).toBe(2);
+  });
+
   it('shows a customer its additional information and never the description', async () => {
     const customer = await customerWithDomains('Frank Selfservice', 'frank', {
       additionalInfo: 'Your FTP host is ftp.frank.example.',
@@ -289,6 +315,23 @@ describe('panel', () => {
     expect(text).not.toContain('Customers');
     // A customer gets no management buttons.
     expect(await page.getByRole('button', { name: /^Suspend/ }).count()).toBe(0);
+
+    // Changing the password needs the current one; a wrong one is refused beside its field.
+    await page.getByLabel(/^Current password/).fill('not-my-password');
+    await page.getByLabel(/^New password/).fill('a-brand-new-password-2');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page
+      .locator('#account-currentPassword-error')
+      .getByText('currentPassword is wrong')
+      .waitFor();
+    await page.getByLabel(/^Current password/).fill(customer.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    await test
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: customer.username, password: 'a-brand-new-password-2' })
+      .expect(200);
   });
 
   it('shows a suspended customer a clear message at login', async () => {
