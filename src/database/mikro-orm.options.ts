@@ -5,6 +5,10 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+interface MySqlPoolConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
+}
+
 export interface DatabaseTarget {
   url: string;
   poolMax: number;
@@ -40,7 +44,16 @@ export function buildOrmOptions(target: DatabaseTarget): Options<MySqlDriver> {
     // MariaDB reports string defaults quoted, so DB-level string defaults would diff forever:
     // defaults live in the entities only (numeric ones are declared with `default` explicitly).
     discovery: { inferDefaultValues: false },
-    pool: { min: 0, max: target.poolMax },
+    pool: {
+      min: 0,
+      max: target.poolMax,
+      // READ COMMITTED for every connection: writers serialise on explicit row locks (customers
+      // FOR UPDATE in id order); REPEATABLE READ's gap locks made cascades of different customers
+      // deadlock each other (see src/suspension/cascade-transaction.ts).
+      afterCreate: (connection: MySqlPoolConnection, done: (error: Error | null, connection: MySqlPoolConnection) => void) => {
+        connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) => done(error, connection));
+      },
+    },
     charset: 'utf8mb4',
     collate: 'utf8mb4_unicode_ci',
     driverOptions: { connection: { supportBigNumbers: true } },

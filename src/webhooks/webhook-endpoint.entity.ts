@@ -1,4 +1,4 @@
-import { Check, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** Why an endpoint stopped receiving deliveries; null while it is enabled or was switched off by hand. */
 export type WebhookDisabledReason = 'gone' | 'failing';
@@ -9,8 +9,6 @@ export type WebhookDisabledReason = 'gone' | 'failing';
  * consumers can switch without losing a delivery.
  */
 @Entity({ tableName: 'webhook_endpoint' })
-// MariaDB's JSON is LONGTEXT with a json_valid check; spelled out so the schema diff stays empty.
-@Check({ name: 'events', expression: 'json_valid(`events`)' })
 export class WebhookEndpoint {
   [OptionalProps]?: 'description' | 'enabled' | 'previousSecretEncrypted' | 'previousSecretExpiresAt' | 'failingSince' | 'disabledReason' | 'createdAt' | 'updatedAt';
 
@@ -21,7 +19,7 @@ export class WebhookEndpoint {
   url!: string;
 
   /** Event types, or `["*"]` for all. */
-  @Property({ type: 'json', columnType: 'longtext' })
+  @Property({ type: 'json' })
   events!: string[];
 
   @Property({ type: 'string', length: 255, nullable: true })

@@ -39,3 +39,17 @@ describe('migrations', () => {
     await orm.close(true);
   });
 });
+
+describe('connections', () => {
+  it('run transactions at READ COMMITTED (cascades rely on row locks, not gap locks)', async () => {
+    const url = `${ROOT_DATABASE_URL}/${workerName()}`;
+    await createDatabaseIfMissing(url);
+    const orm = await MikroORM.init(buildOrmOptions({ url, poolMax: 2 }));
+    try {
+      const isolation = await orm.em.fork().transactional((em) => em.getConnection().execute<Array<{ level: string }>>('SELECT @@tx_isolation AS level', [], 'all', em.getTransactionContext()));
+      expect(isolation[0].level).toBe('READ-COMMITTED');
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
