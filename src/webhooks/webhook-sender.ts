@@ -28,6 +28,8 @@ export class WebhookSender implements OnApplicationShutdown {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly lookup;
+  /** Signers by secret: decoding a secret once, not per delivery. Bounded by the endpoints' secrets. */
+  private readonly signers = new Map<string, Webhook>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.lookup = guardedLookup(config.webhookAllowPrivateTargets);
@@ -41,7 +43,7 @@ export class WebhookSender implements OnApplicationShutdown {
   async send(url: string, secrets: string[], messageId: string, body: string): Promise<SendResult> {
     const started = Date.now();
     const timestamp = new Date();
-    const signature = secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(' ');
+    const signature = secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'clientele-webhooks/1',
@@ -64,6 +66,16 @@ export class WebhookSender implements OnApplicationShutdown {
     } catch (error) {
       return { ok: false, statusCode: null, durationMs: Date.now() - started, error: describe(error, this.config.webhookTimeoutMs), retryAfterMs: null };
     }
+  }
+
+  private signer(secret: string): Webhook {
+    let signer = this.signers.get(secret);
+    if (!signer) {
+      if (this.signers.size >= 10_000) this.signers.clear();
+      signer = new Webhook(secret);
+      this.signers.set(secret, signer);
+    }
+    return signer;
   }
 
   private post(target: URL, headers: Record<string, string>, body: string): Promise<{ statusCode: number; retryAfter?: string; excerpt: string }> {
