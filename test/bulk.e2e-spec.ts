@@ -71,6 +71,9 @@ describe('bulk customer commands', () => {
       const job = await waitForJob(test, admin, jobId);
       expect(job).toMatchObject({ id: jobId, action: 'suspend', state: 'completed', total: 21, processed: 21, succeeded: 20, failed: 1 });
       expect(job.results).toEqual([...ids.map((id) => ({ id, outcome: 'suspended' })), { id: missing, outcome: 'not_found' }]);
+      const summary = await test.http().get(`/api/v1/jobs/${jobId}?results=false`).set(bearer(admin)).expect(200);
+      expect(summary.body).toEqual({ ...job, results: undefined });
+      await test.http().get(`/api/v1/jobs/${jobId}?results=maybe`).set(bearer(admin)).expect(400);
       expect(Date.parse(job.createdAt)).toBeLessThanOrEqual(Date.parse(job.startedAt ?? ''));
       expect(Date.parse(job.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(job.finishedAt ?? ''));
 

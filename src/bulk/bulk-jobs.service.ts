@@ -59,7 +59,7 @@ export class BulkJobsService {
       if (!earlier) throw error;
       return { jobId: earlier.id, created: false };
     }
-    await this.submit(job.id);
+    await this.submit(job);
     return { jobId: job.id, created: true };
   }
 
@@ -67,11 +67,11 @@ export class BulkJobsService {
    * Puts a recorded job on the queue. Idempotent (the BullMQ job id derives from ours). If Redis
    * is unreachable the job stays `queued` in MySQL and the worker's sweep submits it later.
    */
-  async submit(bulkJobId: number): Promise<void> {
+  async submit(job: Pick<BulkJob, 'id' | 'createdAt'>): Promise<void> {
     try {
-      await this.queue.add(RUN_BULK_JOB, { bulkJobId }, { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(bulkJobId) });
+      await this.queue.add(RUN_BULK_JOB, { bulkJobId: job.id }, { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) });
     } catch (error) {
-      this.logger.warn(`bulk job ${bulkJobId} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`);
+      this.logger.warn(`bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`);
     }
   }
 
@@ -80,15 +80,16 @@ export class BulkJobsService {
    * already holds (same job id), a rescue for those recorded while Redis was unreachable.
    */
   async requeueStranded(now: Date): Promise<number> {
-    const stranded = await this.em.fork().find(BulkJob, { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } }, { fields: ['id'], limit: 1000 });
-    await Promise.all(stranded.map((job) => this.submit(job.id)));
+    const stranded = await this.em.fork().find(BulkJob, { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } }, { fields: ['id', 'createdAt'], limit: 1000 });
+    await Promise.all(stranded.map((job) => this.submit(job)));
     return stranded.length;
   }
 
-  async get(_auth: Principal, id: number): Promise<BulkJobView> {
+  async get(_auth: Principal, id: number, withResults = true): Promise<BulkJobView | BulkJobSummaryView> {
     const em = this.em.fork();
     const job = await em.findOne(BulkJob, id);
     if (!job) throw new NotFound('Job', id);
+    if (!withResults) return toSummaryView(job);
     const results = await em
       .getConnection()
       .execute<ResultRow[]>('SELECT customer_id, outcome, error FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id', [id]);

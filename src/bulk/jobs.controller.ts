@@ -6,6 +6,7 @@ import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { BulkJobPage, BulkJobSummaryView, BulkJobView } from './bulk-job.views';
 import { BulkJobsService } from './bulk-jobs.service';
+import { GetJobQuery } from './dto/get-job.query';
 import { ListJobsQuery } from './dto/list-jobs.query';
 
 @ApiTags('jobs')
@@ -23,9 +24,12 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One bulk job with its progress and the outcome of every id processed so far' })
+  @ApiOperation({
+    summary: 'One bulk job with its progress and the outcome of every id processed so far',
+    description: 'With `results=false` the per-id outcomes are left out (`results` is then absent): for polling progress.',
+  })
   @ApiOkResponse({ type: BulkJobView })
-  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<BulkJobView> {
-    return this.jobs.get(auth, id);
+  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Query() query: GetJobQuery): Promise<BulkJobView | BulkJobSummaryView> {
+    return this.jobs.get(auth, id, query.results);
   }
 }

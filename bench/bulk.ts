@@ -1,0 +1,279 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
+import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { AppModule } from '../src/app.module';
+import { ensureFirstAdministrator } from '../src/auth/first-administrator';
+import { AppConfig } from '../src/config/app-config';
+import { loadConfig } from '../src/config/load-config';
+import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+import { prepareDatabase } from '../src/database/prepare-database';
+import { configureHttpApp } from '../src/http-app';
+import { BaselineAction, runBaseline } from './baseline';
+import { seedHosting } from './seed';
+
+/**
+ * Bulk suspend, activate and remove of 1,000 customers (2 subscriptions x 5 domains each), end to
+ * end from POST to `completed` through the API and a separate worker process, each against the
+ * mysql2 baseline (bench/baseline.ts) on the same freshly seeded data.
+ */
+export const ROOT = join(__dirname, '..');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
+const REDIS_PREFIX = 'clientele_bench';
+const ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
+const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
+const JOB_TIMEOUT_MS = 120_000;
+
+export interface BulkFigures {
+  ms: number;
+  baseline_ms: number;
+  ratio: number;
+}
+
+export interface BulkBenchResult {
+  bulk_suspend: BulkFigures;
+  bulk_activate: BulkFigures;
+  bulk_remove: BulkFigures;
+  worker_peak_rss_mb: number;
+  rounds: number;
+}
+
+export async function runBulkBench(rounds: number, log: (line: string) => void): Promise<BulkBenchResult> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    PROCESS_ROLE: 'api',
+    PORT: '0',
+    DATABASE_URL,
+    REDIS_PREFIX,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'error',
+  });
+  await resetStores(config);
+  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) => ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }));
+  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
+  const pool = createPool({ host, port, user, password, database: dbName, connectionLimit: 4, timezone: 'Z', supportBigNumbers: true });
+
+  log('building the worker (tsc --noCheck) ...');
+  const worker = await startWorker(config, buildWorker());
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, logger: ['error'] });
+  configureHttpApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const api = new Api(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`);
+  try {
+    await api.login();
+    const bench = new Bench(pool, api, config.bulkChunkSize);
+    log('warming up ...');
+    for (const action of ['suspend', 'activate', 'remove'] as const) {
+      await bench.ours(action, 200);
+      await bench.baseline(action, 200);
+    }
+    const times: Record<BaselineAction, { ours: number[]; baseline: number[] }> = {
+      suspend: { ours: [], baseline: [] },
+      activate: { ours: [], baseline: [] },
+      remove: { ours: [], baseline: [] },
+    };
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const action of ['suspend', 'activate', 'remove'] as const) {
+        // Alternate which side runs first, so neither always meets a warmer buffer pool.
+        const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
+        for (const side of order) times[action][side].push(await bench[side](action, SHAPE.customers));
+        log(`round ${round} ${action}: ours ${times[action].ours[round - 1]} ms, baseline ${times[action].baseline[round - 1]} ms`);
+      }
+    }
+    const figures = (action: BaselineAction): BulkFigures => {
+      const ms = median(times[action].ours);
+      const baselineMs = median(times[action].baseline);
+      return { ms, baseline_ms: baselineMs, ratio: Math.round((ms / baselineMs) * 100) / 100 };
+    };
+    return {
+      bulk_suspend: figures('suspend'),
+      bulk_activate: figures('activate'),
+      bulk_remove: figures('remove'),
+      worker_peak_rss_mb: peakRssMb(worker.pid ?? 0),
+      rounds,
+    };
+  } finally {
+    worker.kill('SIGTERM');
+    await app.close();
+    await pool.end();
+  }
+}
+
+class Bench {
+  private seeds = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly api: Api,
+    private readonly chunkSize: number,
+  ) {}
+
+  /** POST /customers/bulk, then poll the job until it is completed: what a client sees. */
+  async ours(action: BaselineAction, customers: number): Promise<number> {
+    const ids = await this.prepare(action, customers);
+    const started = performance.now();
+    const { jobId } = await this.api.call<{ jobId: number }>('POST', '/customers/bulk', { action, ids }, 202);
+    for (;;) {
+      const job = await this.api.call<{ state: string; succeeded: number }>('GET', `/jobs/${jobId}?results=false`, undefined, 200);
+      if (job.state === 'completed' || job.state === 'failed') {
+        const elapsed = Math.round(performance.now() - started);
+        if (job.state !== 'completed' || job.succeeded !== customers) throw new Error(`bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded`);
+        await this.verify(action, ids);
+        return elapsed;
+      }
+      if (performance.now() - started > JOB_TIMEOUT_MS) throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async baseline(action: BaselineAction, customers: number): Promise<number> {
+    const ids = await this.prepare(action, customers);
+    const started = performance.now();
+    await runBaseline(this.pool, action, ids, this.chunkSize);
+    const elapsed = Math.round(performance.now() - started);
+    await this.verify(action, ids);
+    return elapsed;
+  }
+
+  /** Empties the data and seeds the customers in the state the action starts from. */
+  private async prepare(action: BaselineAction, customers: number): Promise<number[]> {
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.query('SET FOREIGN_KEY_CHECKS = 0');
+      // Customers' sessions go, the administrator's (the bench's own token) stays.
+      await connection.query('DELETE FROM auth_session WHERE customer_id IS NOT NULL');
+      for (const table of ['domain', 'subscription', 'customer', 'outbox_event', 'bulk_job_result']) await connection.query(`TRUNCATE TABLE ${table}`);
+      // Deleted, not truncated: job ids keep counting, as they do in a real deployment.
+      await connection.query('DELETE FROM bulk_job');
+      await connection.query('SET FOREIGN_KEY_CHECKS = 1');
+    } finally {
+      connection.release();
+    }
+    const sql = async <T>(statement: string, params: unknown[] = []) => (await this.pool.query(statement, params))[0] as T;
+    const ids = await seedHosting(sql, { ...SHAPE, customers, tag: `bench${(this.seeds += 1)}` });
+    if (action === 'activate') {
+      await sql(`UPDATE customer SET status = 'suspended'`);
+      await sql(`UPDATE subscription SET status = 'suspended', suspended_reasons = 2`);
+      await sql(`UPDATE domain SET status = 'suspended', suspended_reasons = 4`);
+    }
+    await sql('ANALYZE TABLE customer, subscription, domain');
+    return ids;
+  }
+
+  /** The change really happened, whole: a timing of work not done would be worthless. */
+  private async verify(action: BaselineAction, ids: number[]): Promise<void> {
+    const [[row]] = await this.pool.query<RowDataPacket[]>(
+      `SELECT (SELECT COUNT(*) FROM customer) AS customers, (SELECT COUNT(*) FROM domain WHERE status = 'suspended') AS suspended_domains,
+              (SELECT COUNT(*) FROM domain) AS domains, (SELECT COUNT(*) FROM outbox_event WHERE type <> 'job.completed') AS events`,
+    );
+    const expected = {
+      suspend: { customers: ids.length, suspended_domains: ids.length * 10, domains: ids.length * 10, events: ids.length * 13 },
+      activate: { customers: ids.length, suspended_domains: 0, domains: ids.length * 10, events: ids.length * 13 },
+      remove: { customers: 0, suspended_domains: 0, domains: 0, events: ids.length },
+    }[action];
+    const actual = { customers: Number(row.customers), suspended_domains: Number(row.suspended_domains), domains: Number(row.domains), events: Number(row.events) };
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`bulk ${action} left ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  }
+}
+
+class Api {
+  private token = '';
+
+  constructor(private readonly base: string) {}
+
+  async login(): Promise<void> {
+    this.token = (await this.call<{ accessToken: string }>('POST', '/auth/login', ADMIN, 200)).accessToken;
+  }
+
+  async call<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  }
+}
+
+/** Compiles src/ once without type checking (about 3 s) so the worker runs plain JavaScript, as in production. */
+function buildWorker(): string {
+  const outDir = join(tmpdir(), 'clientele-bench-build');
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--noCheck', '--incremental', 'false'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`building the worker failed:\n${result.stdout}${result.stderr}`);
+  return join(outDir, 'main.js');
+}
+
+async function startWorker(config: AppConfig, main: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      NODE_ENV: 'production',
+      PROCESS_ROLE: 'worker',
+      DATABASE_URL,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (!log.includes('worker started')) log += chunk.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (!log.includes('worker started')) {
+    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${log}`);
+    if (Date.now() > deadline) throw new Error('the worker did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return child;
+}
+
+/** The worker's peak resident set size since it started (VmHWM). */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function resetStores(config: AppConfig): Promise<void> {
+  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
+  const connection = await createConnection({ host, port, user, password });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+  } finally {
+    await connection.end();
+  }
+  const redis = new Redis(config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+}

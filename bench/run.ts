@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { runBulkBench } from './bulk';
+import { runWebhookBench, WebhookBenchResult } from './webhooks';
+
+/**
+ * `npm run bench`: bulk jobs against their mysql2 baseline, then webhook delivery. Prints a table
+ * and writes bench/results/latest.json. BENCH_ROUNDS (default 3) sets the timed rounds per
+ * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only.
+ */
+async function main(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const bulk = await runBulkBench(rounds, log);
+
+  // The webhook bench (bench/webhooks.ts, the webhooks engineer's) runs on its own database.
+  let webhooks: WebhookBenchResult | undefined;
+  if (process.env.BENCH_SKIP_WEBHOOKS !== 'true') {
+    log('webhook delivery ...');
+    webhooks = await runWebhookBench();
+  }
+
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+  const rows = (['bulk_suspend', 'bulk_activate', 'bulk_remove'] as const).map((name) => [name, bulk[name].ms, bulk[name].baseline_ms, bulk[name].ratio.toFixed(2)]);
+  log('');
+  log(`${'benchmark'.padEnd(16)}${'ours ms'.padStart(10)}${'baseline ms'.padStart(14)}${'ratio'.padStart(8)}`);
+  for (const [name, ms, baselineMs, ratio] of rows) log(`${String(name).padEnd(16)}${String(ms).padStart(10)}${String(baselineMs).padStart(14)}${String(ratio).padStart(8)}`);
+  log(`worker peak RSS: ${bulk.worker_peak_rss_mb} MB (median of ${rounds} rounds; 1,000 customers, 2,000 subscriptions, 10,000 domains)`);
+  if (webhooks) log(`webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms`);
+  log(`machine: ${machine}`);
+
+  const results = {
+    bulk_suspend: bulk.bulk_suspend,
+    bulk_activate: bulk.bulk_activate,
+    bulk_remove: bulk.bulk_remove,
+    worker_peak_rss_mb: bulk.worker_peak_rss_mb,
+    rounds,
+    ...(webhooks ? { webhooks } : {}),
+    machine,
+  };
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
