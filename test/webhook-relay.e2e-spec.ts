@@ -69,13 +69,14 @@ describe('outbox relay and sweep', () => {
     const [eventId] = await commitEventsElsewhere(test, 1);
     await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000);
 
-    // Relayed again while its job is still kept: the job id is taken.
-    await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
-    await test.app.get(OutboxRelay).relayAll();
-    // Relayed again after the queue forgot the job: the delivery log knows it got a 2xx.
-    await test.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE)).clean(0, 10_000, 'completed');
-    await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
-    await test.app.get(OutboxRelay).relayAll();
+    // Relayed again (as after a relay whose claim rolled back once its jobs were queued), twice,
+    // also after the queue has forgotten every finished job: the delivery log knows it got a 2xx.
+    for (let i = 0; i < 2; i += 1) {
+      await test.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE)).clean(0, 10_000, 'completed');
+      await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
+      await test.app.get(OutboxRelay).relayAll();
+      await pause(300);
+    }
 
     await pause(800);
     expect(receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId)).toHaveLength(1);

@@ -11,14 +11,17 @@ export interface WebhookDeliveryJob {
   body: string;
 }
 
-/** `${eventId}-${endpointId}`: the queue refuses a second job for the same pair while the first is kept. */
+/**
+ * `${eventId}-${endpointId}`: while a delivery is queued, retrying or running, the queue refuses a
+ * second job for the same pair. Once it got its 2xx, the delivery log (webhook_delivery) is what
+ * keeps a re-relayed event from being sent again, so completed jobs need not be kept.
+ */
 export const deliveryJobId = (eventId: string, endpointId: number) => `${eventId}-${endpointId}`;
 
 export const deliveryJobOptions = (retries: number): JobsOptions => ({
   attempts: retries + 1,
   backoff: { type: 'webhook-schedule' },
-  // Completed jobs stay a day so a re-relayed event finds its job id taken and is not sent again.
-  removeOnComplete: { age: 86_400, count: 100_000 },
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 86_400, count: 100_000 },
 });
 
