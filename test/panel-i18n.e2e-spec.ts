@@ -88,7 +88,13 @@ describe('panel in English and German', () => {
     await page.getByRole('heading', { name: 'Kunden hinzufügen' }).waitFor();
     await page.getByLabel(/^Name des Ansprechpartners/).fill('Erika Mustermann');
     await page.getByLabel('Firmenname').fill('Mustermann Hosting GmbH');
+    await page.getByLabel(/^E-Mail-Adresse/).fill('erika-at-mustermann');
+    await page.getByRole('button', { name: 'Kunden hinzufügen' }).click();
+    const emailError = page.locator('#customer-email-error');
+    await emailError.waitFor();
+    expect(await emailError.textContent()).toContain('Geben Sie eine gültige E-Mail-Adresse ein');
     await page.getByLabel(/^E-Mail-Adresse/).fill('erika@mustermann.example');
+    await emailError.waitFor({ state: 'detached' });
     await page.getByLabel('Stadt').fill('Köln');
     await page.getByLabel(/^Benutzername/).fill('emustermann');
     await page.getByRole('button', { name: 'Generieren' }).click();

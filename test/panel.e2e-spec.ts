@@ -322,7 +322,7 @@ describe('panel', () => {
     await page.getByRole('button', { name: 'Change password' }).click();
     await page
       .locator('#account-currentPassword-error')
-      .getByText('currentPassword is wrong')
+      .getByText('The current password is wrong.')
       .waitFor();
     await page.getByLabel(/^Current password/).fill(customer.password);
     await page.getByRole('button', { name: 'Change password' }).click();

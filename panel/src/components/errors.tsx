@@ -1,5 +1,6 @@
 import { ApiError } from '../api';
-import { Translate, useI18n } from '../i18n/i18n';
+import { rewordFieldMessage } from '../i18n/field-messages';
+import { Language, Translate, useI18n } from '../i18n/i18n';
 
 /** An error in words a person can act on, never a bare status code. */
 export function describeError(t: Translate, error: unknown): string {
@@ -26,5 +27,16 @@ export function ErrorMessage({ error }: { error: unknown }) {
     <p class="message error" role="alert">
       {describeError(t, error)}
     </p>
+  );
+}
+
+/** The problem's field errors, one message per field, reworded for the panel's language. */
+export function fieldErrorsOf(error: unknown, language: Language): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  return Object.fromEntries(
+    Object.entries(error.fieldErrors()).map(([field, message]) => [
+      field,
+      rewordFieldMessage(language, message),
+    ]),
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api } from '../api';
 import {
   changesOf,
   CONTACT_FIELDS,
@@ -7,7 +7,7 @@ import {
   FormErrors,
   valuesOf,
 } from '../components/contact-fields';
-import { describeError, ErrorMessage } from '../components/errors';
+import { describeError, ErrorMessage, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useResource } from '../components/resource';
@@ -57,7 +57,7 @@ export function AccountScreen({ me }: { me: Me }) {
 }
 
 function EditAccount({ account, onSaved }: { account: Account; onSaved: () => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const before = valuesOf(account, EDITABLE);
   const [values, setValues] = useState(before);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -73,7 +73,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
       setMessage({ text: t('saved'), error: false });
       onSaved();
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
         text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
@@ -109,7 +109,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
 }
 
 function ChangePassword({ username }: { username: string }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [currentPassword, setCurrentPassword] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
@@ -125,7 +125,7 @@ function ChangePassword({ username }: { username: string }) {
       setErrors({});
       setMessage({ text: t('passwordChanged'), error: false });
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
         text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api } from '../api';
 import { ContactFields, FormErrors, FormValues } from '../components/contact-fields';
-import { describeError } from '../components/errors';
+import { describeError, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useI18n } from '../i18n/i18n';
@@ -17,8 +17,11 @@ export function AddCustomerScreen() {
   const [errors, setErrors] = useState<FormErrors>({});
   const [summary, setSummary] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const set = (field: string, value: string) =>
+  // Editing a field clears its error: the message no longer describes what the field holds.
+  const set = (field: string, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
+    setErrors(({ [field]: _, ...others }) => others);
+  };
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -32,7 +35,7 @@ export function AddCustomerScreen() {
       const customer = await api.post<Customer>('/customers', body);
       navigate(`/customers/${customer.id}`);
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setSummary(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
       // Take the keyboard user to the first field in error.

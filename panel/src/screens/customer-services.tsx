@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api, query } from '../api';
+import { api, query } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { describeError, ErrorMessage } from '../components/errors';
+import { describeError, ErrorMessage, fieldErrorsOf } from '../components/errors';
 import { Field, SelectField } from '../components/field';
 import { useResource } from '../components/resource';
 import { StatusBadge } from '../components/status';
@@ -232,7 +232,7 @@ function useAddForm(
   send: (values: Record<string, string>) => Promise<unknown>,
   onAdded: () => void,
 ) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | undefined>();
@@ -245,7 +245,7 @@ function useAddForm(
       setErrors({});
       onAdded();
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
     }

@@ -8,7 +8,7 @@ import {
   FormValues,
   valuesOf,
 } from '../components/contact-fields';
-import { describeError } from '../components/errors';
+import { describeError, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useI18n } from '../i18n/i18n';
@@ -34,13 +34,16 @@ export function EditCustomer({
   onSaved: () => void;
   onStale: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const before: FormValues = { ...valuesOf(customer, EDITABLE), password: '' };
   const [values, setValues] = useState(before);
   const [errors, setErrors] = useState<FormErrors>({});
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
-  const set = (field: string, value: string) =>
+  // Editing a field clears its error: the message no longer describes what the field holds.
+  const set = (field: string, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
+    setErrors(({ [field]: _, ...others }) => others);
+  };
   // After a save or a reload the form shows the server's data (and an empty password) again.
   useEffect(() => setValues(before), [customer.version]);
 
@@ -60,7 +63,7 @@ export function EditCustomer({
         onStale();
         return;
       }
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
         text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),

@@ -1,8 +1,8 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { describeError, ErrorMessage } from '../components/errors';
+import { describeError, ErrorMessage, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
@@ -181,7 +181,7 @@ function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () =>
 }
 
 function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const initial = { url: '', events: '*', description: '' };
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -206,7 +206,7 @@ function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
       setErrors({});
       onCreated(webhook);
     } catch (error) {
-      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      const fieldErrors = fieldErrorsOf(error, language);
       // Errors about single entries of `events` (events.0) belong beside the events field.
       for (const [field, text] of Object.entries(fieldErrors))
         if (field.startsWith('events.')) fieldErrors.events ??= text;
