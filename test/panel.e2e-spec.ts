@@ -264,6 +264,9 @@ describe('panel', () => {
     await page.getByLabel('City').fill('Hamburg');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
+    // The audit trail names what happened in words, with who did it.
+    await page.locator('table.audit').getByText('Customer changed').waitFor();
+    expect(await page.locator('table.audit').textContent()).toContain('Customer createdAdministrator 1');
     const saved = await test
       .http()
       .get(`/api/v1/customers/${customer.id}`)

@@ -1,8 +1,37 @@
 import { api, query } from '../api';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
-import { useI18n } from '../i18n/i18n';
+import { en, MessageKey } from '../i18n/en';
+import { Translate, useI18n } from '../i18n/i18n';
 import { AuditEntry, itemsOf, Page } from '../model';
+
+const known = (key: string): key is MessageKey => key in en;
+
+/** `customer.suspended` -> "Customer suspended" / "Kunde gesperrt"; unknown types stay as they are. */
+function describeEvent(t: Translate, type: string): string {
+  const [object, verb] = type.split('.');
+  const objectKey = `object_${object}`;
+  const verbKey = `verb_${verb}`;
+  return known(objectKey) && known(verbKey) ? `${t(objectKey)} ${t(verbKey)}` : type;
+}
+
+/** `admin:1` -> "Administrator 1", `customer:5` -> "Customer 5", `system` -> "System". */
+function describeActor(t: Translate, actor: string): string {
+  const [kind, id] = actor.split(':');
+  const key = `actor_${kind}`;
+  return known(key) ? t(key, { id: id ?? '' }).trim() : actor;
+}
+
+function describeObject(t: Translate, entry: AuditEntry): string {
+  const key = `object_${entry.object.type}`;
+  const name =
+    typeof entry.data?.unicodeName === 'string'
+      ? entry.data.unicodeName
+      : typeof entry.data?.name === 'string'
+        ? entry.data.name
+        : `${entry.object.id}`;
+  return `${known(key) ? t(key) : entry.object.type} ${name}`;
+}
 
 /**
  * What happened to a customer and what it owns (subscriptions, domains), newest first, from
@@ -37,12 +66,10 @@ export function AuditTrail({ customerId, version }: { customerId: number; versio
               {(entries.data ?? []).map((entry) => (
                 <tr key={entry.id}>
                   <td class="nowrap">{formatDate(entry.occurredAt)}</td>
-                  <td>
-                    <code>{entry.type}</code>
-                  </td>
-                  <td>{entry.actor}</td>
+                  <td title={entry.type}>{describeEvent(t, entry.type)}</td>
+                  <td>{describeActor(t, entry.actor)}</td>
                   <td class="optional">
-                    {entry.object.type} {entry.object.id}
+                    {describeObject(t, entry)}
                     {entry.jobId !== null &&
                       ` · ${t('jobTitle', { id: entry.jobId, action: '' }).replace(/:\s*$/, '')}`}
                   </td>
