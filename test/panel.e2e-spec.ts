@@ -267,6 +267,7 @@ describe('panel', () => {
     // The audit trail names what happened in words, with who did it.
     await page.locator('table.audit').getByText('Customer changed').waitFor();
     expect(await page.locator('table.audit').textContent()).toContain('Customer createdAdministrator 1');
+    expect(await page.locator('table.audit').textContent()).toContain('Domain www-erin.example');
     const saved = await test
       .http()
       .get(`/api/v1/customers/${customer.id}`)

@@ -24,13 +24,12 @@ function describeActor(t: Translate, actor: string): string {
 
 function describeObject(t: Translate, entry: AuditEntry): string {
   const key = `object_${entry.object.type}`;
+  // Payloads carry the object under its type: { domain: { name, unicodeName, ... } }.
+  const view = entry.data?.[entry.object.type] as
+    { name?: unknown; unicodeName?: unknown } | undefined;
   const name =
-    typeof entry.data?.unicodeName === 'string'
-      ? entry.data.unicodeName
-      : typeof entry.data?.name === 'string'
-        ? entry.data.name
-        : `${entry.object.id}`;
-  return `${known(key) ? t(key) : entry.object.type} ${name}`;
+    [view?.unicodeName, view?.name].find((value) => typeof value === 'string') ?? entry.object.id;
+  return `${known(key) ? t(key) : entry.object.type} ${String(name)}`;
 }
 
 /**
