@@ -12,7 +12,12 @@ export type BaselineAction = 'suspend' | 'activate' | 'remove';
 const NOW = 'UTC_TIMESTAMP(3)';
 const list = (ids: number[]) => ids.map(() => '?').join(',');
 
-export async function runBaseline(pool: Pool, action: BaselineAction, ids: number[], chunkSize: number): Promise<void> {
+export async function runBaseline(
+  pool: Pool,
+  action: BaselineAction,
+  ids: number[],
+  chunkSize: number,
+): Promise<void> {
   const [job] = await pool.query<ResultSetHeader>(
     `INSERT INTO bulk_job (action, state, actor, customer_ids, total, first_id, last_id, position, processed, succeeded, failed, created_at, started_at)
      VALUES (?, 'running', 'admin:1', ?, ?, ?, ?, 0, 0, 0, 0, ${NOW}, ${NOW})`,
@@ -24,18 +29,24 @@ export async function runBaseline(pool: Pool, action: BaselineAction, ids: numbe
     const connection = await pool.getConnection();
     try {
       await connection.beginTransaction();
-      const [locked] = await connection.query<RowDataPacket[]>(`SELECT id, status FROM customer WHERE id IN (${list(chunk)}) ORDER BY id FOR UPDATE`, chunk);
-      const outcomes = action === 'remove' ? await remove(connection, jobId, locked) : await changeStatus(connection, jobId, action, locked);
+      const [locked] = await connection.query<RowDataPacket[]>(
+        `SELECT id, status FROM customer WHERE id IN (${list(chunk)}) ORDER BY id FOR UPDATE`,
+        chunk,
+      );
+      const outcomes =
+        action === 'remove'
+          ? await remove(connection, jobId, locked)
+          : await changeStatus(connection, jobId, action, locked);
       const rows = chunk.map((id) => [jobId, id, outcomes.get(id) ?? 'not_found']);
-      await connection.query('INSERT INTO bulk_job_result (job_id, customer_id, outcome) VALUES ?', [rows]);
+      await connection.query(
+        'INSERT INTO bulk_job_result (job_id, customer_id, outcome) VALUES ?',
+        [rows],
+      );
       const found = [...outcomes.keys()].length;
-      await connection.query('UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = ? WHERE id = ?', [
-        chunk.length,
-        found,
-        chunk.length - found,
-        chunk[chunk.length - 1],
-        jobId,
-      ]);
+      await connection.query(
+        'UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = ? WHERE id = ?',
+        [chunk.length, found, chunk.length - found, chunk[chunk.length - 1], jobId],
+      );
       await connection.commit();
     } catch (error) {
       await connection.rollback();
@@ -44,7 +55,9 @@ export async function runBaseline(pool: Pool, action: BaselineAction, ids: numbe
       connection.release();
     }
   }
-  await pool.query(`UPDATE bulk_job SET state = 'completed', finished_at = ${NOW} WHERE id = ?`, [jobId]);
+  await pool.query(`UPDATE bulk_job SET state = 'completed', finished_at = ${NOW} WHERE id = ?`, [
+    jobId,
+  ]);
   await pool.query(
     `INSERT INTO outbox_event (type, object_type, object_id, actor, job_id, payload, created_at)
      SELECT 'job.completed', 'job', id, actor, id, JSON_OBJECT('job', JSON_OBJECT('id', id, 'action', action, 'state', state, 'total', total)), ${NOW} FROM bulk_job WHERE id = ?`,
@@ -55,10 +68,14 @@ export async function runBaseline(pool: Pool, action: BaselineAction, ids: numbe
 const REASON_NAMES = ['admin', 'customer', 'subscription', 'expired'];
 /** JSON array of reason names for a bit-set expression: an `ELT` over all 16 sets. */
 const reasons = (bits: string) => {
-  const sets = Array.from({ length: 16 }, (_, value) => `'${JSON.stringify(REASON_NAMES.filter((_, bit) => value & (1 << bit)))}'`);
+  const sets = Array.from(
+    { length: 16 },
+    (_, value) => `'${JSON.stringify(REASON_NAMES.filter((_, bit) => value & (1 << bit)))}'`,
+  );
   return `JSON_QUERY(ELT((${bits}) + 1, ${sets.join(', ')}), '$')`;
 };
-const iso = (column: string) => `IF(${column} IS NULL, NULL, CONCAT(LEFT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'))`;
+const iso = (column: string) =>
+  `IF(${column} IS NULL, NULL, CONCAT(LEFT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'))`;
 const status = (bits: string) => `IF((${bits}) = 0, 'active', 'suspended')`;
 
 /** The same JSON as the API's admin views (customer.views.ts, subscription.views.ts, domain.views.ts). */
@@ -74,14 +91,27 @@ const domainJson = (next: string) =>
   `JSON_OBJECT('id', d.id, 'subscriptionId', d.subscription_id, 'customerId', d.customer_id, 'name', d.name, 'unicodeName', d.unicode_name,
      'status', ${status(next)}, 'suspendedReasons', ${reasons(next)}, 'createdAt', ${iso('d.created_at')}, 'updatedAt', ${iso(NOW)})`;
 
-async function changeStatus(connection: PoolConnection, jobId: number, action: 'suspend' | 'activate', locked: RowDataPacket[]): Promise<Map<number, string>> {
+async function changeStatus(
+  connection: PoolConnection,
+  jobId: number,
+  action: 'suspend' | 'activate',
+  locked: RowDataPacket[],
+): Promise<Map<number, string>> {
   const target = action === 'suspend' ? 'suspended' : 'active';
   const changed = action === 'suspend' ? 'suspended' : 'activated';
-  const outcomes = new Map<number, string>(locked.map((row) => [Number(row.id), row.status === target ? 'unchanged' : changed]));
+  const outcomes = new Map<number, string>(
+    locked.map((row) => [Number(row.id), row.status === target ? 'unchanged' : changed]),
+  );
   const moving = locked.filter((row) => row.status !== target).map((row) => Number(row.id));
   if (moving.length === 0) return outcomes;
-  await connection.query(`UPDATE customer SET status = ?, version = version + 1, updated_at = ${NOW} WHERE id IN (${list(moving)})`, [target, ...moving]);
-  const [before, after] = action === 'suspend' ? ["JSON_ARRAY()", "JSON_ARRAY('admin')"] : ["JSON_ARRAY('admin')", 'JSON_ARRAY()'];
+  await connection.query(
+    `UPDATE customer SET status = ?, version = version + 1, updated_at = ${NOW} WHERE id IN (${list(moving)})`,
+    [target, ...moving],
+  );
+  const [before, after] =
+    action === 'suspend'
+      ? ['JSON_ARRAY()', "JSON_ARRAY('admin')"]
+      : ["JSON_ARRAY('admin')", 'JSON_ARRAY()'];
   const [first] = await connection.query<ResultSetHeader>(
     `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at)
      SELECT ?, 'customer', c.id, c.id, 'admin:1', ?, JSON_OBJECT('customer', ${customerJson('c')}, 'reasonsBefore', ${before}, 'reasonsAfter', ${after}), ${NOW}
@@ -131,12 +161,19 @@ async function changeStatus(connection: PoolConnection, jobId: number, action: '
     [...moving, first.insertId],
   );
   if (action === 'suspend') {
-    await connection.query(`UPDATE auth_session SET revoked_at = ${NOW} WHERE customer_id IN (${list(moving)}) AND revoked_at IS NULL`, moving);
+    await connection.query(
+      `UPDATE auth_session SET revoked_at = ${NOW} WHERE customer_id IN (${list(moving)}) AND revoked_at IS NULL`,
+      moving,
+    );
   }
   return outcomes;
 }
 
-async function remove(connection: PoolConnection, jobId: number, locked: RowDataPacket[]): Promise<Map<number, string>> {
+async function remove(
+  connection: PoolConnection,
+  jobId: number,
+  locked: RowDataPacket[],
+): Promise<Map<number, string>> {
   const found = locked.map((row) => Number(row.id));
   const outcomes = new Map<number, string>(found.map((id) => [id, 'removed']));
   if (found.length === 0) return outcomes;

@@ -1,7 +1,3 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis from 'ioredis';
@@ -14,6 +10,7 @@ import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
 import { BaselineAction, runBaseline } from './baseline';
+import { buildWorker, peakRssMb, startWorker } from './bench-worker';
 import { seedHosting } from './seed';
 
 /**
@@ -21,8 +18,8 @@ import { seedHosting } from './seed';
  * end from POST to `completed` through the API and a separate worker process, each against the
  * mysql2 baseline (bench/baseline.ts) on the same freshly seeded data.
  */
-export const ROOT = join(__dirname, '..');
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
 const REDIS_PREFIX = 'clientele_bench';
 const ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
 const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
@@ -42,7 +39,10 @@ export interface BulkBenchResult {
   rounds: number;
 }
 
-export async function runBulkBench(rounds: number, log: (line: string) => void): Promise<BulkBenchResult> {
+export async function runBulkBench(
+  rounds: number,
+  log: (line: string) => void,
+): Promise<BulkBenchResult> {
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'production',
@@ -55,16 +55,38 @@ export async function runBulkBench(rounds: number, log: (line: string) => void):
     LOG_LEVEL: 'error',
   });
   await resetStores(config);
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) => ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }));
+  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
+    ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }),
+  );
   const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
-  const pool = createPool({ host, port, user, password, database: dbName, connectionLimit: 4, timezone: 'Z', supportBigNumbers: true });
+  const pool = createPool({
+    host,
+    port,
+    user,
+    password,
+    database: dbName,
+    connectionLimit: 4,
+    timezone: 'Z',
+    supportBigNumbers: true,
+  });
 
   log('building the worker (tsc --noCheck) ...');
-  const worker = await startWorker(config, buildWorker());
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, logger: ['error'] });
+  const worker = await startWorker(buildWorker(), {
+    DATABASE_URL,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHttpApp(app, config);
   await app.listen(0, '127.0.0.1');
-  const api = new Api(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`);
+  const api = new Api(
+    `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,
+  );
   try {
     await api.login();
     const bench = new Bench(pool, api, config.bulkChunkSize);
@@ -82,8 +104,11 @@ export async function runBulkBench(rounds: number, log: (line: string) => void):
       for (const action of ['suspend', 'activate', 'remove'] as const) {
         // Alternate which side runs first, so neither always meets a warmer buffer pool.
         const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
-        for (const side of order) times[action][side].push(await bench[side](action, SHAPE.customers));
-        log(`round ${round} ${action}: ours ${times[action].ours[round - 1]} ms, baseline ${times[action].baseline[round - 1]} ms`);
+        for (const side of order)
+          times[action][side].push(await bench[side](action, SHAPE.customers));
+        log(
+          `round ${round} ${action}: ours ${times[action].ours[round - 1]} ms, baseline ${times[action].baseline[round - 1]} ms`,
+        );
       }
     }
     const figures = (action: BaselineAction): BulkFigures => {
@@ -118,16 +143,30 @@ class Bench {
   async ours(action: BaselineAction, customers: number): Promise<number> {
     const ids = await this.prepare(action, customers);
     const started = performance.now();
-    const { jobId } = await this.api.call<{ jobId: number }>('POST', '/customers/bulk', { action, ids }, 202);
+    const { jobId } = await this.api.call<{ jobId: number }>(
+      'POST',
+      '/customers/bulk',
+      { action, ids },
+      202,
+    );
     for (;;) {
-      const job = await this.api.call<{ state: string; succeeded: number }>('GET', `/jobs/${jobId}?results=false`, undefined, 200);
+      const job = await this.api.call<{ state: string; succeeded: number }>(
+        'GET',
+        `/jobs/${jobId}?results=false`,
+        undefined,
+        200,
+      );
       if (job.state === 'completed' || job.state === 'failed') {
         const elapsed = Math.round(performance.now() - started);
-        if (job.state !== 'completed' || job.succeeded !== customers) throw new Error(`bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded`);
+        if (job.state !== 'completed' || job.succeeded !== customers)
+          throw new Error(
+            `bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded`,
+          );
         await this.verify(action, ids);
         return elapsed;
       }
-      if (performance.now() - started > JOB_TIMEOUT_MS) throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
+      if (performance.now() - started > JOB_TIMEOUT_MS)
+        throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -148,14 +187,16 @@ class Bench {
       await connection.query('SET FOREIGN_KEY_CHECKS = 0');
       // Customers' sessions go, the administrator's (the bench's own token) stays.
       await connection.query('DELETE FROM auth_session WHERE customer_id IS NOT NULL');
-      for (const table of ['domain', 'subscription', 'customer', 'outbox_event', 'bulk_job_result']) await connection.query(`TRUNCATE TABLE ${table}`);
+      for (const table of ['domain', 'subscription', 'customer', 'outbox_event', 'bulk_job_result'])
+        await connection.query(`TRUNCATE TABLE ${table}`);
       // Deleted, not truncated: job ids keep counting, as they do in a real deployment.
       await connection.query('DELETE FROM bulk_job');
       await connection.query('SET FOREIGN_KEY_CHECKS = 1');
     } finally {
       connection.release();
     }
-    const sql = async <T>(statement: string, params: unknown[] = []) => (await this.pool.query(statement, params))[0] as T;
+    const sql = async <T>(statement: string, params: unknown[] = []) =>
+      (await this.pool.query(statement, params))[0] as T;
     const ids = await seedHosting(sql, { ...SHAPE, customers, tag: `bench${(this.seeds += 1)}` });
     if (action === 'activate') {
       await sql(`UPDATE customer SET status = 'suspended'`);
@@ -173,12 +214,30 @@ class Bench {
               (SELECT COUNT(*) FROM domain) AS domains, (SELECT COUNT(*) FROM outbox_event WHERE type <> 'job.completed') AS events`,
     );
     const expected = {
-      suspend: { customers: ids.length, suspended_domains: ids.length * 10, domains: ids.length * 10, events: ids.length * 13 },
-      activate: { customers: ids.length, suspended_domains: 0, domains: ids.length * 10, events: ids.length * 13 },
+      suspend: {
+        customers: ids.length,
+        suspended_domains: ids.length * 10,
+        domains: ids.length * 10,
+        events: ids.length * 13,
+      },
+      activate: {
+        customers: ids.length,
+        suspended_domains: 0,
+        domains: ids.length * 10,
+        events: ids.length * 13,
+      },
       remove: { customers: 0, suspended_domains: 0, domains: 0, events: ids.length },
     }[action];
-    const actual = { customers: Number(row.customers), suspended_domains: Number(row.suspended_domains), domains: Number(row.domains), events: Number(row.events) };
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`bulk ${action} left ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    const actual = {
+      customers: Number(row.customers),
+      suspended_domains: Number(row.suspended_domains),
+      domains: Number(row.domains),
+      events: Number(row.events),
+    };
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      throw new Error(
+        `bulk ${action} left ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+      );
   }
 }
 
@@ -188,69 +247,28 @@ class Api {
   constructor(private readonly base: string) {}
 
   async login(): Promise<void> {
-    this.token = (await this.call<{ accessToken: string }>('POST', '/auth/login', ADMIN, 200)).accessToken;
+    this.token = (
+      await this.call<{ accessToken: string }>('POST', '/auth/login', ADMIN, 200)
+    ).accessToken;
   }
 
   async call<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
     const response = await fetch(`${this.base}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+    if (response.status !== expected)
+      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
   }
 }
 
-/** Compiles src/ once without type checking (about 3 s) so the worker runs plain JavaScript, as in production. */
-function buildWorker(): string {
-  const outDir = join(tmpdir(), 'clientele-bench-build');
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--noCheck', '--incremental', 'false'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`building the worker failed:\n${result.stdout}${result.stderr}`);
-  return join(outDir, 'main.js');
-}
-
-async function startWorker(config: AppConfig, main: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      NODE_ENV: 'production',
-      PROCESS_ROLE: 'worker',
-      DATABASE_URL,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    if (!log.includes('worker started')) log += chunk.toString();
-  });
-  const deadline = Date.now() + 60_000;
-  while (!log.includes('worker started')) {
-    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${log}`);
-    if (Date.now() > deadline) throw new Error('the worker did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return child;
-}
-
-/** The worker's peak resident set size since it started (VmHWM). */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
+/** A fresh bench database and no leftover queue keys. */
 async function resetStores(config: AppConfig): Promise<void> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
   const connection = await createConnection({ host, port, user, password });

@@ -22,12 +22,27 @@ async function main(): Promise<void> {
   }
 
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
-  const rows = (['bulk_suspend', 'bulk_activate', 'bulk_remove'] as const).map((name) => [name, bulk[name].ms, bulk[name].baseline_ms, bulk[name].ratio.toFixed(2)]);
+  const rows = (['bulk_suspend', 'bulk_activate', 'bulk_remove'] as const).map((name) => [
+    name,
+    bulk[name].ms,
+    bulk[name].baseline_ms,
+    bulk[name].ratio.toFixed(2),
+  ]);
   log('');
-  log(`${'benchmark'.padEnd(16)}${'ours ms'.padStart(10)}${'baseline ms'.padStart(14)}${'ratio'.padStart(8)}`);
-  for (const [name, ms, baselineMs, ratio] of rows) log(`${String(name).padEnd(16)}${String(ms).padStart(10)}${String(baselineMs).padStart(14)}${String(ratio).padStart(8)}`);
-  log(`worker peak RSS: ${bulk.worker_peak_rss_mb} MB (median of ${rounds} rounds; 1,000 customers, 2,000 subscriptions, 10,000 domains)`);
-  if (webhooks) log(`webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms`);
+  log(
+    `${'benchmark'.padEnd(16)}${'ours ms'.padStart(10)}${'baseline ms'.padStart(14)}${'ratio'.padStart(8)}`,
+  );
+  for (const [name, ms, baselineMs, ratio] of rows)
+    log(
+      `${String(name).padEnd(16)}${String(ms).padStart(10)}${String(baselineMs).padStart(14)}${String(ratio).padStart(8)}`,
+    );
+  log(
+    `worker peak RSS: ${bulk.worker_peak_rss_mb} MB (median of ${rounds} rounds; 1,000 customers, 2,000 subscriptions, 10,000 domains)`,
+  );
+  if (webhooks)
+    log(
+      `webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms`,
+    );
   log(`machine: ${machine}`);
 
   const results = {
@@ -46,6 +61,8 @@ async function main(): Promise<void> {
 main()
   .then(() => process.exit(0))
   .catch((error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });

@@ -17,14 +17,19 @@ export interface HostingShape {
 /** Inserts the customers (active) with their subscriptions and domains; returns the customer ids, ascending. */
 export async function seedHosting(sql: Sql, shape: HostingShape): Promise<number[]> {
   const { customers, subscriptionsPerCustomer, domainsPerSubscription, tag } = shape;
-  if (!/^[a-z0-9]{1,20}$/.test(tag)) throw new Error(`tag must be 1-20 lower-case letters or digits: ${tag}`);
+  if (!/^[a-z0-9]{1,20}$/.test(tag))
+    throw new Error(`tag must be 1-20 lower-case letters or digits: ${tag}`);
   const prefix = `${tag}u`;
   await sql(
     `INSERT INTO customer (username, password_hash, name, email, locale, status, event_sequence, created_at, updated_at, version)
      SELECT CONCAT('${prefix}', seq), 'not-a-hash', CONCAT('Customer ', seq), CONCAT('${prefix}', seq, '@example.com'), 'en-US', 'active', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 1
        FROM seq_1_to_${customers}`,
   );
-  const ids = (await sql<Array<{ id: number }>>(`SELECT id FROM customer WHERE username LIKE '${prefix}%' ORDER BY id`)).map((row) => Number(row.id));
+  const ids = (
+    await sql<Array<{ id: number }>>(
+      `SELECT id FROM customer WHERE username LIKE '${prefix}%' ORDER BY id`,
+    )
+  ).map((row) => Number(row.id));
   const range = [ids[0], ids[ids.length - 1]];
   await sql(
     `INSERT INTO subscription (customer_id, name, unicode_name, plan, status, suspended_reasons, created_at, updated_at)

@@ -1,36 +1,68 @@
 import { EntityManager } from '@mikro-orm/mysql';
 import { loginAdmin, startTestApp, TestApp } from './support/app';
-import { cascadeState, eventCounts, JobBody, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
+import {
+  cascadeState,
+  eventCounts,
+  JobBody,
+  postBulk,
+  seedCustomers,
+  waitForJob,
+} from './support/bulk-jobs';
 import { killAllWorkers, startWorkerProcess } from './support/worker-process';
 
 const CUSTOMERS = 1000;
 const CHUNK = 100;
 
 /** Polls the job row until its first chunk has committed (`processed` > 0); returns `processed` then. */
-async function firstChunkCommitted(em: () => EntityManager, jobId: number, timeoutMs = 60_000): Promise<number> {
+async function firstChunkCommitted(
+  em: () => EntityManager,
+  jobId: number,
+  timeoutMs = 60_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await em().getConnection().execute<Array<{ processed: number }>>('SELECT processed FROM bulk_job WHERE id = ?', [jobId]);
+    const [row] = await em()
+      .getConnection()
+      .execute<Array<{ processed: number }>>('SELECT processed FROM bulk_job WHERE id = ?', [
+        jobId,
+      ]);
     if (Number(row?.processed) > 0) return Number(row.processed);
-    if (Date.now() > deadline) throw new Error(`job ${jobId} committed no chunk within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} committed no chunk within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 async function processedOf(test: TestApp, jobId: number): Promise<number> {
-  const [row] = await test.em().getConnection().execute<Array<{ processed: number }>>('SELECT processed FROM bulk_job WHERE id = ?', [jobId]);
+  const [row] = await test
+    .em()
+    .getConnection()
+    .execute<Array<{ processed: number }>>('SELECT processed FROM bulk_job WHERE id = ?', [jobId]);
   return Number(row.processed);
 }
 
 /** Every customer changed with its whole cascade, and each transition announced exactly once. */
-async function expectFullyApplied(test: TestApp, job: JobBody, ids: number[], outcome: 'suspended' | 'activated') {
-  expect(job).toMatchObject({ state: 'completed', total: CUSTOMERS, processed: CUSTOMERS, succeeded: CUSTOMERS, failed: 0 });
+async function expectFullyApplied(
+  test: TestApp,
+  job: JobBody,
+  ids: number[],
+  outcome: 'suspended' | 'activated',
+) {
+  expect(job).toMatchObject({
+    state: 'completed',
+    total: CUSTOMERS,
+    processed: CUSTOMERS,
+    succeeded: CUSTOMERS,
+    failed: 0,
+  });
   expect(job.results.map((r) => r.id)).toEqual(ids);
   expect(job.results.filter((r) => r.outcome !== outcome)).toEqual([]);
 
   const state = await cascadeState(test, ids);
   expect(state.inconsistent).toEqual([]);
-  expect(new Set(state.statuses.values())).toEqual(new Set([outcome === 'suspended' ? 'suspended' : 'active']));
+  expect(new Set(state.statuses.values())).toEqual(
+    new Set([outcome === 'suspended' ? 'suspended' : 'active']),
+  );
 
   const counts = await eventCounts(test, job.id);
   const count = (type: string) => counts.filter((row) => row.type === type).length;

@@ -11,7 +11,8 @@ async function runMaintenance(queue: Queue, name: string): Promise<unknown> {
   for (;;) {
     const state = await job.getState();
     if (state === 'completed') return (await Job.fromId(queue, job.id ?? ''))?.returnvalue;
-    if (state === 'failed') throw new Error(`${name} failed: ${(await Job.fromId(queue, job.id ?? ''))?.failedReason}`);
+    if (state === 'failed')
+      throw new Error(`${name} failed: ${(await Job.fromId(queue, job.id ?? ''))?.failedReason}`);
     if (Date.now() > deadline) throw new Error(`${name} still ${state} after 20 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -27,11 +28,18 @@ describe('subscription expiry and other housekeeping', () => {
   });
   afterAll(() => test.close());
 
-  const sql = <T>(statement: string, params: unknown[] = []) => test.em().getConnection().execute<T>(statement, params);
+  const sql = <T>(statement: string, params: unknown[] = []) =>
+    test.em().getConnection().execute(statement, params) as Promise<T>;
   const subscriptionsOf = (customerId: number) =>
-    sql<Array<{ id: number; status: string; suspended_reasons: number }>>('SELECT id, status, suspended_reasons FROM subscription WHERE customer_id = ? ORDER BY id', [customerId]);
+    sql<Array<{ id: number; status: string; suspended_reasons: number }>>(
+      'SELECT id, status, suspended_reasons FROM subscription WHERE customer_id = ? ORDER BY id',
+      [customerId],
+    );
   const domainsOf = (subscriptionId: number) =>
-    sql<Array<{ status: string; suspended_reasons: number }>>('SELECT status, suspended_reasons FROM domain WHERE subscription_id = ? ORDER BY id', [subscriptionId]);
+    sql<Array<{ status: string; suspended_reasons: number }>>(
+      'SELECT status, suspended_reasons FROM domain WHERE subscription_id = ? ORDER BY id',
+      [subscriptionId],
+    );
 
   it('registers one expiry schedule per deployment, however many workers start', async () => {
     const second = await startTestApp({ PROCESS_ROLE: 'worker' }, { reset: false });
@@ -49,26 +57,48 @@ describe('subscription expiry and other housekeeping', () => {
   it('suspends a subscription with its domains once expiresAt has passed, and lifts it when expiresAt moves into the future', async () => {
     const [customer, other] = await seedCustomers(test, 2, 2, 3);
     const [expiring, untouched] = await subscriptionsOf(customer);
-    await sql('UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = ?', [expiring.id]);
-    await sql('UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 1 DAY WHERE id = ?', [untouched.id]);
+    await sql(
+      'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = ?',
+      [expiring.id],
+    );
+    await sql(
+      'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 1 DAY WHERE id = ?',
+      [untouched.id],
+    );
 
     expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 1, renewed: 0 });
     const [expired, stillActive] = await subscriptionsOf(customer);
     expect(expired).toMatchObject({ status: 'suspended', suspended_reasons: 8 });
     expect(stillActive).toMatchObject({ status: 'active', suspended_reasons: 0 });
-    expect(await domainsOf(expiring.id)).toEqual(Array(3).fill({ status: 'suspended', suspended_reasons: 4 }));
+    expect(await domainsOf(expiring.id)).toEqual(
+      Array(3).fill({ status: 'suspended', suspended_reasons: 4 }),
+    );
     expect((await domainsOf(untouched.id)).every((d) => d.status === 'active')).toBe(true);
     expect((await subscriptionsOf(other)).every((s) => s.status === 'active')).toBe(true);
-    const events = await sql<Array<{ type: string; actor: string }>>("SELECT type, actor FROM outbox_event WHERE customer_id = ? ORDER BY id", [customer]);
-    expect(events).toEqual([{ type: 'subscription.suspended', actor: 'system' }, ...Array(3).fill({ type: 'domain.suspended', actor: 'system' })]);
+    const events = await sql<Array<{ type: string; actor: string }>>(
+      'SELECT type, actor FROM outbox_event WHERE customer_id = ? ORDER BY id',
+      [customer],
+    );
+    expect(events).toEqual([
+      { type: 'subscription.suspended', actor: 'system' },
+      ...Array(3).fill({ type: 'domain.suspended', actor: 'system' }),
+    ]);
 
     // A second run finds nothing to do and announces nothing.
     expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
 
-    await sql('UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 30 DAY WHERE id = ?', [expiring.id]);
+    await sql(
+      'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 30 DAY WHERE id = ?',
+      [expiring.id],
+    );
     expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 1 });
-    expect((await subscriptionsOf(customer))[0]).toMatchObject({ status: 'active', suspended_reasons: 0 });
-    expect(await domainsOf(expiring.id)).toEqual(Array(3).fill({ status: 'active', suspended_reasons: 0 }));
+    expect((await subscriptionsOf(customer))[0]).toMatchObject({
+      status: 'active',
+      suspended_reasons: 0,
+    });
+    expect(await domainsOf(expiring.id)).toEqual(
+      Array(3).fill({ status: 'active', suspended_reasons: 0 }),
+    );
   });
 
   it('queues a bulk job that was recorded but never reached the queue', async () => {

@@ -18,7 +18,12 @@ export interface RunningJob {
 export const CHUNK_ATTEMPTS = 5;
 const BACKOFF_MS = 100;
 
-const SUCCEEDED: ReadonlySet<BulkOutcome> = new Set(['suspended', 'activated', 'removed', 'unchanged']);
+const SUCCEEDED: ReadonlySet<BulkOutcome> = new Set([
+  'suspended',
+  'activated',
+  'removed',
+  'unchanged',
+]);
 
 /**
  * Runs one chunk of a bulk job as one transaction: the cascade of its customers, their outcomes
@@ -47,8 +52,12 @@ export class BulkChunkRunner {
           await sleep(BACKOFF_MS * 2 ** (attempt - 1) + Math.random() * BACKOFF_MS);
           continue;
         }
-        this.logger.warn(`bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`);
-        await this.em.fork().transactional((em) => this.recordFailure(em, job, ids, describeError(error)));
+        this.logger.warn(
+          `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`,
+        );
+        await this.em
+          .fork()
+          .transactional((em) => this.recordFailure(em, job, ids, describeError(error)));
         return;
       }
     }
@@ -64,19 +73,41 @@ export class BulkChunkRunner {
         : job.action === 'activate'
           ? await this.suspension.activateCustomers(em, todo, context)
           : await this.removal.removeCustomers(em, todo, context);
-    await this.record(em, job, todo.map((id) => ({ id, outcome: outcomes.get(id) ?? 'not_found', error: null })));
+    await this.record(
+      em,
+      job,
+      todo.map((id) => ({ id, outcome: outcomes.get(id) ?? 'not_found', error: null })),
+    );
   }
 
-  private async recordFailure(em: EntityManager, job: RunningJob, ids: number[], message: string): Promise<void> {
+  private async recordFailure(
+    em: EntityManager,
+    job: RunningJob,
+    ids: number[],
+    message: string,
+  ): Promise<void> {
     const todo = await this.lockJobAndSkipDone(em, job, ids);
-    await this.record(em, job, todo.map((id) => ({ id, outcome: 'failed', error: message })));
+    await this.record(
+      em,
+      job,
+      todo.map((id) => ({ id, outcome: 'failed', error: message })),
+    );
   }
 
   /** Locks the job row, then returns the ids of the chunk that have no outcome yet. */
-  private async lockJobAndSkipDone(em: EntityManager, job: RunningJob, ids: number[]): Promise<number[]> {
+  private async lockJobAndSkipDone(
+    em: EntityManager,
+    job: RunningJob,
+    ids: number[],
+  ): Promise<number[]> {
     const connection = em.getConnection();
     const ctx = em.getTransactionContext();
-    await connection.execute('SELECT id FROM bulk_job WHERE id = ? FOR UPDATE', [job.id], 'all', ctx);
+    await connection.execute(
+      'SELECT id FROM bulk_job WHERE id = ? FOR UPDATE',
+      [job.id],
+      'all',
+      ctx,
+    );
     // A chunk is a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes.
     const done = await connection.execute<Array<{ customer_id: number }>>(
       'SELECT customer_id FROM bulk_job_result WHERE job_id = ? AND customer_id BETWEEN ? AND ?',
@@ -88,7 +119,11 @@ export class BulkChunkRunner {
     return ids.filter((id) => !skip.has(id));
   }
 
-  private async record(em: EntityManager, job: RunningJob, results: Array<{ id: number; outcome: BulkOutcome; error: string | null }>): Promise<void> {
+  private async record(
+    em: EntityManager,
+    job: RunningJob,
+    results: Array<{ id: number; outcome: BulkOutcome; error: string | null }>,
+  ): Promise<void> {
     if (results.length === 0) return;
     const connection = em.getConnection();
     const ctx = em.getTransactionContext();
@@ -101,7 +136,13 @@ export class BulkChunkRunner {
     const succeeded = results.filter((r) => SUCCEEDED.has(r.outcome)).length;
     await connection.execute(
       'UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = GREATEST(position, ?) WHERE id = ?',
-      [results.length, succeeded, results.length - succeeded, results[results.length - 1].id, job.id],
+      [
+        results.length,
+        succeeded,
+        results.length - succeeded,
+        results[results.length - 1].id,
+        job.id,
+      ],
       'run',
       ctx,
     );

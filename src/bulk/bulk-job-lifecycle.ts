@@ -23,12 +23,21 @@ export class BulkJobLifecycle {
   /** Marks the job running (keeping the first `startedAt` across retries); null if it is already finished or unknown. */
   start(id: number): Promise<StartedJob | null> {
     return this.em.fork().transactional(async (em) => {
-      const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['customerIds'] });
+      const job = await em.findOne(BulkJob, id, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        populate: ['customerIds'],
+      });
       if (!job || job.state === 'completed' || job.state === 'failed') return null;
       job.state = 'running';
       job.startedAt ??= new Date();
       await em.flush();
-      return { id: job.id, action: job.action, actor: job.actor, customerIds: job.customerIds, position: job.position };
+      return {
+        id: job.id,
+        action: job.action,
+        actor: job.actor,
+        customerIds: job.customerIds,
+        position: job.position,
+      };
     });
   }
 
@@ -42,7 +51,11 @@ export class BulkJobLifecycle {
     return this.finish(id, 'failed', error.slice(0, 1000));
   }
 
-  private async finish(id: number, state: 'completed' | 'failed', error: string | null): Promise<void> {
+  private async finish(
+    id: number,
+    state: 'completed' | 'failed',
+    error: string | null,
+  ): Promise<void> {
     await this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!job || job.state === 'completed' || job.state === 'failed') return;
@@ -51,7 +64,14 @@ export class BulkJobLifecycle {
       job.finishedAt = new Date();
       await em.flush();
       // Both ends of a job are announced as `job.completed`; `state` tells them apart.
-      await this.outbox.record(em, { type: 'job.completed', objectType: 'job', objectId: id, actor: job.actor, jobId: id, payload: { job: toSummaryView(job) } });
+      await this.outbox.record(em, {
+        type: 'job.completed',
+        objectType: 'job',
+        objectId: id,
+        actor: job.actor,
+        jobId: id,
+        payload: { job: toSummaryView(job) },
+      });
     });
   }
 }

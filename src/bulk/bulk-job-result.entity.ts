@@ -1,6 +1,13 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
-export const BULK_OUTCOMES = ['suspended', 'activated', 'removed', 'unchanged', 'not_found', 'failed'] as const;
+export const BULK_OUTCOMES = [
+  'suspended',
+  'activated',
+  'removed',
+  'unchanged',
+  'not_found',
+  'failed',
+] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 
 /**

@@ -15,7 +15,18 @@ export type BulkJobState = (typeof BULK_JOB_STATES)[number];
 @Unique({ name: 'bulk_job_idempotency_unique', properties: ['actor', 'idempotencyKey'] })
 @Index({ name: 'bulk_job_state_idx', properties: ['state', 'id'] })
 export class BulkJob {
-  [OptionalProps]?: 'state' | 'position' | 'processed' | 'succeeded' | 'failed' | 'idempotencyKey' | 'requestHash' | 'error' | 'createdAt' | 'startedAt' | 'finishedAt';
+  [OptionalProps]?:
+    | 'state'
+    | 'position'
+    | 'processed'
+    | 'succeeded'
+    | 'failed'
+    | 'idempotencyKey'
+    | 'requestHash'
+    | 'error'
+    | 'createdAt'
+    | 'startedAt'
+    | 'finishedAt';
 
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;

@@ -21,7 +21,10 @@ const RECHECK_DELAY_MS = 500;
  * BullMQ worker and the database.
  */
 @Processor(BULK_QUEUE, BULK_WORKER_OPTIONS)
-export class BulkJobProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BulkJobProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(BulkJobProcessor.name);
   private stopping = false;
   private readonly running = new Set<Promise<unknown>>();
@@ -64,7 +67,9 @@ export class BulkJobProcessor extends WorkerHost implements OnApplicationBootstr
     const pending = started.customerIds.filter((id) => id > started.position);
     for (let offset = 0; offset < pending.length; offset += size) {
       if (this.stopping) {
-        this.logger.log(`bulk job ${started.id}: shutting down, handing it back with ${pending.length - offset} ids to go`);
+        this.logger.log(
+          `bulk job ${started.id}: shutting down, handing it back with ${pending.length - offset} ids to go`,
+        );
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -84,9 +89,14 @@ export class BulkJobProcessor extends WorkerHost implements OnApplicationBootstr
   async onFailed(job: Job<BulkJobData> | undefined, error: Error): Promise<void> {
     if (!job) return;
     const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade < attempts && !/stalled more than allowable limit/.test(error.message)) return;
-    await this.lifecycle.fail(job.data.bulkJobId, describeError(error)).catch((failure: unknown) => {
-      this.logger.error(`bulk job ${job.data.bulkJobId} failed (${error.message}) and could not be marked failed: ${describeError(failure)}`);
-    });
+    if (job.attemptsMade < attempts && !/stalled more than allowable limit/.test(error.message))
+      return;
+    await this.lifecycle
+      .fail(job.data.bulkJobId, describeError(error))
+      .catch((failure: unknown) => {
+        this.logger.error(
+          `bulk job ${job.data.bulkJobId} failed (${error.message}) and could not be marked failed: ${describeError(failure)}`,
+        );
+      });
   }
 }

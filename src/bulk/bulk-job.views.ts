@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BULK_OUTCOMES, BulkOutcome } from './bulk-job-result.entity';
-import { BULK_ACTIONS, BULK_JOB_STATES, BulkAction, BulkJob, BulkJobState } from './bulk-job.entity';
+import {
+  BULK_ACTIONS,
+  BULK_JOB_STATES,
+  BulkAction,
+  BulkJob,
+  BulkJobState,
+} from './bulk-job.entity';
 
 export class BulkJobAccepted {
   @ApiProperty() jobId!: number;
@@ -25,14 +31,18 @@ export class BulkJobSummaryView {
   @ApiProperty() processed!: number;
   @ApiProperty() succeeded!: number;
   @ApiProperty() failed!: number;
-  @ApiPropertyOptional({ description: 'Why the job as a whole failed (state `failed`)' }) error?: string;
+  @ApiPropertyOptional({ description: 'Why the job as a whole failed (state `failed`)' })
+  error?: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
 }
 
 export class BulkJobView extends BulkJobSummaryView {
-  @ApiProperty({ type: [BulkResultView], description: 'Every id processed so far, in id order (at most 10,000)' })
+  @ApiProperty({
+    type: [BulkResultView],
+    description: 'Every id processed so far, in id order (at most 10,000)',
+  })
   results!: BulkResultView[];
 }
 
@@ -66,6 +76,10 @@ export function toSummaryView(job: BulkJob): BulkJobSummaryView {
 export function toJobView(job: BulkJob, results: ResultRow[]): BulkJobView {
   return {
     ...toSummaryView(job),
-    results: results.map((row) => ({ id: row.customer_id, outcome: row.outcome, ...(row.error ? { error: row.error } : {}) })),
+    results: results.map((row) => ({
+      id: row.customer_id,
+      outcome: row.outcome,
+      ...(row.error ? { error: row.error } : {}),
+    })),
   };
 }

@@ -7,7 +7,13 @@ import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
 import { BulkJob } from './bulk-job.entity';
-import { BulkJobSummaryView, BulkJobView, ResultRow, toJobView, toSummaryView } from './bulk-job.views';
+import {
+  BulkJobSummaryView,
+  BulkJobView,
+  ResultRow,
+  toJobView,
+  toSummaryView,
+} from './bulk-job.views';
 import { BULK_JOB_OPTIONS, BULK_QUEUE, BulkJobData, bullJobIdOf, RUN_BULK_JOB } from './bulk-queue';
 import { BulkCommandDto } from './dto/bulk-command.dto';
 import { ListJobsQuery } from './dto/list-jobs.query';
@@ -39,7 +45,9 @@ export class BulkJobsService {
   async enqueue(auth: Principal, dto: BulkCommandDto, idempotencyKey?: string): Promise<Enqueued> {
     const actor = actorOf(auth);
     const customerIds = [...dto.ids].sort((a, b) => a - b);
-    const requestHash = createHash('sha256').update(JSON.stringify({ action: dto.action, ids: customerIds })).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify({ action: dto.action, ids: customerIds }))
+      .digest('hex');
 
     if (idempotencyKey !== undefined) {
       const earlier = await this.earlierJob(actor, idempotencyKey, requestHash);
@@ -48,13 +56,23 @@ export class BulkJobsService {
     let job: BulkJob;
     try {
       job = await this.em.fork().transactional(async (em) => {
-        const created = em.create(BulkJob, { action: dto.action, actor, customerIds, total: customerIds.length, firstId: customerIds[0], lastId: customerIds[customerIds.length - 1], idempotencyKey: idempotencyKey ?? null, requestHash });
+        const created = em.create(BulkJob, {
+          action: dto.action,
+          actor,
+          customerIds,
+          total: customerIds.length,
+          firstId: customerIds[0],
+          lastId: customerIds[customerIds.length - 1],
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash,
+        });
         await em.flush();
         return created;
       });
     } catch (error) {
       // Another API process inserted the same key between our read and our insert.
-      if (idempotencyKey === undefined || !(error instanceof UniqueConstraintViolationException)) throw error;
+      if (idempotencyKey === undefined || !(error instanceof UniqueConstraintViolationException))
+        throw error;
       const earlier = await this.earlierJob(actor, idempotencyKey, requestHash);
       if (!earlier) throw error;
       return { jobId: earlier.id, created: false };
@@ -69,9 +87,15 @@ export class BulkJobsService {
    */
   async submit(job: Pick<BulkJob, 'id' | 'createdAt'>): Promise<void> {
     try {
-      await this.queue.add(RUN_BULK_JOB, { bulkJobId: job.id }, { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) });
+      await this.queue.add(
+        RUN_BULK_JOB,
+        { bulkJobId: job.id },
+        { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) },
+      );
     } catch (error) {
-      this.logger.warn(`bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`);
+      this.logger.warn(
+        `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`,
+      );
     }
   }
 
@@ -80,25 +104,40 @@ export class BulkJobsService {
    * already holds (same job id), a rescue for those recorded while Redis was unreachable.
    */
   async requeueStranded(now: Date): Promise<number> {
-    const stranded = await this.em.fork().find(BulkJob, { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } }, { fields: ['id', 'createdAt'], limit: 1000 });
+    const stranded = await this.em
+      .fork()
+      .find(
+        BulkJob,
+        { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } },
+        { fields: ['id', 'createdAt'], limit: 1000 },
+      );
     await Promise.all(stranded.map((job) => this.submit(job)));
     return stranded.length;
   }
 
-  async get(_auth: Principal, id: number, withResults = true): Promise<BulkJobView | BulkJobSummaryView> {
+  async get(
+    _auth: Principal,
+    id: number,
+    withResults = true,
+  ): Promise<BulkJobView | BulkJobSummaryView> {
     const em = this.em.fork();
     const job = await em.findOne(BulkJob, id);
     if (!job) throw new NotFound('Job', id);
     if (!withResults) return toSummaryView(job);
     const results = await em
       .getConnection()
-      .execute<ResultRow[]>('SELECT customer_id, outcome, error FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id', [id]);
+      .execute<ResultRow[]>(
+        'SELECT customer_id, outcome, error FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id',
+        [id],
+      );
     return toJobView(job, results);
   }
 
   async list(_auth: Principal, query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
     const where = query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {};
-    const rows = await this.em.fork().find(BulkJob, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    const rows = await this.em
+      .fork()
+      .find(BulkJob, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
     return toPage(rows, query.limit, (job) => ({ id: job.id }), toSummaryView);
   }
 
@@ -106,7 +145,11 @@ export class BulkJobsService {
    * The job an idempotency key already names, if it is younger than 24 h. An older one gives up
    * the key (cleared in its row) so the key can name a new job.
    */
-  private async earlierJob(actor: string, idempotencyKey: string, requestHash: string): Promise<BulkJob | null> {
+  private async earlierJob(
+    actor: string,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<BulkJob | null> {
     const em = this.em.fork();
     const earlier = await em.findOne(BulkJob, { actor, idempotencyKey });
     if (!earlier) return null;
@@ -115,7 +158,9 @@ export class BulkJobsService {
       return null;
     }
     if (earlier.requestHash !== requestHash) {
-      throw new IdempotencyKeyReused(`The Idempotency-Key was used within the last 24 h for job ${earlier.id}, with a different action or ids. Use a new key for a new request.`);
+      throw new IdempotencyKeyReused(
+        `The Idempotency-Key was used within the last 24 h for job ${earlier.id}, with a different action or ids. Use a new key for a new request.`,
+      );
     }
     return earlier;
   }

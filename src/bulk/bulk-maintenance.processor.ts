@@ -34,8 +34,13 @@ export class BulkMaintenanceProcessor extends WorkerHost {
 
   /** Applies and lifts the `expired` reason as subscriptions' `expiresAt` passes or moves. */
   private async applyExpiry(): Promise<{ expired: number; renewed: number }> {
-    const result = await this.em.fork().transactional((em) => this.suspension.applyExpiry(em, new Date(), { actor: SYSTEM_ACTOR }));
-    if (result.expired + result.renewed > 0) this.logger.log(`expiry: ${result.expired} subscription(s) expired, ${result.renewed} renewed`);
+    const result = await this.em
+      .fork()
+      .transactional((em) => this.suspension.applyExpiry(em, new Date(), { actor: SYSTEM_ACTOR }));
+    if (result.expired + result.renewed > 0)
+      this.logger.log(
+        `expiry: ${result.expired} subscription(s) expired, ${result.renewed} renewed`,
+      );
     return result;
   }
 }

@@ -12,7 +12,8 @@ export interface BulkJobData {
  * The creation time is part of the id so that a database restored or reset behind Redis's back
  * (ids counting from 1 again) never collides with a finished job BullMQ still remembers.
  */
-export const bullJobIdOf = (job: { id: number; createdAt: Date }) => `bulk-${job.id}-${job.createdAt.getTime()}`;
+export const bullJobIdOf = (job: { id: number; createdAt: Date }) =>
+  `bulk-${job.id}-${job.createdAt.getTime()}`;
 
 /**
  * Retries of a job as a whole (the database was unreachable for longer than the chunk retries
@@ -36,7 +37,10 @@ export const BULK_JOB_OPTIONS: JobsOptions = {
  * - `maxStalledCount` 10: a job survives ten worker crashes before BullMQ gives up on it (the
  *   `failed` handler then marks the bulk job failed); redoing it is harmless, chunks are idempotent.
  */
-export const BULK_WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+export const BULK_WORKER_OPTIONS: Pick<
+  WorkerOptions,
+  'lockDuration' | 'stalledInterval' | 'maxStalledCount'
+> = {
   lockDuration: 10_000,
   stalledInterval: 5_000,
   maxStalledCount: 10,

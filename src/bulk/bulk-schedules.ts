@@ -10,7 +10,11 @@ export class BulkSchedules implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const { schedulerId, name, everyMs } of MAINTENANCE_SCHEDULES) {
-      await this.maintenance.upsertJobScheduler(schedulerId, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      await this.maintenance.upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
     }
   }
 }

@@ -13,6 +13,13 @@ import { BulkModule } from './bulk.module';
 /** The worker side of bulk jobs: the processors and the repeatable housekeeping schedules. */
 @Module({
   imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule],
-  providers: [BulkJobProcessor, BulkChunkRunner, BulkJobLifecycle, BulkJobOrder, BulkMaintenanceProcessor, BulkSchedules],
+  providers: [
+    BulkJobProcessor,
+    BulkChunkRunner,
+    BulkJobLifecycle,
+    BulkJobOrder,
+    BulkMaintenanceProcessor,
+    BulkSchedules,
+  ],
 })
 export class BulkWorkerModule {}

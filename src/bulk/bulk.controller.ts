@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -22,7 +28,11 @@ export class BulkController {
     description:
       'Answers at once with the job to watch at `Location`. The same `Idempotency-Key` within 24 h returns the first job (202, same `jobId`, header `Idempotent-Replayed: true`); reusing a key for a different action or ids is 422.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1-255 visible ASCII characters, e.g. a UUID' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Any 1-255 visible ASCII characters, e.g. a UUID',
+  })
   @ApiAcceptedResponse({ type: BulkJobAccepted })
   async create(
     @Auth() auth: Principal,

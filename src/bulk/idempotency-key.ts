@@ -3,11 +3,15 @@ import type { Request } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
 
 /** The `Idempotency-Key` header: 1-255 visible ASCII characters, or undefined when absent. */
-export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
-  const header = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
-  if (header === undefined) return undefined;
-  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
-    throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
-  }
-  return header;
-});
+export const IdempotencyKey = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string | undefined => {
+    const header = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
+      throw new ValidationFailed([
+        { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+      ]);
+    }
+    return header;
+  },
+);

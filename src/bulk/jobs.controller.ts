@@ -26,10 +26,15 @@ export class JobsController {
   @Get(':id')
   @ApiOperation({
     summary: 'One bulk job with its progress and the outcome of every id processed so far',
-    description: 'With `results=false` the per-id outcomes are left out (`results` is then absent): for polling progress.',
+    description:
+      'With `results=false` the per-id outcomes are left out (`results` is then absent): for polling progress.',
   })
   @ApiOkResponse({ type: BulkJobView })
-  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Query() query: GetJobQuery): Promise<BulkJobView | BulkJobSummaryView> {
+  get(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: GetJobQuery,
+  ): Promise<BulkJobView | BulkJobSummaryView> {
     return this.jobs.get(auth, id, query.results);
   }
 }

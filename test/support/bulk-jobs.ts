@@ -19,20 +19,42 @@ export interface JobBody {
 let tags = 0;
 
 /** `customers` active customers with subscriptions and domains, seeded with set-based SQL; ids ascending. */
-export function seedCustomers(test: TestApp, customers: number, subscriptionsPerCustomer = 2, domainsPerSubscription = 5): Promise<number[]> {
+export function seedCustomers(
+  test: TestApp,
+  customers: number,
+  subscriptionsPerCustomer = 2,
+  domainsPerSubscription = 5,
+): Promise<number[]> {
   const connection = test.em().getConnection();
   const tag = `b${process.env.JEST_WORKER_ID ?? 1}n${(tags += 1)}${Math.random().toString(36).slice(2, 6)}`;
-  return seedMany(<T>(sql: string, params: unknown[] = []) => connection.execute(sql, params) as Promise<T>, {
-    customers,
-    subscriptionsPerCustomer,
-    domainsPerSubscription,
-    tag,
-  });
+  return seedMany(
+    <T>(sql: string, params: unknown[] = []) => connection.execute(sql, params) as Promise<T>,
+    {
+      customers,
+      subscriptionsPerCustomer,
+      domainsPerSubscription,
+      tag,
+    },
+  );
 }
 
-export async function postBulk(test: TestApp, token: string, action: string, ids: number[], headers: Record<string, string> = {}): Promise<number> {
-  const response = await test.http().post('/api/v1/customers/bulk').set(bearer(token)).set(headers).send({ action, ids });
-  if (response.status !== 202) throw new Error(`bulk ${action} was not accepted: ${response.status} ${JSON.stringify(response.body)}`);
+export async function postBulk(
+  test: TestApp,
+  token: string,
+  action: string,
+  ids: number[],
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const response = await test
+    .http()
+    .post('/api/v1/customers/bulk')
+    .set(bearer(token))
+    .set(headers)
+    .send({ action, ids });
+  if (response.status !== 202)
+    throw new Error(
+      `bulk ${action} was not accepted: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   return (response.body as { jobId: number }).jobId;
 }
 
@@ -42,12 +64,20 @@ export async function getJob(test: TestApp, token: string, jobId: number): Promi
 }
 
 /** Polls the job until it is completed or failed. */
-export async function waitForJob(test: TestApp, token: string, jobId: number, timeoutMs = 60_000): Promise<JobBody> {
+export async function waitForJob(
+  test: TestApp,
+  token: string,
+  jobId: number,
+  timeoutMs = 60_000,
+): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await getJob(test, token, jobId);
     if (job.state === 'completed' || job.state === 'failed') return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms (${job.processed}/${job.total})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `job ${jobId} still ${job.state} after ${timeoutMs} ms (${job.processed}/${job.total})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -68,7 +98,9 @@ export interface CascadeState {
 export async function cascadeState(test: TestApp, ids: number[]): Promise<CascadeState> {
   const connection = test.em().getConnection();
   const list = ids.join(',');
-  const customers = await connection.execute<Array<{ id: number; status: string }>>(`SELECT id, status FROM customer WHERE id IN (${list})`);
+  const customers = await connection.execute<Array<{ id: number; status: string }>>(
+    `SELECT id, status FROM customer WHERE id IN (${list})`,
+  );
   const badSubscriptions = await connection.execute<Array<{ customer_id: number }>>(
     `SELECT DISTINCT s.customer_id FROM subscription s JOIN customer c ON c.id = s.customer_id
       WHERE c.id IN (${list}) AND IF(c.status = 'suspended', s.status <> 'suspended' OR (s.suspended_reasons & 2) = 0, (s.suspended_reasons & 2) <> 0 OR s.status <> IF(s.suspended_reasons = 0, 'active', 'suspended'))`,
@@ -81,15 +113,23 @@ export async function cascadeState(test: TestApp, ids: number[]): Promise<Cascad
   const statuses = new Map(customers.map((row) => [Number(row.id), row.status]));
   return {
     missing: ids.filter((id) => !statuses.has(id)),
-    inconsistent: [...new Set([...badSubscriptions, ...badDomains].map((row) => Number(row.customer_id)))].sort((a, b) => a - b),
+    inconsistent: [
+      ...new Set([...badSubscriptions, ...badDomains].map((row) => Number(row.customer_id))),
+    ].sort((a, b) => a - b),
     statuses,
   };
 }
 
 /** Counts events by `type` and object, for the given job: each transition must appear exactly once. */
-export async function eventCounts(test: TestApp, jobId: number): Promise<Array<{ type: string; object_id: number; n: number }>> {
+export async function eventCounts(
+  test: TestApp,
+  jobId: number,
+): Promise<Array<{ type: string; object_id: number; n: number }>> {
   return test
     .em()
     .getConnection()
-    .execute(`SELECT type, object_id, COUNT(*) AS n FROM outbox_event WHERE job_id = ? GROUP BY type, object_type, object_id`, [jobId]);
+    .execute(
+      `SELECT type, object_id, COUNT(*) AS n FROM outbox_event WHERE job_id = ? GROUP BY type, object_type, object_id`,
+      [jobId],
+    );
 }

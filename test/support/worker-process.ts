@@ -22,7 +22,11 @@ const running = new Set<WorkerProcess>();
  * Starts a worker and resolves once it has booted (its "worker started" log line). ts-node with
  * `--transpile-only` boots in about 4-6 s here, faster than building dist/ for every run.
  */
-export async function startWorkerProcess(config: AppConfig, env: Record<string, string> = {}, bootTimeoutMs = 60_000): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  config: AppConfig,
+  env: Record<string, string> = {},
+  bootTimeoutMs = 60_000,
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -46,7 +50,9 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   // 'close' (not 'exit'): fires once the output pipes are drained too, so output() is complete.
-  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const worker: WorkerProcess = {
     child,
     pid: child.pid ?? 0,
@@ -61,7 +67,8 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
 
   const deadline = Date.now() + bootTimeoutMs;
   while (!log.includes('worker started')) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited while booting:\n${log.slice(-4000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`worker exited while booting:\n${log.slice(-4000)}`);
     if (Date.now() > deadline) {
       worker.kill('SIGKILL');
       throw new Error(`worker did not boot within ${bootTimeoutMs} ms:\n${log.slice(-4000)}`);

@@ -1,5 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  Max,
+  Min,
+} from 'class-validator';
 import { MAX_ID } from '../../common/parse-id.pipe';
 import { BULK_ACTIONS, BulkAction } from '../bulk-job.entity';
 
@@ -10,7 +19,13 @@ export class BulkCommandDto {
   @IsIn(BULK_ACTIONS)
   action!: BulkAction;
 
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: MAX_BULK_IDS, uniqueItems: true, description: 'Distinct customer ids' })
+  @ApiProperty({
+    type: [Number],
+    minItems: 1,
+    maxItems: MAX_BULK_IDS,
+    uniqueItems: true,
+    description: 'Distinct customer ids',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BULK_IDS)
