@@ -6,11 +6,11 @@ import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
 /**
  * `npm run bench`: bulk jobs against their mysql2 baseline, then webhook delivery. Prints a table
- * and writes bench/results/latest.json. BENCH_ROUNDS (default 3) sets the timed rounds per
+ * and writes bench/results/latest.json. BENCH_ROUNDS (default 5) sets the timed rounds per
  * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only.
  */
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const bulk = await runBulkBench(rounds, log);
 
