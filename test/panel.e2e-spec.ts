@@ -266,7 +266,9 @@ describe('panel', () => {
     await page.getByText('Saved.').waitFor();
     // The audit trail names what happened in words, with who did it.
     await page.locator('table.audit').getByText('Customer changed').waitFor();
-    expect(await page.locator('table.audit').textContent()).toContain('Customer createdAdministrator 1');
+    expect(await page.locator('table.audit').textContent()).toContain(
+      'Customer createdAdministrator 1',
+    );
     expect(await page.locator('table.audit').textContent()).toContain('Domain www-erin.example');
     const saved = await test
       .http()
@@ -276,6 +278,12 @@ describe('panel', () => {
     expect(saved.body).toEqual(
       expect.objectContaining({ city: 'Hamburg', description: 'VIP, call before suspending.' }),
     );
+
+    // Suspending from the customer's own page: one customer, synchronously.
+    await page.locator('.toolbar').getByRole('button', { name: 'Suspend' }).click();
+    await page.locator('.toolbar').getByRole('button', { name: 'Activate' }).waitFor();
+    await page.locator('tr[data-domain-name="www-erin.example"]').getByText('Suspended').waitFor();
+    expect(await domainStatuses(customer.id)).toEqual(['suspended', 'suspended']);
   });
 
   it("manages a customer's subscriptions and domains on the customer page", async () => {
@@ -316,6 +324,7 @@ describe('panel', () => {
     const text = (await page.locator('body').textContent()) ?? '';
     expect(text).toContain('Your FTP host is ftp.frank.example.');
     expect(text).not.toContain('Staff note');
+    await saveScreenshot(page, 'customer-account-en');
     expect(text).not.toContain('Customers');
     // A customer gets no management buttons.
     expect(await page.getByRole('button', { name: /^Suspend/ }).count()).toBe(0);
@@ -352,6 +361,33 @@ describe('panel', () => {
     expect(await alert.textContent()).toContain(
       'You cannot log in until your provider activates it again.',
     );
+  });
+
+  it('pages through the list and filters it by status', async () => {
+    for (let index = 1; index <= 12; index += 1)
+      await createCustomer(test, token, { name: `Pager ${String(index).padStart(2, '0')}` });
+    const late = await createCustomer(test, token, { name: 'Pager Suspended' });
+    await test.http().post(`/api/v1/customers/${late.id}/suspend`).set(bearer(token)).expect(200);
+    const page = await open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.getByRole('combobox', { name: 'Per page' }).selectOption('10');
+    await search(page, 'Pager', 10);
+    await page.getByRole('button', { name: /Next page/ }).click();
+    expect(
+      await eventually(() => page.locator('table.customers tr[data-customer-id]').count(), 3),
+    ).toBe(3);
+    expect(await page.getByText('Page 2').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /Next page/ }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: /Previous page/ }).click();
+    expect(
+      await eventually(() => page.locator('table.customers tr[data-customer-id]').count(), 10),
+    ).toBe(10);
+
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('suspended');
+    expect(
+      await eventually(() => page.locator('table.customers tr[data-customer-id]').count(), 1),
+    ).toBe(1);
+    expect(await page.locator('table.customers tbody').textContent()).toContain('Pager Suspended');
   });
 
   it('works by keyboard: the "Change status" menu opens with Enter, moves with arrows and closes with Escape; focus is visible', async () => {

@@ -19,6 +19,8 @@ export function CustomerScreen({ id }: { id: number }) {
   const [confirmRemove, setConfirmRemove] = useState(false);
   // Bumped after every change so the audit trail shows it.
   const [changes, setChanges] = useState(0);
+  // Bumped when the customer's status changed: the cascade changed its subscriptions and domains.
+  const [statusChanges, setStatusChanges] = useState(0);
   const changed = () => {
     setChanges((count) => count + 1);
     void customer.reload();
@@ -34,6 +36,7 @@ export function CustomerScreen({ id }: { id: number }) {
         return;
       }
       await api.post(`/customers/${id}/${action}`);
+      setStatusChanges((count) => count + 1);
       changed();
     } catch (error) {
       setActionError(error);
@@ -96,7 +99,7 @@ export function CustomerScreen({ id }: { id: number }) {
           />
         </div>
         <div>
-          <CustomerServices customerId={id} manage onChanged={changed} />
+          <CustomerServices customerId={id} manage onChanged={changed} refresh={statusChanges} />
           <AuditTrail customerId={id} version={changes} />
         </div>
       </div>

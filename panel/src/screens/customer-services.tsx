@@ -15,23 +15,25 @@ interface ServicesProps {
   manage: boolean;
   /** Called after any change, so the page can refresh counts and the audit trail. */
   onChanged?: () => void;
+  /** Changes when the customer's own status changed (its cascade changes these lists). */
+  refresh?: number;
 }
 
 type Pending = { kind: 'subscriptions' | 'domains'; id: number; name: string } | undefined;
 
 /** A customer's subscriptions and domains with their status and suspension reasons. */
-export function CustomerServices({ customerId, manage, onChanged }: ServicesProps) {
+export function CustomerServices({ customerId, manage, onChanged, refresh }: ServicesProps) {
   const { t, formatDate } = useI18n();
   // A customer page shows up to 200 of each; a customer with more is an edge the API's paging covers.
   const filter = query({ customerId, limit: 200 });
   const subscriptions = useResource(
     async () =>
       itemsOf(await api.get<Subscription[] | Page<Subscription>>(`/subscriptions${filter}`)),
-    [filter],
+    [filter, refresh],
   );
   const domains = useResource(
     async () => itemsOf(await api.get<Domain[] | Page<Domain>>(`/domains${filter}`)),
-    [filter],
+    [filter, refresh],
   );
   const [actionError, setActionError] = useState<unknown>();
   const [removing, setRemoving] = useState<Pending>();
