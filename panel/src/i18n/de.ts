@@ -81,6 +81,7 @@ export const de: Messages = {
 
   contactData: 'Kontaktdaten',
   editDetails: 'Kontakt- und Zugangsdaten bearbeiten',
+  editContact: 'Kontaktdaten bearbeiten',
   credentials: 'Zugangsdaten',
   company: 'Firmenname',
   email: 'E-Mail-Adresse',

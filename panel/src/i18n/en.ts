@@ -77,6 +77,7 @@ export const en = {
 
   contactData: 'Contact data',
   editDetails: 'Edit contact data and login',
+  editContact: 'Edit contact data',
   credentials: 'Login',
   company: 'Company name',
   email: 'Email',

@@ -84,7 +84,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
 
   return (
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="account-edit-title">
-      <h2 id="account-edit-title">{t('contactData')}</h2>
+      <h2 id="account-edit-title">{t('editContact')}</h2>
       {message && (
         <p
           class={`message ${message.error ? 'error' : 'success'}`}
