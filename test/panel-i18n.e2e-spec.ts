@@ -102,7 +102,7 @@ describe('panel in English and German', () => {
       .getByLabel('Zusätzliche Informationen')
       .fill('Ihr Webspace: 10 GB. Support: +49 221 123456');
     await page.getByLabel('Beschreibung').fill('Kam über die Partner-Aktion im Mai.');
-    expect(await page.getByText('Für den Kunden sichtbar.').isVisible()).toBe(true);
+    await page.getByText('Für den Kunden sichtbar.').waitFor();
     expect(
       await page.getByText('Nur für Mitarbeiter sichtbar: der Kunde sieht sie nie.').isVisible(),
     ).toBe(true);
@@ -125,7 +125,7 @@ describe('panel in English and German', () => {
     await page.getByRole('heading', { name: 'Kunden' }).waitFor();
     await page.getByRole('combobox', { name: 'Sprache' }).selectOption('en');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Change status' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Change status' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
   });
@@ -140,6 +140,6 @@ describe('panel in English and German', () => {
     await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
     await page.getByRole('heading', { name: 'Konto von Greta Kunde' }).waitFor();
     await page.getByRole('heading', { name: 'Zusätzliche Informationen' }).waitFor();
-    expect(await page.getByText('Ihr FTP-Server: ftp.greta.example').isVisible()).toBe(true);
+    await page.getByText('Ihr FTP-Server: ftp.greta.example').waitFor();
   });
 });

@@ -143,7 +143,7 @@ describe('panel', () => {
     expect(await page.getByRole('alert').first().textContent()).toContain(
       'Please correct the marked fields.',
     );
-    expect(await page.getByText('Visible to the customer.').isVisible()).toBe(true);
+    await page.getByText('Visible to the customer.').waitFor();
     expect(
       await page.getByText('Visible to staff only: the customer never sees it.').isVisible(),
     ).toBe(true);
@@ -182,7 +182,7 @@ describe('panel', () => {
     await search(page, 'Suspendme', 3);
 
     await check(page, ['Alice Suspendme', 'Bob Suspendme', 'Carol Suspendme']);
-    expect(await page.getByText('3 selected').isVisible()).toBe(true);
+    await page.getByText('3 selected').waitFor();
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.getByRole('menuitem', { name: 'Suspend' }).click();
 
@@ -376,7 +376,7 @@ describe('panel', () => {
     expect(
       await eventually(() => page.locator('table.customers tr[data-customer-id]').count(), 3),
     ).toBe(3);
-    expect(await page.getByText('Page 2').isVisible()).toBe(true);
+    await page.getByText('Page 2').waitFor();
     expect(await page.getByRole('button', { name: /Next page/ }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: /Previous page/ }).click();
     expect(
@@ -422,7 +422,7 @@ describe('panel', () => {
     await page.locator('table.customers tr[data-customer-id]').first().waitFor();
     const overflow = await page.evaluate<number>(SIDEWAYS_OVERFLOW);
     expect(overflow).toBeLessThanOrEqual(0);
-    expect(await page.getByRole('button', { name: 'Change status' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Change status' }).waitFor();
     await saveScreenshot(page, 'customer-list-phone-en');
     await page.getByRole('link', { name: 'Add customer' }).click();
     await page.getByRole('heading', { name: 'Add customer' }).waitFor();
