@@ -4,7 +4,12 @@ import { Field } from './field';
 
 const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!+';
 
-/** 16 characters from a generous alphabet, drawn with the browser's CSPRNG. */
+const CLASSES = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/];
+
+/**
+ * 16 characters from a generous alphabet, drawn with the browser's CSPRNG, with every character
+ * class in it (so the strength hint says "strong" and picky password policies elsewhere accept it).
+ */
 export function generatePassword(length = 16): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
   let password = '';
@@ -13,7 +18,8 @@ export function generatePassword(length = 16): string {
     if (byte < 256 - (256 % ALPHABET.length)) password += ALPHABET[byte % ALPHABET.length];
     if (password.length === length) break;
   }
-  return password.length === length ? password : generatePassword(length);
+  const complete = password.length === length && CLASSES.every((pattern) => pattern.test(password));
+  return complete ? password : generatePassword(length);
 }
 
 export type Strength = 'empty' | 'weak' | 'medium' | 'strong';
