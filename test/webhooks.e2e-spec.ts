@@ -116,6 +116,23 @@ describe('webhooks', () => {
       expect(String(created.data.eventId)).toBe(idOf(mine[0]));
     });
 
+    it('delivers every event of a suspension cascade (written set-based), each with its own per-customer sequence', async () => {
+      const hook = await createWebhook(test, token, { url: receiver.url('/cascade'), events: ['customer.suspended', 'subscription.suspended', 'domain.suspended'] });
+      const customer = await createCustomer(test, token);
+      const subscription = await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: customer.id, name: `shop-${customer.id}.example`, plan: 'Basic' }).expect(201);
+      await test.http().post(`/api/v1/customers/${customer.id}/suspend`).set(bearer(token)).expect(200);
+
+      await receiver.waitFor(() => receiver.deliveries('/cascade').length >= 3);
+      const cascade = receiver.deliveries('/cascade');
+      for (const delivery of cascade) new Webhook(hook.secret).verify(delivery.body, delivery.headers);
+      expect(cascade.map((d) => d.message.type).sort()).toEqual(['customer.suspended', 'domain.suspended', 'subscription.suspended']);
+      const sub = cascade.find((d) => d.message.type === 'subscription.suspended');
+      expect(sub?.message.data).toMatchObject({ customerId: customer.id, objectId: subscription.body.id, reasonsBefore: [], reasonsAfter: ['customer'] });
+      const sequences = cascade.map((d) => Number(d.message.data.sequence));
+      expect(new Set(sequences).size).toBe(3);
+      expect(sequences.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    });
+
     it('sends webhook.ping to the pinged endpoint only', async () => {
       const pinged = await createWebhook(test, token, { url: receiver.url('/pinged'), events: ['customer.deleted'] });
       await createWebhook(test, token, { url: receiver.url('/bystander'), events: ['*'] });
