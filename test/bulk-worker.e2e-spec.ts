@@ -3,6 +3,7 @@ import { loginAdmin, startTestApp, TestApp } from './support/app';
 import {
   cascadeState,
   eventCounts,
+  getJob,
   JobBody,
   postBulk,
   seedCustomers,
@@ -107,9 +108,22 @@ describe('bulk jobs on real worker processes', () => {
     expect(afterKill).toBeLessThan(CUSTOMERS);
     expect(afterKill % CHUNK).toBe(0); // whole chunks only: a chunk commits entirely or not at all
     expect(atKill).toBeGreaterThan(0);
+    // Progress is visible meanwhile: the committed chunks, their outcomes, the job still running.
+    const meanwhile = await getJob(test, admin, jobId);
+    expect(meanwhile).toMatchObject({
+      state: 'running',
+      processed: afterKill,
+      succeeded: afterKill,
+      failed: 0,
+    });
+    expect(meanwhile.results).toHaveLength(afterKill);
+    expect(meanwhile.startedAt).not.toBeNull();
+    expect(meanwhile.finishedAt).toBeNull();
 
     const second = await startWorkerProcess(test.config);
-    const job = await waitForJob(test, admin, jobId, 90_000);
+    // Stalled-job recovery: the dead worker's lock expires (10 s) and the next stalled check
+    // (every 5 s) hands the job to the new worker, well within 30 s.
+    const job = await waitForJob(test, admin, jobId, 30_000);
     await expectFullyApplied(test, job, ids, 'suspended');
     second.kill('SIGTERM');
     await second.exited;
