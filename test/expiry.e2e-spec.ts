@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
-import { APPLY_EXPIRY, MAINTENANCE_QUEUE, REQUEUE_STRANDED } from '../src/bulk/bulk-queue';
+import { APPLY_EXPIRY, MAINTENANCE_QUEUE, RECOVER_BULK_JOBS } from '../src/bulk/bulk-queue';
 import { loginAdmin, startTestApp, TestApp } from './support/app';
 import { seedCustomers, waitForJob } from './support/bulk-jobs';
 
@@ -46,7 +46,7 @@ describe('subscription expiry and other housekeeping', () => {
     try {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.name, Number(s.every)]).sort()).toEqual([
-        ['stranded-bulk-jobs', REQUEUE_STRANDED, 60_000],
+        ['bulk-job-recovery', RECOVER_BULK_JOBS, 60_000],
         ['subscription-expiry', APPLY_EXPIRY, 60_000],
       ]);
     } finally {
@@ -101,18 +101,36 @@ describe('subscription expiry and other housekeeping', () => {
     );
   });
 
-  it('queues a bulk job that was recorded but never reached the queue', async () => {
+  it('submits bulk jobs that never reached the queue or lost their queue entry, and they finish', async () => {
     const admin = await loginAdmin(test);
-    const [customer] = await seedCustomers(test, 1, 1, 1);
-    // As if Redis had been down when the API recorded the job.
+    const [first, second, third] = await seedCustomers(test, 3, 1, 1);
+    // As if Redis had been down when the API recorded the first job, and had lost the entry of
+    // the second after its first chunk (the third customer) committed.
     await sql(
-      `INSERT INTO bulk_job (action, state, actor, customer_ids, total, first_id, last_id, position, processed, succeeded, failed, created_at)
-       VALUES ('suspend', 'queued', 'admin:1', ?, 1, ?, ?, 0, 0, 0, 0, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE)`,
-      [JSON.stringify([customer]), customer, customer],
+      `INSERT INTO bulk_job (action, state, actor, customer_ids, total, first_id, last_id, position, processed, succeeded, failed, created_at, started_at)
+       VALUES ('suspend', 'queued', 'admin:1', ?, 1, ?, ?, 0, 0, 0, 0, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE, NULL),
+              ('remove', 'running', 'admin:1', ?, 2, ?, ?, 0, 0, 0, 0, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE)`,
+      [JSON.stringify([first]), first, first, JSON.stringify([second, third]), second, third],
     );
     const [{ id }] = await sql<Array<{ id: number }>>('SELECT MAX(id) AS id FROM bulk_job');
-    expect(await runMaintenance(queue, REQUEUE_STRANDED)).toEqual({ requeued: 1 });
-    const job = await waitForJob(test, admin, Number(id));
-    expect(job.results).toEqual([{ id: customer, outcome: 'suspended' }]);
+    const [queuedId, runningId] = [Number(id) - 1, Number(id)];
+    await sql(
+      `INSERT INTO bulk_job_result (job_id, customer_id, outcome) VALUES (?, ?, 'removed')`,
+      [runningId, third],
+    );
+    await sql('UPDATE bulk_job SET processed = 1, succeeded = 1 WHERE id = ?', [runningId]);
+
+    expect(await runMaintenance(queue, RECOVER_BULK_JOBS)).toEqual({ requeued: 2, failed: 0 });
+    expect((await waitForJob(test, admin, queuedId)).results).toEqual([
+      { id: first, outcome: 'suspended' },
+    ]);
+    const resumed = await waitForJob(test, admin, runningId);
+    expect(resumed).toMatchObject({ state: 'completed', processed: 2, succeeded: 2 });
+    expect(resumed.results).toEqual([
+      { id: second, outcome: 'removed' },
+      { id: third, outcome: 'removed' },
+    ]);
+    // Recovery leaves jobs that are fine alone.
+    expect(await runMaintenance(queue, RECOVER_BULK_JOBS)).toEqual({ requeued: 0, failed: 0 });
   });
 });

@@ -21,8 +21,6 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 /** How long an `Idempotency-Key` names its first job. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
-const STRANDED_AFTER_MS = 60_000;
-
 export interface Enqueued {
   jobId: number;
   /** False when an `Idempotency-Key` returned an earlier job. */
@@ -97,22 +95,6 @@ export class BulkJobsService {
         `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`,
       );
     }
-  }
-
-  /**
-   * Submits again every job still `queued` a minute after it was recorded: a no-op for those BullMQ
-   * already holds (same job id), a rescue for those recorded while Redis was unreachable.
-   */
-  async requeueStranded(now: Date): Promise<number> {
-    const stranded = await this.em
-      .fork()
-      .find(
-        BulkJob,
-        { state: 'queued', createdAt: { $lt: new Date(now.getTime() - STRANDED_AFTER_MS) } },
-        { fields: ['id', 'createdAt'], limit: 1000 },
-      );
-    await Promise.all(stranded.map((job) => this.submit(job)));
-    return stranded.length;
   }
 
   async get(

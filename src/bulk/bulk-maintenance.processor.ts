@@ -4,8 +4,8 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { Job } from 'bullmq';
 import { SYSTEM_ACTOR } from '../auth/principal';
 import { SuspensionService } from '../suspension/suspension.service';
-import { BulkJobsService } from './bulk-jobs.service';
-import { APPLY_EXPIRY, MAINTENANCE_QUEUE, REQUEUE_STRANDED } from './bulk-queue';
+import { BulkJobRecovery } from './bulk-job-recovery';
+import { APPLY_EXPIRY, MAINTENANCE_QUEUE, RECOVER_BULK_JOBS } from './bulk-queue';
 
 /** The repeatable housekeeping jobs (see `MAINTENANCE_SCHEDULES`). */
 @Processor(MAINTENANCE_QUEUE, { concurrency: 1 })
@@ -15,7 +15,7 @@ export class BulkMaintenanceProcessor extends WorkerHost {
   constructor(
     private readonly em: EntityManager,
     private readonly suspension: SuspensionService,
-    private readonly jobs: BulkJobsService,
+    private readonly recovery: BulkJobRecovery,
   ) {
     super();
   }
@@ -24,8 +24,8 @@ export class BulkMaintenanceProcessor extends WorkerHost {
     switch (job.name) {
       case APPLY_EXPIRY:
         return this.applyExpiry();
-      case REQUEUE_STRANDED:
-        return { requeued: await this.jobs.requeueStranded(new Date()) };
+      case RECOVER_BULK_JOBS:
+        return this.recovery.recover(new Date());
       default:
         this.logger.warn(`unknown maintenance job "${job.name}" ignored`);
         return null;

@@ -48,13 +48,13 @@ export const BULK_WORKER_OPTIONS: Pick<
 
 /**
  * Repeatable housekeeping, one job scheduler per id under the deployment's REDIS_PREFIX, so
- * however many workers start, each runs once per interval: subscription expiry, and re-queuing
- * bulk jobs that were recorded while Redis was unreachable.
+ * however many workers start, each runs once per interval: subscription expiry, and reconciling
+ * unfinished bulk jobs with BullMQ (BulkJobRecovery).
  */
 export const MAINTENANCE_QUEUE = 'bulk-maintenance';
 export const APPLY_EXPIRY = 'apply-subscription-expiry';
-export const REQUEUE_STRANDED = 'requeue-stranded-bulk-jobs';
+export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
 export const MAINTENANCE_SCHEDULES = [
   { schedulerId: 'subscription-expiry', name: APPLY_EXPIRY, everyMs: 60_000 },
-  { schedulerId: 'stranded-bulk-jobs', name: REQUEUE_STRANDED, everyMs: 60_000 },
+  { schedulerId: 'bulk-job-recovery', name: RECOVER_BULK_JOBS, everyMs: 60_000 },
 ] as const;

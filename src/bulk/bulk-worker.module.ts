@@ -5,6 +5,7 @@ import { SuspensionModule } from '../suspension/suspension.module';
 import { BulkChunkRunner } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
+import { BulkJobRecovery } from './bulk-job-recovery';
 import { BulkJobProcessor } from './bulk-job.processor';
 import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
 import { BulkSchedules } from './bulk-schedules';
@@ -18,6 +19,7 @@ import { BulkModule } from './bulk.module';
     BulkChunkRunner,
     BulkJobLifecycle,
     BulkJobOrder,
+    BulkJobRecovery,
     BulkMaintenanceProcessor,
     BulkSchedules,
   ],

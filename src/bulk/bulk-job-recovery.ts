@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { EntityManager } from '@mikro-orm/mysql';
+import { Queue } from 'bullmq';
+import { BulkJobLifecycle } from './bulk-job-lifecycle';
+import { BulkJob } from './bulk-job.entity';
+import { BulkJobsService } from './bulk-jobs.service';
+import { BULK_QUEUE, BulkJobData, bullJobIdOf } from './bulk-queue';
+
+/** Unfinished jobs younger than this are left alone: they are being accepted or worked on. */
+const SETTLED_AFTER_MS = 60_000;
+
+export interface Recovery {
+  requeued: number;
+  failed: number;
+}
+
+/**
+ * Reconciles MySQL's unfinished bulk jobs with BullMQ (run by the repeatable `requeue-stranded`
+ * job). A job recorded while Redis was unreachable, or whose BullMQ entry was lost, is submitted
+ * again and resumes after its last committed chunk. A job BullMQ gave up on without telling us
+ * (it stalled more often than `maxStalledCount`, which fails it from a Lua script with no worker
+ * event) is marked failed, so it neither looks `running` forever nor holds up later jobs.
+ */
+@Injectable()
+export class BulkJobRecovery {
+  private readonly logger = new Logger(BulkJobRecovery.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    private readonly jobs: BulkJobsService,
+    private readonly lifecycle: BulkJobLifecycle,
+  ) {}
+
+  async recover(now: Date): Promise<Recovery> {
+    const unfinished = await this.em
+      .fork()
+      .find(
+        BulkJob,
+        {
+          state: { $in: ['queued', 'running'] },
+          createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+        },
+        { fields: ['id', 'createdAt'], orderBy: { id: 'asc' }, limit: 1000 },
+      );
+    const verdicts = await Promise.all(unfinished.map((job) => this.reconcile(job)));
+    const recovery = {
+      requeued: verdicts.filter((v) => v === 'requeued').length,
+      failed: verdicts.filter((v) => v === 'failed').length,
+    };
+    if (recovery.requeued + recovery.failed > 0) {
+      this.logger.log(
+        `bulk jobs: ${recovery.requeued} re-submitted, ${recovery.failed} marked failed`,
+      );
+    }
+    return recovery;
+  }
+
+  private async reconcile(
+    job: Pick<BulkJob, 'id' | 'createdAt'>,
+  ): Promise<'requeued' | 'failed' | 'fine'> {
+    const entry = await this.queue.getJob(bullJobIdOf(job));
+    if (!entry) {
+      await this.jobs.submit(job);
+      return 'requeued';
+    }
+    if ((await entry.getState()) !== 'failed') return 'fine';
+    await this.lifecycle.fail(job.id, entry.failedReason || 'BullMQ gave up on the job');
+    return 'failed';
+  }
+}
