@@ -31,6 +31,8 @@ const ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
 const DATABASE_URL = process.env.BENCH_WEBHOOKS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench_webhooks';
 const REDIS_PREFIX = 'clientele_bench_webhooks';
 const TIMEOUT_MS = 180_000;
+/** Extra worker processes (PROCESS_ROLE=worker) beside the in-process app, as an operator scales out. */
+const EXTRA_WORKERS = Number(process.env.BENCH_WEBHOOK_WORKERS ?? 0);
 
 export async function runWebhookBench(): Promise<WebhookBenchResult> {
   const config = loadConfig({
@@ -50,6 +52,7 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
   await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) => ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }));
 
   const receiver = await startReceiver();
+  const workers = await Promise.all(Array.from({ length: EXTRA_WORKERS }, () => startWorker()));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, logger: ['error'] });
   configureHttpApp(app, config);
   await app.listen(0, '127.0.0.1');
@@ -92,6 +95,7 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
   } finally {
     await app.close();
     receiver.stop();
+    for (const worker of workers) worker.kill();
     await resetBenchStores();
   }
 }
@@ -214,6 +218,25 @@ async function startReceiver(): Promise<RunningReceiver> {
     },
     stop: () => child.kill(),
   };
+}
+
+/** A worker process from the same sources, started like `PROCESS_ROLE=worker node dist/main.js`. */
+function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: `${__dirname}/..`,
+    env: { ...process.env, PROCESS_ROLE: 'worker', DATABASE_URL, REDIS_PREFIX, LOG_LEVEL: 'info', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker started')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
 }
 
 if (require.main === module) {
