@@ -54,6 +54,36 @@ describe('subscription expiry and other housekeeping', () => {
     }
   });
 
+  it('runs expiry every SUBSCRIPTION_EXPIRY_INTERVAL_MS', async () => {
+    const worker = await startTestApp(
+      { PROCESS_ROLE: 'worker', SUBSCRIPTION_EXPIRY_INTERVAL_MS: '1500' },
+      { reset: false },
+    );
+    try {
+      const expiry = (await queue.getJobSchedulers()).find((s) => s.key === 'subscription-expiry');
+      expect(Number(expiry?.every)).toBe(1500);
+      // The schedule itself runs the job: a subscription that has expired gets suspended without any call.
+      const [customer] = await seedCustomers(test, 1, 1, 1);
+      await sql(
+        'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE customer_id = ?',
+        [customer],
+      );
+      const deadline = Date.now() + 10_000;
+      while ((await subscriptionsOf(customer))[0].status !== 'suspended') {
+        if (Date.now() > deadline) throw new Error('the scheduled expiry did not run within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await worker.close();
+      // Back to the deployment's interval for the tests that follow.
+      await queue.upsertJobScheduler(
+        'subscription-expiry',
+        { every: 60_000 },
+        { name: APPLY_EXPIRY },
+      );
+    }
+  });
+
   it('suspends a subscription with its domains once expiresAt has passed, and lifts it when expiresAt moves into the future', async () => {
     const [customer, other] = await seedCustomers(test, 2, 2, 3);
     const [expiring, untouched] = await subscriptionsOf(customer);

@@ -34,16 +34,14 @@ export class BulkJobRecovery {
   ) {}
 
   async recover(now: Date): Promise<Recovery> {
-    const unfinished = await this.em
-      .fork()
-      .find(
-        BulkJob,
-        {
-          state: { $in: ['queued', 'running'] },
-          createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
-        },
-        { fields: ['id', 'createdAt'], orderBy: { id: 'asc' }, limit: 1000 },
-      );
+    const unfinished = await this.em.fork().find(
+      BulkJob,
+      {
+        state: { $in: ['queued', 'running'] },
+        createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+      },
+      { fields: ['id', 'createdAt'], orderBy: { id: 'asc' }, limit: 1000 },
+    );
     const verdicts = await Promise.all(unfinished.map((job) => this.reconcile(job)));
     const recovery = {
       requeued: verdicts.filter((v) => v === 'requeued').length,

@@ -7,7 +7,7 @@ import { SuspensionService } from '../suspension/suspension.service';
 import { BulkJobRecovery } from './bulk-job-recovery';
 import { APPLY_EXPIRY, MAINTENANCE_QUEUE, RECOVER_BULK_JOBS } from './bulk-queue';
 
-/** The repeatable housekeeping jobs (see `MAINTENANCE_SCHEDULES`). */
+/** The repeatable housekeeping jobs (see `maintenanceSchedules`). */
 @Processor(MAINTENANCE_QUEUE, { concurrency: 1 })
 export class BulkMaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(BulkMaintenanceProcessor.name);

@@ -54,7 +54,12 @@ export const BULK_WORKER_OPTIONS: Pick<
 export const MAINTENANCE_QUEUE = 'bulk-maintenance';
 export const APPLY_EXPIRY = 'apply-subscription-expiry';
 export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
-export const MAINTENANCE_SCHEDULES = [
-  { schedulerId: 'subscription-expiry', name: APPLY_EXPIRY, everyMs: 60_000 },
+/** The schedules, by fixed id; `SUBSCRIPTION_EXPIRY_INTERVAL_MS` sets the expiry interval. */
+export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: number }) => [
+  {
+    schedulerId: 'subscription-expiry',
+    name: APPLY_EXPIRY,
+    everyMs: config.subscriptionExpiryIntervalMs,
+  },
   { schedulerId: 'bulk-job-recovery', name: RECOVER_BULK_JOBS, everyMs: 60_000 },
-] as const;
+];

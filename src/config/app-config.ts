@@ -19,6 +19,8 @@ export interface AppConfig {
   trustProxy: boolean;
   bulkChunkSize: number;
   workerConcurrency: number;
+  /** How often the repeatable job applies and lifts the `expired` reason of subscriptions. */
+  subscriptionExpiryIntervalMs: number;
   secretEncryptionKey: string | undefined;
   webhookAllowPrivateTargets: boolean;
   webhookConcurrency: number;

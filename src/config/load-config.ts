@@ -42,6 +42,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: read.boolean('TRUST_PROXY', false),
     bulkChunkSize: read.integer('BULK_CHUNK_SIZE', 200, 1, 5000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
+    subscriptionExpiryIntervalMs: read.integer('SUBSCRIPTION_EXPIRY_INTERVAL_MS', 60_000, 1_000, 86_400_000),
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
