@@ -1,14 +1,6 @@
-import { Browser, Page } from 'playwright-core';
-import { bearer, loginAdmin } from './support/app';
-import {
-  launchBrowser,
-  logInThroughPanel,
-  newPanelPage,
-  PanelPage,
-  PanelTestApp,
-  saveScreenshot,
-  startPanelApp,
-} from './support/browser';
+import { Page } from 'playwright-core';
+import { bearer } from './support/app';
+import { logInThroughPanel, PanelHarness, PanelTestApp, saveScreenshot } from './support/browser';
 import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
 
@@ -16,21 +8,16 @@ const GERMAN_LOGIN = { username: 'Benutzername', password: 'Passwort', logIn: 'A
 
 /** The panel in German, as Plesk's German panel names things, and the choice of language. */
 describe('panel in English and German', () => {
+  let panel: PanelHarness;
   let test: PanelTestApp;
-  let browser: Browser;
   let token: string;
-  const pages: PanelPage[] = [];
 
-  async function open(locale: string): Promise<Page> {
-    const opened = await newPanelPage(browser, { locale });
-    pages.push(opened);
-    return opened.page;
-  }
+  const open = (locale: string): Promise<Page> => panel.open({ locale });
 
   beforeAll(async () => {
-    test = await startPanelApp();
-    browser = await launchBrowser();
-    token = await loginAdmin(test);
+    panel = await PanelHarness.start();
+    test = panel.app;
+    token = panel.adminToken;
     const hosts = [
       { name: 'Anna Schmidt', company: 'Schmidt Webdesign', tag: 'schmidt' },
       { name: 'Bernd Müller', company: 'Müller & Söhne KG', tag: 'mueller' },
@@ -55,14 +42,11 @@ describe('panel in English and German', () => {
   });
 
   afterEach(async () => {
-    const errors = pages.flatMap((opened) => opened.errors);
-    await Promise.all(pages.splice(0).map((opened) => opened.context.close()));
-    expect(errors.map(String)).toEqual([]);
+    expect(await panel.closePages()).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await test?.close();
+    await panel?.close();
   });
 
   it('shows the German labels Plesk uses when the browser prefers German', async () => {

@@ -1,35 +1,26 @@
-import { Browser, Page } from 'playwright-core';
-import { bearer, loginAdmin } from './support/app';
-import {
-  launchBrowser,
-  logInThroughPanel,
-  newPanelPage,
-  PanelPage,
-  PanelTestApp,
-  startPanelApp,
-} from './support/browser';
+import { Page } from 'playwright-core';
+import { bearer } from './support/app';
+import { logInThroughPanel, PanelHarness, PanelTestApp } from './support/browser';
 import { ADMIN } from './support/database';
 
 /** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, remove. */
 describe('panel webhooks', () => {
+  let panel: PanelHarness;
   let test: PanelTestApp;
-  let browser: Browser;
   let token: string;
-  let opened: PanelPage;
+  // One page for both tests: the second goes on where the first left off.
   let page: Page;
 
   beforeAll(async () => {
-    test = await startPanelApp();
-    browser = await launchBrowser();
-    token = await loginAdmin(test);
-    opened = await newPanelPage(browser);
-    page = opened.page;
+    panel = await PanelHarness.start();
+    test = panel.app;
+    token = panel.adminToken;
+    page = await panel.open();
   });
 
   afterAll(async () => {
-    await opened?.context.close();
-    await browser?.close();
-    await test?.close();
+    expect(await panel.closePages()).toEqual([]);
+    await panel?.close();
   });
 
   async function webhooks(): Promise<Array<{ id: number; url: string; enabled: boolean }>> {
@@ -87,6 +78,18 @@ describe('panel webhooks', () => {
       .getByText(/No deliveries yet\.|HTTP status/)
       .first()
       .waitFor();
-    expect(opened.errors.map(String)).toEqual([]);
+  });
+
+  it('removes an endpoint after confirmation', async () => {
+    const [endpoint] = await webhooks();
+    await page
+      .locator(`tr[data-webhook-id="${endpoint.id}"]`)
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(endpoint.url);
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No webhook endpoints.').waitFor();
+    expect(await webhooks()).toEqual([]);
   });
 });

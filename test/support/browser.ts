@@ -11,7 +11,8 @@ import {
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { startTestApp, TestApp } from './app';
+import { bearer, loginAdmin, startTestApp, TestApp } from './app';
+import { createCustomer, CreatedCustomer } from './factories';
 
 const ROOT = join(__dirname, '..', '..');
 const PANEL = join(ROOT, 'panel');
@@ -167,4 +168,80 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
     fullPage: true,
     animations: 'disabled',
   });
+}
+
+/**
+ * One application and one browser for a spec file. Tests open pages (one browser context each,
+ * so one user each); afterEach closes them and reports the uncaught errors of the panel's code.
+ */
+export class PanelHarness {
+  private readonly pages: PanelPage[] = [];
+
+  private constructor(
+    readonly app: PanelTestApp,
+    readonly browser: Browser,
+    readonly adminToken: string,
+  ) {}
+
+  static async start(overrides: Record<string, string> = {}): Promise<PanelHarness> {
+    const app = await startPanelApp(overrides);
+    const browser = await launchBrowser();
+    return new PanelHarness(app, browser, await loginAdmin(app));
+  }
+
+  async open(options: { width?: number; height?: number; locale?: string } = {}): Promise<Page> {
+    const opened = await newPanelPage(this.browser, options);
+    this.pages.push(opened);
+    return opened.page;
+  }
+
+  /** Closes the pages opened since the last call; returns the panel's uncaught errors in them. */
+  async closePages(): Promise<string[]> {
+    const opened = this.pages.splice(0);
+    await Promise.all(opened.map((page) => page.context.close()));
+    return opened.flatMap((page) => page.errors.map(String));
+  }
+
+  async close(): Promise<void> {
+    await this.closePages();
+    await this.browser.close();
+    await this.app.close();
+  }
+
+  /** A customer with one subscription whose main domain is `<tag>.example`, and `www-<tag>.example`. */
+  async customerWithDomains(
+    name: string,
+    tag: string,
+    overrides: Record<string, unknown> = {},
+  ): Promise<CreatedCustomer> {
+    const customer = await createCustomer(this.app, this.adminToken, { name, ...overrides });
+    const subscription = await this.app
+      .http()
+      .post('/api/v1/subscriptions')
+      .set(bearer(this.adminToken))
+      .send({ customerId: customer.id, name: `${tag}.example`, plan: 'Unlimited' })
+      .expect(201);
+    await this.app
+      .http()
+      .post('/api/v1/domains')
+      .set(bearer(this.adminToken))
+      .send({
+        subscriptionId: (subscription.body as { id: number }).id,
+        name: `www-${tag}.example`,
+      })
+      .expect(201);
+    return customer;
+  }
+
+  /** The statuses of a customer's domains, as the API reports them. */
+  async domainStatuses(customerId: number): Promise<string[]> {
+    const response = await this.app
+      .http()
+      .get(`/api/v1/domains?customerId=${customerId}`)
+      .set(bearer(this.adminToken))
+      .expect(200);
+    return (response.body as { items: Array<{ status: string }> }).items.map(
+      (domain) => domain.status,
+    );
+  }
 }
