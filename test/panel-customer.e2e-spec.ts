@@ -145,4 +145,27 @@ describe('panel: customer page and own account', () => {
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, 'not-the-password');
     await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
   });
+
+  it('sends a customer whose account was suspended meanwhile back to the login, then says why', async () => {
+    const customer = await createCustomer(test, token, { name: 'Jill Midsession' });
+    const page = await panel.open();
+    await logInThroughPanel(page, test.baseUrl, customer.username, customer.password);
+    await page.getByRole('heading', { name: 'Account of Jill Midsession' }).waitFor();
+    await test
+      .http()
+      .post(`/api/v1/customers/${customer.id}/suspend`)
+      .set(bearer(token))
+      .expect(200);
+
+    await page.getByLabel('City').fill('Bremen');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('Your session has ended. Please log in again.')
+      .waitFor();
+    await page.getByLabel('Username').fill(customer.username);
+    await page.getByLabel('Password', { exact: true }).fill(customer.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').getByText('Your account is suspended.').waitFor();
+  });
 });
