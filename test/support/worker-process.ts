@@ -1,11 +1,46 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
+import { workerName } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** A real `PROCESS_ROLE=worker` process (src/main.ts through ts-node, transpile only) on the test's database and Redis prefix. */
+let build: Promise<string> | undefined;
+
+/**
+ * Compiles src/ once per Jest worker without type checking (tsc --noCheck, about 3 s) and returns
+ * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with four
+ * boots per file, building once is the faster way.
+ */
+function compiledMain(): Promise<string> {
+  build ??= (async () => {
+    const outDir = join(tmpdir(), `clientele-worker-${workerName()}`);
+    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await promisify(execFile)(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        outDir,
+        '--noCheck',
+        '--incremental',
+        'false',
+      ],
+      { cwd: ROOT },
+    );
+    return join(outDir, 'main.js');
+  })();
+  return build;
+}
+
+/** A real `PROCESS_ROLE=worker` process (src/ compiled to JavaScript) on the test's database and Redis prefix. */
 export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
@@ -18,19 +53,18 @@ export interface WorkerProcess {
 
 const running = new Set<WorkerProcess>();
 
-/**
- * Starts a worker and resolves once it has booted (its "worker started" log line). ts-node with
- * `--transpile-only` boots in about 4-6 s here, faster than building dist/ for every run.
- */
+/** Starts a worker and resolves once it has booted (its "worker started" log line). */
 export async function startWorkerProcess(
   config: AppConfig,
   env: Record<string, string> = {},
   bootTimeoutMs = 60_000,
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const main = await compiledMain();
+  const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
+      NODE_PATH: join(ROOT, 'node_modules'),
       NODE_ENV: 'test',
       PROCESS_ROLE: 'worker',
       DATABASE_URL: config.databaseUrl,
