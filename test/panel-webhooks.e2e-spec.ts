@@ -1,6 +1,6 @@
 import { Page } from 'playwright-core';
 import { bearer } from './support/app';
-import { logInThroughPanel, PanelHarness, PanelTestApp } from './support/browser';
+import { eventually, logInThroughPanel, PanelHarness, PanelTestApp } from './support/browser';
 import { ADMIN } from './support/database';
 
 /** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, remove. */
@@ -68,10 +68,10 @@ describe('panel webhooks', () => {
     const row = page.locator(`tr[data-webhook-id="${endpoint.id}"]`);
     await row.getByRole('button', { name: 'Disable' }).click();
     await row.getByText('Disabled').waitFor();
-    expect((await webhooks())[0].enabled).toBe(false);
+    expect(await eventually(async () => (await webhooks())[0].enabled, false)).toBe(false);
     await row.getByRole('button', { name: 'Enable' }).click();
     await row.getByText('Enabled').waitFor();
-    expect((await webhooks())[0].enabled).toBe(true);
+    expect(await eventually(async () => (await webhooks())[0].enabled, true)).toBe(true);
 
     await row.getByRole('button', { name: 'Deliveries' }).click();
     await page

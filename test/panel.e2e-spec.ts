@@ -228,13 +228,18 @@ describe('panel: customer list', () => {
     await createCustomer(test, token, { name: 'Hank Keyboard' });
     const page = await panel.open();
     await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    const focusedText = () => page.evaluate<string>(FOCUSED_TEXT);
     const checkbox = page.getByRole('checkbox', { name: 'Select Hank Keyboard' });
+    await checkbox.waitFor();
+    // The first Tab reaches the skip link, which takes the keyboard past the navigation.
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    expect(await eventually(focusedText, 'Skip to content')).toBe('Skip to content');
     await checkbox.focus();
     await page.keyboard.press('Space');
     expect(await checkbox.isChecked()).toBe(true);
     expect(await page.evaluate<string>(FOCUSED_OUTLINE)).toBe('solid');
 
-    const focusedText = () => page.evaluate<string>(FOCUSED_TEXT);
     const menuButton = page.getByRole('button', { name: 'Change status' });
     await menuButton.focus();
     await page.keyboard.press('Enter');

@@ -25,6 +25,14 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
       : [{ href: '#/account', label: t('myAccount'), current: true }];
   return (
     <div class="shell">
+      {/* A button, not a #main link: the hash is the panel's route. */}
+      <button
+        type="button"
+        class="skip-link"
+        onClick={() => document.getElementById('main')?.focus()}
+      >
+        {t('skipToContent')}
+      </button>
       <header class="topbar">
         <a class="brand" href={me.role === 'admin' ? '#/customers' : '#/account'}>
           clientele
@@ -50,7 +58,9 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
           </button>
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -19,6 +19,7 @@ export const de: Messages = {
   genericError: 'Etwas ist schiefgegangen: {detail}',
   loading: 'Wird geladen …',
   mainNav: 'Hauptnavigation',
+  skipToContent: 'Zum Inhalt springen',
 
   customers: 'Kunden',
   addCustomer: 'Kunden hinzufügen',

@@ -16,6 +16,7 @@ export const en = {
   genericError: 'Something went wrong: {detail}',
   loading: 'Loading…',
   mainNav: 'Main navigation',
+  skipToContent: 'Skip to content',
 
   customers: 'Customers',
   addCustomer: 'Add customer',
