@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { BulkWorkerModule } from './bulk/bulk-worker.module';
 import { EventsModule } from './events/events.module';
 import { RelaySweep } from './events/relay.sweep';
+import { DeliveryLogPruner } from './webhooks/delivery-log-pruner';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and repeatable schedulers over the shared feature modules. */
 @Module({
   imports: [BulkWorkerModule, EventsModule, WebhooksModule],
-  providers: [WebhookDeliveryProcessor, RelaySweep],
+  providers: [WebhookDeliveryProcessor, RelaySweep, DeliveryLogPruner],
 })
 export class WorkerModule {}

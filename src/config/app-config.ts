@@ -30,6 +30,8 @@ export interface AppConfig {
   webhookRetryScheduleMs: number[];
   /** An endpoint that has failed without a success for this long is disabled. */
   webhookDisableAfterMs: number;
+  /** Delivery attempts older than this are pruned from the log (hourly). */
+  webhookDeliveryRetentionDays: number;
   /** How often the sweep relays outbox events that a crash left undispatched. */
   relaySweepIntervalMs: number;
 }

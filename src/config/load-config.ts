@@ -49,6 +49,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookRetryScheduleMs: read.ascendingIntegers('WEBHOOK_RETRY_SCHEDULE_MS', STANDARD_WEBHOOKS_SCHEDULE_MS, 1, 7 * 86_400_000),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),
+    webhookDeliveryRetentionDays: read.integer('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
     relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
   };
 

@@ -15,6 +15,8 @@ export interface DeliveryAttempt {
   startedAt: Date;
 }
 
+const PRUNE_STEP = 5000;
+
 /**
  * Records every attempt in `webhook_delivery`. Concurrent deliveries share one multi-row INSERT;
  * each caller waits until its row is written, so a job never completes before its record exists.
@@ -27,6 +29,18 @@ export class DeliveryLog {
 
   record(attempt: DeliveryAttempt): Promise<void> {
     return this.batcher.add(attempt);
+  }
+
+  /** Removes attempts made before `before`, in bounded steps (through the created_at index). Returns how many went. */
+  async prune(before: Date): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const result = await this.em
+        .getConnection()
+        .execute<{ affectedRows: number }>(`DELETE FROM webhook_delivery WHERE created_at < ? LIMIT ${PRUNE_STEP}`, [toSqlDate(before)], 'run');
+      removed += result.affectedRows;
+      if (result.affectedRows < PRUNE_STEP) return removed;
+    }
   }
 
   private async insert(attempts: DeliveryAttempt[]): Promise<void[]> {

@@ -5,6 +5,7 @@ import { WebhookEndpoint } from './webhook-endpoint.entity';
 @Entity({ tableName: 'webhook_delivery' })
 @Index({ name: 'webhook_delivery_endpoint_idx', properties: ['endpoint', 'id'] })
 @Index({ name: 'webhook_delivery_event_idx', properties: ['endpoint', 'eventId', 'succeeded'] })
+@Index({ name: 'webhook_delivery_created_idx', properties: ['createdAt'] })
 export class WebhookDelivery {
   [OptionalProps]?: 'statusCode' | 'error' | 'createdAt';
 

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
 import { EventsModule } from '../events/events.module';
 import { SecretBox } from './secret-box';
 import { DeliveryLog } from './delivery-log';
+import { DELIVERY_LOG_PRUNE_QUEUE } from './delivery-log-pruner';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-targets';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, BullModule.registerQueue({ name: DELIVERY_LOG_PRUNE_QUEUE })],
   providers: [WebhooksService, SecretBox, WebhookSender, WebhookTargets, DeliveryLog, WebhookDeliverer],
-  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer],
+  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer, DeliveryLog, BullModule],
 })
 export class WebhooksModule {}
