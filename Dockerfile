@@ -11,6 +11,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/panel/dist ./panel/dist
 COPY package.json ./
 USER node
 EXPOSE 3000

@@ -28,6 +28,12 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     next();
   });
   app.use(cookieParser());
+  // API answers are per principal and change without notice (counts, status): never cached, so a
+  // conditional GET can never serve stale data behind an ETag that only versions the edit.
+  app.use(`/${API_PREFIX}`, (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });

@@ -139,7 +139,8 @@ describe('customer accounts (administrators)', () => {
     it('returns one customer with an ETag, and 404 for an unknown id', async () => {
       const customer = await createCustomer(test, admin.Authorization.slice(7));
       const response = await test.http().get(`/api/v1/customers/${customer.id}`).set(admin).expect(200);
-      expect(response.headers.etag).toBe('"1"');
+      expect(response.headers.etag).toBe('"1-0-0"');
+      expect(response.headers['cache-control']).toBe('no-store');
       expect(response.body.counts).toEqual({ subscriptions: 0, domains: 0 });
       const missing = await test.http().get('/api/v1/customers/999999').set(admin).expect(404);
       expect(missing.body).toMatchObject({ type: '/problems/not-found', status: 404 });
@@ -199,7 +200,7 @@ describe('customer accounts (administrators)', () => {
       const customer = await createCustomer(test, admin.Authorization.slice(7));
       const response = await test.http().patch(`/api/v1/customers/${customer.id}`).set(admin).send({ city: 'Hamburg', company: 'New Co' }).expect(200);
       expect(response.body).toMatchObject({ city: 'Hamburg', company: 'New Co', version: 2 });
-      expect(response.headers.etag).toBe('"2"');
+      expect(response.headers.etag).toBe('"2-0-0"');
     });
 
     it('clears optional fields with null or an empty string, but refuses to clear the name', async () => {
@@ -217,6 +218,17 @@ describe('customer accounts (administrators)', () => {
       expect(stale.body.type).toBe('/problems/precondition-failed');
       const current = await test.http().get(`/api/v1/customers/${customer.id}`).set(admin).expect(200);
       expect(current.body).toMatchObject({ city: 'First', version: 2 });
+    });
+
+    it('changes the ETag when the counts change, so a conditional GET never answers 304 with stale counts; If-Match takes the whole ETag', async () => {
+      const customer = await createCustomer(test, admin.Authorization.slice(7));
+      const first = await test.http().get(`/api/v1/customers/${customer.id}`).set(admin).expect(200);
+      await test.http().post('/api/v1/subscriptions').set(admin).send({ customerId: customer.id, name: `etag-${customer.id}.example`, plan: 'Basic' }).expect(201);
+      const second = await test.http().get(`/api/v1/customers/${customer.id}`).set(admin).set('If-None-Match', first.headers.etag).expect(200);
+      expect(second.body.counts).toEqual({ subscriptions: 1, domains: 1 });
+      expect(second.headers.etag).toBe('"1-1-1"');
+      await test.http().patch(`/api/v1/customers/${customer.id}`).set(admin).set('If-Match', second.headers.etag).send({ city: 'Etag' }).expect(200);
+      await test.http().patch(`/api/v1/customers/${customer.id}`).set(admin).set('If-Match', second.headers.etag).send({ city: 'Stale' }).expect(412);
     });
 
     it('refuses a malformed If-Match with 400', async () => {

@@ -9,9 +9,14 @@ import { ValidationFailed } from './domain-errors';
 export const IfMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number | undefined => {
   const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
   if (header === undefined || header === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(String(header));
+  const match = /^\s*(?:W\/)?"?(\d{1,10})(?:-[\d-]+)?"?\s*$/.exec(String(header));
   if (!match) throw new ValidationFailed([{ field: 'If-Match', message: 'must be the ETag of the object, such as "3"' }]);
   return Number(match[1]);
 });
 
-export const etagOf = (version: number) => `"${version}"`;
+/**
+ * The ETag of a representation: the edit version, then anything else in the body that changes
+ * without an edit (such as counts), so a conditional GET never serves stale data. If-Match
+ * compares the version part only.
+ */
+export const etagOf = (version: number, ...volatile: number[]) => `"${[version, ...volatile].join('-')}"`;

@@ -30,7 +30,7 @@ export class CustomersController {
   @ApiCreatedResponse({ type: CustomerDetailView })
   async create(@Auth() auth: Principal, @Body() dto: CreateCustomerDto, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
     const customer = await this.customers.create(auth, dto);
-    response.location(`/api/v1/customers/${customer.id}`).setHeader('ETag', etagOf(customer.version));
+    response.location(`/api/v1/customers/${customer.id}`).setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
     return customer;
   }
 
@@ -39,7 +39,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDetailView })
   async get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
     const customer = await this.customers.get(auth, id);
-    response.setHeader('ETag', etagOf(customer.version));
+    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
     return customer;
   }
 
@@ -55,7 +55,7 @@ export class CustomersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.update(auth, id, dto, version);
-    response.setHeader('ETag', etagOf(customer.version));
+    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
     return customer;
   }
 
@@ -65,7 +65,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDetailView })
   async suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
     const customer = await this.customers.suspend(auth, id);
-    response.setHeader('ETag', etagOf(customer.version));
+    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
     return customer;
   }
 
@@ -75,7 +75,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerDetailView })
   async activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
     const customer = await this.customers.activate(auth, id);
-    response.setHeader('ETag', etagOf(customer.version));
+    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
     return customer;
   }
 
