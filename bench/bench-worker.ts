@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,7 +8,9 @@ const ROOT = join(__dirname, '..');
 
 /** Compiles src/ once without type checking (about 3 s) so the worker runs plain JavaScript, as in production. */
 export function buildWorker(): string {
-  const outDir = join(tmpdir(), 'clientele-bench-build');
+  // Per bench process, removed when it exits: two benches at once never share a build.
+  const outDir = join(tmpdir(), `clientele-bench-build-${process.pid}`);
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
   const result = spawnSync(
     process.execPath,
     [
