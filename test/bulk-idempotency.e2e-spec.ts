@@ -43,20 +43,33 @@ describe('bulk job records', () => {
       expect(other.body.jobId).not.toBe(first.body.jobId);
     });
 
-    it('gives concurrent requests with one key one job', async () => {
-      const ids = await seedCustomers(test, 2, 1, 1);
-      const responses = await Promise.all(
-        Array.from({ length: 6 }, () =>
-          test
-            .http()
-            .post('/api/v1/customers/bulk')
-            .set(bearer(admin))
-            .set('Idempotency-Key', 'key-race')
-            .send({ action: 'suspend', ids }),
-        ),
-      );
-      expect(responses.map((r) => r.status)).toEqual(Array(6).fill(202));
-      expect(new Set(responses.map((r) => r.body.jobId)).size).toBe(1);
+    it('gives concurrent requests with one key one job, across API processes', async () => {
+      // A second API instance on the same database and Redis, as when the API is scaled out.
+      const other = await startTestApp({ PROCESS_ROLE: 'api' }, { reset: false });
+      try {
+        const ids = await seedCustomers(test, 2, 1, 1);
+        const responses = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? other : test)
+              .http()
+              .post('/api/v1/customers/bulk')
+              .set(bearer(admin))
+              .set('Idempotency-Key', 'key-race')
+              .send({ action: 'suspend', ids }),
+          ),
+        );
+        expect(responses.map((r) => r.status)).toEqual(Array(8).fill(202));
+        expect(new Set(responses.map((r) => r.body.jobId)).size).toBe(1);
+        const [{ jobs }] = await test
+          .em()
+          .getConnection()
+          .execute<Array<{ jobs: number }>>(
+            "SELECT COUNT(*) AS jobs FROM bulk_job WHERE idempotency_key = 'key-race'",
+          );
+        expect(Number(jobs)).toBe(1);
+      } finally {
+        await other.close();
+      }
     });
 
     it('refuses a key reused for a different request with 422', async () => {
