@@ -7,7 +7,7 @@ import { fromSqlDate, toSqlDate } from '../common/sql-dates';
 import { deliveryJobId, deliveryJobOptions, endpointWants, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJob } from '../webhooks/webhook-delivery.queue';
 import { EventObjectType, EventType } from './event-types';
 
-const BATCH = 500;
+const BATCH = 2000;
 
 /** An outbox row as the relay reads it: raw, so the payload stays the JSON text it was stored as. */
 export interface RelayedEvent {
