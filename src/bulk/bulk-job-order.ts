@@ -27,7 +27,12 @@ export class BulkJobOrder {
     }
   }
 
-  private async isBlocked(jobId: number, firstId: number, lastId: number): Promise<boolean> {
+  /**
+   * Whether an earlier unfinished job still has to pass some id in `firstId..lastId`. Once this is
+   * false for the rest of a job, it stays false: positions only grow, and every job accepted
+   * later has a larger id, so it never holds up this one.
+   */
+  async isBlocked(jobId: number, firstId: number, lastId: number): Promise<boolean> {
     const rows = await this.em
       .fork()
       .getConnection()

@@ -65,6 +65,8 @@ export class BulkJobProcessor
     const size = this.config.bulkChunkSize;
     // Resume after the last committed chunk; the runner skips any id that has an outcome anyway.
     const pending = started.customerIds.filter((id) => id > started.position);
+    // No earlier overlapping job left to wait for: then none can appear for the rest of this run.
+    let unobstructed = false;
     for (let offset = 0; offset < pending.length; offset += size) {
       if (this.stopping) {
         this.logger.log(
@@ -74,7 +76,15 @@ export class BulkJobProcessor
         throw new WaitingError();
       }
       const chunk = pending.slice(offset, offset + size);
-      if (!(await this.order.waitForTurn(started.id, chunk[0], chunk[chunk.length - 1]))) {
+      unobstructed ||= !(await this.order.isBlocked(
+        started.id,
+        chunk[0],
+        pending[pending.length - 1],
+      ));
+      if (
+        !unobstructed &&
+        !(await this.order.waitForTurn(started.id, chunk[0], chunk[chunk.length - 1]))
+      ) {
         // An earlier overlapping job is behind (or waiting for a worker): free this slot for it.
         await job.moveToDelayed(Date.now() + RECHECK_DELAY_MS, token);
         throw new DelayedError();
