@@ -47,3 +47,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db/x' })).toThrow(/app:\*\*\*@db/);
   });
 });
+
+describe('.env.example', () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const example = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
+  const listed = Object.fromEntries(
+    example
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+  it('lists every variable the configuration reads', () => {
+    const source = readFileSync(`${__dirname}/load-config.ts`, 'utf8');
+    const read = [...source.matchAll(/read\.\w+\('([A-Z_]+)'/g)].map((match) => match[1]);
+    expect(read.length).toBeGreaterThan(10);
+    expect(read.filter((name) => !(name in listed))).toEqual([]);
+  });
+
+  it('holds values the configuration accepts', () => {
+    expect(() => loadConfig(listed)).not.toThrow();
+  });
+});
