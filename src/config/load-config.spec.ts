@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, redactUrl } from './load-config';
 
 describe('configuration', () => {
@@ -49,7 +50,6 @@ describe('configuration', () => {
 });
 
 describe('.env.example', () => {
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
   const example = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
   const listed = Object.fromEntries(
     example
