@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CUSTOMER_STATUSES, CustomerStatus } from '../customer.entity';
+import { PageQuery } from '../../common/page.query';
 
-export class ListCustomersQuery {
+export class ListCustomersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CUSTOMER_STATUSES })
   @IsOptional()
   @IsIn(CUSTOMER_STATUSES)
@@ -14,18 +14,4 @@ export class ListCustomersQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
 }

@@ -1,24 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { MAX_ID } from '../../common/parse-id.pipe';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { SUSPENSION_STATUSES, SuspensionStatus } from '../../suspension/suspension-reason';
+import { IdFilter, PageQuery } from '../../common/page.query';
 
-export class ListDomainsQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+export class ListDomainsQuery extends PageQuery {
+  @IdFilter()
   subscriptionId?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdFilter()
   customerId?: number;
 
   @ApiPropertyOptional({ enum: SUSPENSION_STATUSES })
@@ -31,18 +20,4 @@ export class ListDomainsQuery {
   @IsString()
   @Length(1, 253)
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
 }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 
 /** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 import { SUBSCRIBABLE_EVENT_TYPES } from '../webhook-delivery.queue';
+import { PageQuery } from '../../common/page.query';
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://node1.example.com/hooks/clientele', description: 'http or https; must not resolve to an internal address' })
@@ -58,18 +58,5 @@ export class UpdateWebhookDto {
   enabled?: boolean;
 }
 
-export class ListDeliveriesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
+export class ListDeliveriesQuery extends PageQuery {
 }
