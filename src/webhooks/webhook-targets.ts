@@ -32,6 +32,9 @@ interface EndpointRow {
   failing_since: Date | string | null;
 }
 
+const SELECT_ENDPOINTS = `SELECT id, url, events, enabled, secret_encrypted AS secret, previous_secret_encrypted AS previous,
+       previous_secret_expires_at AS previous_until, failing_since FROM webhook_endpoint`;
+
 /** Reads delivery targets for all concurrent deliveries in two queries per batch. */
 @Injectable()
 export class WebhookTargets {
@@ -46,17 +49,29 @@ export class WebhookTargets {
     return this.batcher.add({ endpointId, eventId });
   }
 
+  /**
+   * The endpoint of a batch, and which of the batch's events it already answered with a 2xx: two
+   * queries for the whole batch. Null when the endpoint is gone.
+   */
+  async loadForBatch(endpointId: number, eventIds: string[]): Promise<{ target: DeliveryTarget; delivered: Set<string> } | null> {
+    const connection = this.em.getConnection();
+    const [endpoints, delivered] = await Promise.all([
+      connection.execute<EndpointRow[]>(`${SELECT_ENDPOINTS} WHERE id = ?`, [endpointId]),
+      connection.execute<Array<{ event_id: string | number }>>(
+        `SELECT event_id FROM webhook_delivery WHERE endpoint_id = ? AND event_id IN (${eventIds.map(() => '?').join(',')}) AND succeeded = 1`,
+        [endpointId, ...eventIds],
+      ),
+    ]);
+    if (endpoints.length === 0) return null;
+    return { target: this.toTarget(endpoints[0], false), delivered: new Set(delivered.map((row) => String(row.event_id))) };
+  }
+
   private async loadMany(lookups: Lookup[]): Promise<Array<DeliveryTarget | null>> {
     const connection = this.em.getConnection();
     const endpointIds = [...new Set(lookups.map((l) => l.endpointId))];
     const eventIds = [...new Set(lookups.map((l) => l.eventId))];
     const [endpoints, delivered] = await Promise.all([
-      connection.execute<EndpointRow[]>(
-        `SELECT id, url, events, enabled, secret_encrypted AS secret, previous_secret_encrypted AS previous,
-                previous_secret_expires_at AS previous_until, failing_since
-           FROM webhook_endpoint WHERE id IN (${endpointIds.map(() => '?').join(',')})`,
-        endpointIds,
-      ),
+      connection.execute<EndpointRow[]>(`${SELECT_ENDPOINTS} WHERE id IN (${endpointIds.map(() => '?').join(',')})`, endpointIds),
       connection.execute<Array<{ endpoint_id: number; event_id: string | number }>>(
         `SELECT endpoint_id, event_id FROM webhook_delivery
           WHERE endpoint_id IN (${endpointIds.map(() => '?').join(',')}) AND event_id IN (${eventIds.map(() => '?').join(',')}) AND succeeded = 1`,
