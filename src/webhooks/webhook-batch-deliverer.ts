@@ -17,7 +17,8 @@ const CHAINS_AT_ONCE = 16;
  * per event (`webhook-id` = event id), concurrently across customers and in order within one. The
  * endpoint and what it already got are read once per batch; attempts are logged together. Each
  * event that failed gets its own single-event retry job (`${eventId}-${endpointId}`) on the
- * schedule, honouring Retry-After; 410 Gone disables the endpoint and stops the batch.
+ * schedule, honouring Retry-After; 410 Gone disables the endpoint and stops the batch. Once the
+ * endpoint gives no answer or answers 429, the batch's unsent events are queued as retries instead.
  */
 @Injectable()
 export class WebhookBatchDeliverer {
@@ -45,15 +46,27 @@ export class WebhookBatchDeliverer {
     const startedAt = new Date();
     const attempts: DeliveryAttempt[] = [];
     const failed: Array<{ event: BatchedEvent; retryAfterMs: number | null }> = [];
+    const unsent: BatchedEvent[] = [];
     let gone = false;
+    // Set once the endpoint gave no answer (timeout, connection error) or asked to slow down: the
+    // rest of the batch is not sent now but retried later, so a dead endpoint costs one round of
+    // timeouts per batch, not one per event.
+    let backOff = null as { retryAfterMs: number | null } | null;
     await inParallel(chainsByCustomer(due), CHAINS_AT_ONCE, async (chain) => {
       for (const event of chain) {
         if (gone) return;
+        if (backOff) {
+          unsent.push(event);
+          continue;
+        }
         const attemptAt = new Date();
         const result = await this.sender.send(target.url, target.secrets, event.eventId, event.body);
         attempts.push({ endpointId: batch.endpointId, eventId: event.eventId, eventType: event.type, attempt: 1, startedAt: attemptAt, succeeded: result.ok, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error });
         if (result.statusCode === 410) gone = true;
-        else if (!result.ok) failed.push({ event, retryAfterMs: result.retryAfterMs });
+        else if (!result.ok) {
+          failed.push({ event, retryAfterMs: result.retryAfterMs });
+          if (result.statusCode === null || result.statusCode === 429) backOff ??= { retryAfterMs: result.retryAfterMs };
+        }
       }
     });
     await this.log.recordAll(attempts);
@@ -66,14 +79,19 @@ export class WebhookBatchDeliverer {
     const disabled = await this.health.afterAttempts(batch.endpointId, target, { succeeded, failed: failed.length > 0, at: startedAt });
     if (failed.length === 0 || disabled) return;
     const schedule = this.config.webhookRetryScheduleMs;
-    await this.retries.addBulk(
-      failed.map(({ event, retryAfterMs }) => ({
-        name: event.type,
-        data: { eventId: event.eventId, endpointId: batch.endpointId, type: event.type, body: event.body, previousAttempts: 1, firstQueuedAt: queuedAt },
-        // The batch made attempt 1; the retry job holds the rest of the schedule.
-        opts: { ...deliveryJobOptions(schedule.length - 1), jobId: deliveryJobId(event.eventId, batch.endpointId), delay: nextRetryDelayMs(schedule, 1, queuedAt, retryAfterMs) },
-      })),
-    );
+    const firstRetryAt = (retryAfterMs: number | null) => Date.now() + nextRetryDelayMs(schedule, 1, queuedAt, retryAfterMs);
+    // The retry job holds the rest of the schedule, counted from the first attempt.
+    const retry = (event: BatchedEvent, previousAttempts: number, firstAttemptAt: number, dueAt: number) => ({
+      name: event.type,
+      data: { eventId: event.eventId, endpointId: batch.endpointId, type: event.type, body: event.body, previousAttempts, firstQueuedAt: firstAttemptAt },
+      opts: { ...deliveryJobOptions(schedule.length - previousAttempts), jobId: deliveryJobId(event.eventId, batch.endpointId), delay: Math.max(0, dueAt - Date.now()) },
+    });
+    const unsentDueAt = firstRetryAt(backOff?.retryAfterMs ?? null);
+    await this.retries.addBulk([
+      ...failed.map(({ event, retryAfterMs }) => retry(event, 1, queuedAt, firstRetryAt(retryAfterMs))),
+      // Not attempted yet: their first attempt comes with the others' first retry, and their schedule starts there.
+      ...unsent.map((event) => retry(event, 0, unsentDueAt, unsentDueAt)),
+    ]);
   }
 }
 

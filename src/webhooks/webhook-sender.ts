@@ -100,8 +100,12 @@ export class WebhookSender implements OnApplicationShutdown {
         lookup: this.lookup,
         headers,
       });
-      // One deadline for connecting, sending and reading the whole answer.
-      const deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+      // One deadline for connecting, sending and reading the whole answer, from when the request has
+      // a connection: a batch may queue requests behind the agent's busy sockets to one host.
+      let deadline: NodeJS.Timeout | undefined;
+      request.once('socket', () => {
+        deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+      });
       request.on('error', (error) => {
         clearTimeout(deadline);
         reject(error);
