@@ -31,17 +31,20 @@ export class WebhookBatchDeliverer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `queuedAt` is when the batch was queued: the retry schedule counts from it. */
-  async deliver(batch: WebhookBatchJob, queuedAt: number): Promise<void> {
+  /**
+   * `queuedAt` is when the batch was queued: the retry schedule counts from it. Returns how long its
+   * slowest request took (null if it sent nothing), by which the endpoint counts as slow or not.
+   */
+  async deliver(batch: WebhookBatchJob, queuedAt: number): Promise<number | null> {
     const loaded = await this.targets.loadForBatch(
       batch.endpointId,
       batch.events.map((event) => event.eventId),
     );
-    if (!loaded || !loaded.target.enabled) return;
+    if (!loaded || !loaded.target.enabled) return null;
     const { target, delivered } = loaded;
     // Already answered with a 2xx (a re-relayed event), or no longer subscribed: not sent.
     const due = batch.events.filter((event) => !delivered.has(event.eventId) && (event.type === 'webhook.ping' || subscribesTo(target.events, event.type)));
-    if (due.length === 0) return;
+    if (due.length === 0) return null;
 
     const startedAt = new Date();
     const attempts: DeliveryAttempt[] = [];
@@ -70,14 +73,15 @@ export class WebhookBatchDeliverer {
       }
     });
     await this.log.recordAll(attempts);
+    const slowest = Math.max(0, ...attempts.map((a) => a.durationMs));
 
     if (gone) {
       await this.health.disable(batch.endpointId, target.url, 'gone');
-      return;
+      return slowest;
     }
     const succeeded = failed.length < attempts.length;
     const disabled = await this.health.afterAttempts(batch.endpointId, target, { succeeded, failed: failed.length > 0, at: startedAt });
-    if (failed.length === 0 || disabled) return;
+    if (failed.length === 0 || disabled) return slowest;
     const schedule = this.config.webhookRetryScheduleMs;
     const firstRetryAt = (retryAfterMs: number | null) => Date.now() + nextRetryDelayMs(schedule, 1, queuedAt, retryAfterMs);
     // The retry job holds the rest of the schedule, counted from the first attempt.
@@ -92,6 +96,7 @@ export class WebhookBatchDeliverer {
       // Not attempted yet: their first attempt comes with the others' first retry, and their schedule starts there.
       ...unsent.map((event) => retry(event, 0, unsentDueAt, unsentDueAt)),
     ]);
+    return slowest;
   }
 }
 

@@ -60,6 +60,20 @@ describe('endpoint slots', () => {
   });
 });
 
+describe('endpoint slots for batches', () => {
+  it('judges an endpoint by its slowest request, not by how long a batch of fast requests took', () => {
+    const slots = new EndpointSlots(1, 1000);
+    slots.tryAcquire(7, 0);
+    slots.release(7, 0, 5000, 40);
+    slots.tryAcquire(7, 5000);
+    expect(slots.tryAcquire(7, 5000)).toBe(true);
+    slots.release(7, 5000, 5100, 1500);
+    slots.release(7, 5000, 5100, 1500);
+    slots.tryAcquire(7, 6000);
+    expect(slots.tryAcquire(7, 6000)).toBe(false);
+  });
+});
+
 describe('target addresses', () => {
   it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::'])(
     'refuses %s',

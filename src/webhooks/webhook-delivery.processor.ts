@@ -40,11 +40,20 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
       await job.moveToDelayed(startedAt + POSTPONE_MS + Math.random() * POSTPONE_MS, token);
       throw new DelayedError();
     }
+    if (job.name !== DELIVERY_BATCH_JOB) {
+      try {
+        await this.deliverer.deliver(job.data as WebhookDeliveryJob, job.attemptsMade, job.timestamp);
+      } finally {
+        this.slots.release(endpointId, startedAt);
+      }
+      return;
+    }
+    // A batch sends many requests one after another: its slowest request, not its length, says whether the endpoint is slow.
+    let slowest: number | null | undefined;
     try {
-      if (job.name === DELIVERY_BATCH_JOB) await this.batchDeliverer.deliver(job.data as WebhookBatchJob, job.timestamp);
-      else await this.deliverer.deliver(job.data as WebhookDeliveryJob, job.attemptsMade, job.timestamp);
+      slowest = await this.batchDeliverer.deliver(job.data as WebhookBatchJob, job.timestamp);
     } finally {
-      this.slots.release(endpointId, startedAt);
+      this.slots.release(endpointId, startedAt, Date.now(), slowest);
     }
   }
 }
