@@ -12,14 +12,14 @@ import { WebhookReceiver } from './support/webhook-receiver';
  * Commits outbox rows from another connection, as a process would that crashed right after its
  * commit, before its relay pass: this app's relay never hears of them.
  */
-async function commitEventsElsewhere(test: TestApp, count: number, type = 'customer.updated'): Promise<string[]> {
+async function commitEventsElsewhere(test: TestApp, count: number, type = 'customer.updated', customerId: number | null = null): Promise<string[]> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(test.config.databaseUrl);
   const connection = await createConnection({ host, port, user, password, database: dbName });
   try {
     await connection.beginTransaction();
-    const rows = Array.from({ length: count }, (_, i) => [type, 'customer', i + 1, 'system', JSON.stringify({ note: `crash ${i}` })]);
+    const rows = Array.from({ length: count }, (_, i) => [type, 'customer', i + 1, customerId, 'system', JSON.stringify({ note: `crash ${i}` })]);
     const [result] = await connection.query<ResultSetHeader>(
-      'INSERT INTO outbox_event (type, object_type, object_id, actor, payload, created_at) VALUES ?',
+      'INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, payload, created_at) VALUES ?',
       [rows.map((row) => [...row, new Date()])],
     );
     await connection.commit();
@@ -126,5 +126,31 @@ describe('outbox relay and sweep', () => {
     // Re-enabling starts afresh.
     const enabled = await test.http().patch(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).send({ enabled: true }).expect(200);
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
+  });
+
+  it('holds back the rest of a batch once its endpoint asks to slow down, and sends each event once it gets through', async () => {
+    receiver.on('/busy', (_d, nth) => (nth === 1 ? { status: 429, headers: { 'Retry-After': '1' } } : { status: 204 }));
+    const busy = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/busy'), events: ['customer.suspended'] }).expect(201);
+    // One customer's events: one batch, sent in order, so the first answer comes before the others go.
+    const ids = await commitEventsElsewhere(test, 3, 'customer.suspended', 4242);
+
+    await receiver.waitFor((all) => all.filter((d) => d.path === '/busy').length >= 4, 10_000);
+    await pause(300);
+    const received = receiver.deliveries('/busy');
+    expect(received).toHaveLength(4);
+    expect(received[0].headers['webhook-id']).toBe(ids[0]);
+    expect(received.slice(1).map((d) => d.headers['webhook-id']).sort()).toEqual([...ids].sort());
+    for (const later of received.slice(1)) expect(later.receivedAt - received[0].receivedAt).toBeGreaterThanOrEqual(900);
+
+    const log = await test.http().get(`/api/v1/webhooks/${busy.body.id}/deliveries`).set(bearer(token)).expect(200);
+    const attempts = (log.body.items as Array<{ eventId: number; attempt: number; statusCode: number | null }>).map((d) => [String(d.eventId), d.attempt, d.statusCode]);
+    expect(attempts.sort()).toEqual(
+      [
+        [ids[0], 1, 429],
+        [ids[0], 2, 204],
+        [ids[1], 1, 204],
+        [ids[2], 1, 204],
+      ].sort(),
+    );
   });
 });

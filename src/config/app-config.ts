@@ -24,6 +24,8 @@ export interface AppConfig {
   secretEncryptionKey: string | undefined;
   webhookAllowPrivateTargets: boolean;
   webhookConcurrency: number;
+  /** Events per delivery job at their first attempt (retries go one event per job). */
+  webhookBatchSize: number;
   /** How long one delivery may take before it counts as failed. */
   webhookTimeoutMs: number;
   /** When retries happen, counted from the first attempt (the Standard Webhooks schedule). */

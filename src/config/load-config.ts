@@ -46,6 +46,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
+    webhookBatchSize: read.integer('WEBHOOK_BATCH_SIZE', 50, 1, 1000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookRetryScheduleMs: read.ascendingIntegers('WEBHOOK_RETRY_SCHEDULE_MS', STANDARD_WEBHOOKS_SCHEDULE_MS, 1, 7 * 86_400_000),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),

@@ -4,10 +4,13 @@ import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromSqlDate, toSqlDate } from '../common/sql-dates';
-import { deliveryJobId, deliveryJobOptions, endpointWants, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJob } from '../webhooks/webhook-delivery.queue';
+import { planDeliveryBatches } from '../webhooks/delivery-batches';
+import { DELIVERY_BATCH_JOB, deliveryBatchJobId, deliveryJobOptions, WEBHOOK_DELIVERY_QUEUE, WebhookBatchJob } from '../webhooks/webhook-delivery.queue';
 import { EventObjectType, EventType } from './event-types';
 
 const BATCH = 2000;
+/** Claims that run at once in one relay pass. */
+const LANES = 2;
 
 /** An outbox row as the relay reads it: raw, so the payload stays the JSON text it was stored as. */
 export interface RelayedEvent {
@@ -39,19 +42,28 @@ interface OutboxRow {
 /**
  * Hands committed outbox events to the webhook delivery queue. A pass claims undispatched rows with
  * FOR UPDATE SKIP LOCKED (so any number of processes can relay at once without sending an event
- * twice), adds one delivery job per matching enabled endpoint, and marks the rows dispatched in
+ * twice), adds per matching enabled endpoint one delivery job per batch of events, and marks the rows dispatched in
  * the same transaction: if the enqueue fails, the claim rolls back and a later pass retries.
  */
 @Injectable()
 export class OutboxRelay {
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly deliveries: Queue<WebhookDeliveryJob>,
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly batches: Queue<WebhookBatchJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Relays until nothing undispatched is left; returns how many events it handled. */
+  /**
+   * Relays until nothing undispatched is left; returns how many events it handled. Several claims
+   * run at once (SKIP LOCKED keeps them apart), so one claim's enqueue and commit do not hold up the
+   * next events.
+   */
   async relayAll(): Promise<number> {
+    const lanes = await Promise.all(Array.from({ length: LANES }, () => this.relayLane()));
+    return lanes.reduce((a, b) => a + b, 0);
+  }
+
+  private async relayLane(): Promise<number> {
     let total = 0;
     for (;;) {
       const handled = await this.relayBatch();
@@ -79,17 +91,12 @@ export class OutboxRelay {
         (row) => ({ id: Number(row.id), events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events }),
       );
       const retries = this.config.webhookRetryScheduleMs.length;
-      const jobs = events.flatMap((event) => {
-        const recipients = endpoints.filter((endpoint) => endpointWants(endpoint, event));
-        if (recipients.length === 0) return [];
-        const body = messageBody(event);
-        return recipients.map((endpoint) => ({
-          name: event.type,
-          data: { eventId: event.id, endpointId: endpoint.id, type: event.type, body },
-          opts: { ...deliveryJobOptions(retries), jobId: deliveryJobId(event.id, endpoint.id) },
-        }));
-      });
-      if (jobs.length > 0) await this.deliveries.addBulk(jobs);
+      const jobs = planDeliveryBatches(events, endpoints, this.config.webhookBatchSize, messageBody).map((batch) => ({
+        name: DELIVERY_BATCH_JOB,
+        data: batch,
+        opts: { ...deliveryJobOptions(retries), jobId: deliveryBatchJobId(batch.endpointId, batch.events) },
+      }));
+      if (jobs.length > 0) await this.batches.addBulk(jobs);
       await connection.execute(
         `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${events.map(() => '?').join(',')})`,
         [toSqlDate(new Date()), ...events.map((e) => e.id)],

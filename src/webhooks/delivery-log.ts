@@ -31,6 +31,10 @@ export class DeliveryLog {
     return this.batcher.add(attempt);
   }
 
+  async recordAll(attempts: DeliveryAttempt[]): Promise<void> {
+    await Promise.all(attempts.map((attempt) => this.batcher.add(attempt)));
+  }
+
   /** Removes attempts made before `before`, in bounded steps (through the created_at index). Returns how many went. */
   async prune(before: Date): Promise<number> {
     let removed = 0;

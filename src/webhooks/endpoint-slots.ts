@@ -24,12 +24,17 @@ export class EndpointSlots {
     return true;
   }
 
-  release(endpointId: number, startedAt: number, now = Date.now()): void {
+  /**
+   * `longestRequestMs` is the slowest request the slot made (a batch makes many, one after another);
+   * without it, the slot's whole time counts. Null when it sent nothing.
+   */
+  release(endpointId: number, startedAt: number, now = Date.now(), longestRequestMs?: number | null): void {
     const started = this.inFlight.get(endpointId) ?? [];
     const index = started.indexOf(startedAt);
     if (index >= 0) started.splice(index, 1);
     if (started.length === 0) this.inFlight.delete(endpointId);
-    if (now - startedAt > this.slowMs) this.lastWasSlow.add(endpointId);
+    if (longestRequestMs === null) return;
+    if ((longestRequestMs ?? now - startedAt) > this.slowMs) this.lastWasSlow.add(endpointId);
     else this.lastWasSlow.delete(endpointId);
   }
 }

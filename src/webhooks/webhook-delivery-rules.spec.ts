@@ -1,5 +1,8 @@
 import { loadConfig } from '../config/load-config';
+import { Webhook } from 'standardwebhooks';
+import { planDeliveryBatches } from './delivery-batches';
 import { EndpointSlots } from './endpoint-slots';
+import { MessageSigner } from './message-signer';
 import { nextRetryDelayMs } from './retry-schedule';
 import { newWebhookSecret, SecretBox } from './secret-box';
 import { isPublicAddress } from './target-address';
@@ -57,6 +60,20 @@ describe('endpoint slots', () => {
   });
 });
 
+describe('endpoint slots for batches', () => {
+  it('judges an endpoint by its slowest request, not by how long a batch of fast requests took', () => {
+    const slots = new EndpointSlots(1, 1000);
+    slots.tryAcquire(7, 0);
+    slots.release(7, 0, 5000, 40);
+    slots.tryAcquire(7, 5000);
+    expect(slots.tryAcquire(7, 5000)).toBe(true);
+    slots.release(7, 5000, 5100, 1500);
+    slots.release(7, 5000, 5100, 1500);
+    slots.tryAcquire(7, 6000);
+    expect(slots.tryAcquire(7, 6000)).toBe(false);
+  });
+});
+
 describe('target addresses', () => {
   it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::'])(
     'refuses %s',
@@ -79,5 +96,40 @@ describe('secret box', () => {
     const flipped = Buffer.from(data, 'base64url');
     flipped[0] ^= 1;
     expect(() => box.open([format, iv, tag, flipped.toString('base64url')].join(':'))).toThrow();
+  });
+});
+
+describe('message signatures', () => {
+  it('are the bytes the standardwebhooks package signs, and verify with it', () => {
+    for (const body of ['{"type":"customer.created","data":{}}', '{"name":"Zoë ✓ 日本"}', '']) {
+      const secret = newWebhookSecret();
+      const at = new Date(1_700_000_000_123);
+      const signature = new MessageSigner(secret).sign('42', Math.floor(at.getTime() / 1000), body);
+      expect(signature).toBe(new Webhook(secret).sign('42', at, body));
+      const headers = { 'webhook-id': '42', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': '' };
+      headers['webhook-signature'] = new MessageSigner(secret).sign('42', Number(headers['webhook-timestamp']), body);
+      if (body) expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+    }
+  });
+});
+
+describe('delivery batches', () => {
+  const event = (id: number, customerId: number | null, type: 'customer.suspended' | 'domain.suspended' = 'domain.suspended') => ({ id: String(id), type, objectType: 'domain' as const, objectId: id, customerId });
+
+  it('splits a relay pass per endpoint into batches of at most the batch size, keeping each customer together', () => {
+    const events = [event(1, 1, 'customer.suspended'), event(2, 2, 'customer.suspended'), event(3, 1), event(4, 2), event(5, 3), event(6, null), event(7, 1)];
+    const batches = planDeliveryBatches(events, [{ id: 9, events: ['*'] }, { id: 10, events: ['customer.suspended'] }], 4, (e) => `body ${e.id}`);
+    expect(batches.map((b) => [b.endpointId, b.events.map((e) => e.eventId)])).toEqual([
+      [9, ['1', '3', '7']],
+      [9, ['2', '4', '5', '6']],
+      [10, ['1', '2']],
+    ]);
+    expect(batches[0].events[0]).toMatchObject({ body: 'body 1', customerId: 1, type: 'customer.suspended' });
+  });
+
+  it('splits a customer with more events than a batch holds', () => {
+    const events = Array.from({ length: 5 }, (_, i) => event(i + 1, 1));
+    const batches = planDeliveryBatches(events, [{ id: 9, events: ['*'] }], 2, () => '');
+    expect(batches.map((b) => b.events.map((e) => e.eventId))).toEqual([['1', '2'], ['3', '4'], ['5']]);
   });
 });

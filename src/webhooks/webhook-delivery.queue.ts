@@ -9,7 +9,31 @@ export interface WebhookDeliveryJob {
   endpointId: number;
   type: EventType;
   body: string;
+  /** Attempts made before this job existed (a retry split off a batch); absent means none. */
+  previousAttempts?: number;
+  /** When the first attempt was queued (epoch ms), if before this job; the retry schedule counts from it. */
+  firstQueuedAt?: number;
 }
+
+/** One event of a batch: what a single delivery job holds, less the endpoint. */
+export interface BatchedEvent {
+  eventId: string;
+  type: EventType;
+  body: string;
+  customerId: number | null;
+}
+
+/**
+ * The first attempt of up to WEBHOOK_BATCH_SIZE events to one endpoint: one queue job instead of one
+ * per event, so the queue's work per event shrinks. Each event is still its own HTTP request.
+ */
+export interface WebhookBatchJob {
+  endpointId: number;
+  events: BatchedEvent[];
+}
+
+/** The job name of batches; single-event jobs are named by their event type. */
+export const DELIVERY_BATCH_JOB = 'delivery-batch';
 
 /**
  * `${eventId}-${endpointId}`: while a delivery is queued, retrying or running, the queue refuses a
@@ -17,6 +41,14 @@ export interface WebhookDeliveryJob {
  * keeps a re-relayed event from being sent again, so completed jobs need not be kept.
  */
 export const deliveryJobId = (eventId: string, endpointId: number) => `${eventId}-${endpointId}`;
+
+/** `${endpointId}-${firstEventId}-${lastEventId}`: an event belongs to one batch per relay pass, so this names the batch. */
+export const deliveryBatchJobId = (endpointId: number, events: BatchedEvent[]) => {
+  const ids = events.map((event) => BigInt(event.eventId));
+  const first = ids.reduce((a, b) => (b < a ? b : a));
+  const last = ids.reduce((a, b) => (b > a ? b : a));
+  return `${endpointId}-${first}-${last}`;
+};
 
 export const deliveryJobOptions = (retries: number): JobsOptions => ({
   attempts: retries + 1,

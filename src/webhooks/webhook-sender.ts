@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Webhook } from 'standardwebhooks';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MessageSigner } from './message-signer';
 import { assertLiteralAllowed, guardedLookup, TargetRefused } from './target-address';
 
 export interface SendResult {
@@ -29,7 +29,9 @@ export class WebhookSender implements OnApplicationShutdown {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly lookup;
   /** Signers by secret: decoding a secret once, not per delivery. Bounded by the endpoints' secrets. */
-  private readonly signers = new Map<string, Webhook>();
+  private readonly signers = new Map<string, MessageSigner>();
+  /** Parsed and checked URLs by text: a batch sends many requests to one URL. Bounded like the signers. */
+  private readonly targets = new Map<string, URL>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.lookup = guardedLookup(config.webhookAllowPrivateTargets);
@@ -42,19 +44,18 @@ export class WebhookSender implements OnApplicationShutdown {
 
   async send(url: string, secrets: string[], messageId: string, body: string): Promise<SendResult> {
     const started = Date.now();
-    const timestamp = new Date();
-    const signature = secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
+    const timestamp = Math.floor(started / 1000);
+    const signature = secrets.length === 1 ? this.signer(secrets[0]).sign(messageId, timestamp, body) : secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'clientele-webhooks/1',
       'webhook-id': messageId,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-timestamp': String(timestamp),
       'webhook-signature': signature,
+      'content-length': String(Buffer.byteLength(body)),
     };
     try {
-      const target = new URL(url);
-      assertLiteralAllowed(target, this.config.webhookAllowPrivateTargets);
-      const response = await this.post(target, headers, body);
+      const response = await this.post(this.target(url), headers, body);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       return {
         ok,
@@ -68,11 +69,23 @@ export class WebhookSender implements OnApplicationShutdown {
     }
   }
 
-  private signer(secret: string): Webhook {
+  /** The parsed URL, once its literal host was checked (names are checked by the guarded lookup at connection time). */
+  private target(url: string): URL {
+    let target = this.targets.get(url);
+    if (!target) {
+      target = new URL(url);
+      assertLiteralAllowed(target, this.config.webhookAllowPrivateTargets);
+      if (this.targets.size >= 10_000) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
+  private signer(secret: string): MessageSigner {
     let signer = this.signers.get(secret);
     if (!signer) {
       if (this.signers.size >= 10_000) this.signers.clear();
-      signer = new Webhook(secret);
+      signer = new MessageSigner(secret);
       this.signers.set(secret, signer);
     }
     return signer;
@@ -85,10 +98,14 @@ export class WebhookSender implements OnApplicationShutdown {
         method: 'POST',
         agent: target.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
         lookup: this.lookup,
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        headers,
       });
-      // One deadline for connecting, sending and reading the whole answer.
-      const deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+      // One deadline for connecting, sending and reading the whole answer, from when the request has
+      // a connection: a batch may queue requests behind the agent's busy sockets to one host.
+      let deadline: NodeJS.Timeout | undefined;
+      request.once('socket', () => {
+        deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+      });
       request.on('error', (error) => {
         clearTimeout(deadline);
         reject(error);

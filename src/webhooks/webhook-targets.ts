@@ -18,7 +18,13 @@ export interface DeliveryTarget {
 
 interface Lookup {
   endpointId: number;
-  eventId: string;
+  eventIds: string[];
+}
+
+/** An endpoint and which of the asked events it already answered with a 2xx. */
+export interface BatchTarget {
+  target: DeliveryTarget;
+  delivered: Set<string>;
 }
 
 interface EndpointRow {
@@ -32,46 +38,59 @@ interface EndpointRow {
   failing_since: Date | string | null;
 }
 
-/** Reads delivery targets for all concurrent deliveries in two queries per batch. */
+const SELECT_ENDPOINTS = `SELECT id, url, events, enabled, secret_encrypted AS secret, previous_secret_encrypted AS previous,
+       previous_secret_expires_at AS previous_until, failing_since FROM webhook_endpoint`;
+
+/**
+ * Reads delivery targets for all concurrent deliveries (single events and batches alike) in two
+ * queries per group: the endpoints, and which of the events they already got.
+ */
 @Injectable()
 export class WebhookTargets {
-  private readonly batcher = new GroupBatcher<Lookup, DeliveryTarget | null>((lookups) => this.loadMany(lookups));
+  private readonly batcher = new GroupBatcher<Lookup, BatchTarget | null>((lookups) => this.loadMany(lookups));
 
   constructor(
     private readonly em: EntityManager,
     private readonly secrets: SecretBox,
   ) {}
 
-  load(endpointId: number, eventId: string): Promise<DeliveryTarget | null> {
-    return this.batcher.add({ endpointId, eventId });
+  async load(endpointId: number, eventId: string): Promise<DeliveryTarget | null> {
+    const loaded = await this.batcher.add({ endpointId, eventIds: [eventId] });
+    return loaded && { ...loaded.target, alreadyDelivered: loaded.delivered.has(eventId) };
   }
 
-  private async loadMany(lookups: Lookup[]): Promise<Array<DeliveryTarget | null>> {
+  /** The endpoint of a batch, and which of the batch's events it already answered with a 2xx. Null when the endpoint is gone. */
+  loadForBatch(endpointId: number, eventIds: string[]): Promise<BatchTarget | null> {
+    return this.batcher.add({ endpointId, eventIds });
+  }
+
+  private async loadMany(lookups: Lookup[]): Promise<Array<BatchTarget | null>> {
     const connection = this.em.getConnection();
     const endpointIds = [...new Set(lookups.map((l) => l.endpointId))];
-    const eventIds = [...new Set(lookups.map((l) => l.eventId))];
+    const eventIds = [...new Set(lookups.flatMap((l) => l.eventIds))];
     const [endpoints, delivered] = await Promise.all([
-      connection.execute<EndpointRow[]>(
-        `SELECT id, url, events, enabled, secret_encrypted AS secret, previous_secret_encrypted AS previous,
-                previous_secret_expires_at AS previous_until, failing_since
-           FROM webhook_endpoint WHERE id IN (${endpointIds.map(() => '?').join(',')})`,
-        endpointIds,
-      ),
+      connection.execute<EndpointRow[]>(`${SELECT_ENDPOINTS} WHERE id IN (${endpointIds.map(() => '?').join(',')})`, endpointIds),
       connection.execute<Array<{ endpoint_id: number; event_id: string | number }>>(
         `SELECT endpoint_id, event_id FROM webhook_delivery
           WHERE endpoint_id IN (${endpointIds.map(() => '?').join(',')}) AND event_id IN (${eventIds.map(() => '?').join(',')}) AND succeeded = 1`,
         [...endpointIds, ...eventIds],
       ),
     ]);
-    const byId = new Map(endpoints.map((row) => [Number(row.id), row]));
-    const done = new Set(delivered.map((row) => `${row.endpoint_id}-${row.event_id}`));
-    return lookups.map(({ endpointId, eventId }) => {
-      const row = byId.get(endpointId);
-      return row ? this.toTarget(row, done.has(`${endpointId}-${eventId}`)) : null;
+    const byId = new Map(endpoints.map((row) => [Number(row.id), this.toTarget(row)]));
+    const done = new Map<number, Set<string>>();
+    for (const row of delivered) {
+      const endpointId = Number(row.endpoint_id);
+      const ids = done.get(endpointId) ?? new Set<string>();
+      ids.add(String(row.event_id));
+      done.set(endpointId, ids);
+    }
+    return lookups.map(({ endpointId }) => {
+      const target = byId.get(endpointId);
+      return target ? { target, delivered: done.get(endpointId) ?? new Set<string>() } : null;
     });
   }
 
-  private toTarget(row: EndpointRow, alreadyDelivered: boolean): DeliveryTarget {
+  private toTarget(row: EndpointRow): DeliveryTarget {
     const previousUntil = fromSqlDate(row.previous_until);
     const secrets = [this.secrets.open(row.secret)];
     if (row.previous && previousUntil && previousUntil.getTime() > Date.now()) secrets.push(this.secrets.open(row.previous));
@@ -81,7 +100,7 @@ export class WebhookTargets {
       enabled: Boolean(Number(row.enabled)),
       secrets,
       failingSince: fromSqlDate(row.failing_since),
-      alreadyDelivered,
+      alreadyDelivered: false,
     };
   }
 }

@@ -4,6 +4,8 @@ import { EventsModule } from '../events/events.module';
 import { SecretBox } from './secret-box';
 import { DeliveryLog } from './delivery-log';
 import { DELIVERY_LOG_PRUNE_QUEUE } from './delivery-log-pruner';
+import { EndpointHealth } from './endpoint-health';
+import { WebhookBatchDeliverer } from './webhook-batch-deliverer';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-targets';
@@ -11,7 +13,7 @@ import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [EventsModule, BullModule.registerQueue({ name: DELIVERY_LOG_PRUNE_QUEUE })],
-  providers: [WebhooksService, SecretBox, WebhookSender, WebhookTargets, DeliveryLog, WebhookDeliverer],
-  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer, DeliveryLog, BullModule],
+  providers: [WebhooksService, SecretBox, WebhookSender, WebhookTargets, DeliveryLog, EndpointHealth, WebhookDeliverer, WebhookBatchDeliverer],
+  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer, WebhookBatchDeliverer, DeliveryLog, BullModule],
 })
 export class WebhooksModule {}
