@@ -100,7 +100,7 @@ describe('secret box', () => {
 });
 
 describe('message signatures', () => {
-  it('are the bytes the standardwebhooks package signs, and verify with it', () => {
+  it('are made by the standardwebhooks package: the timestamp in seconds, and they verify with it', () => {
     for (const body of ['{"type":"customer.created","data":{}}', '{"name":"Zoë ✓ 日本"}', '']) {
       const secret = newWebhookSecret();
       const at = new Date(1_700_000_000_123);
