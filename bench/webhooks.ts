@@ -28,7 +28,8 @@ export interface WebhookBenchResult {
 const CUSTOMERS = 1000;
 const DOMAINS_PER_CUSTOMER = 10;
 const ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
-const DATABASE_URL = process.env.BENCH_WEBHOOKS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench_webhooks';
+const DATABASE_URL =
+  process.env.BENCH_WEBHOOKS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench_webhooks';
 const REDIS_PREFIX = 'clientele_bench_webhooks';
 const TIMEOUT_MS = 180_000;
 /** Extra worker processes (PROCESS_ROLE=worker) beside the in-process app, as an operator scales out. */
@@ -49,11 +50,16 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
     SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
   });
   await resetBenchStores();
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) => ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }));
+  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
+    ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }),
+  );
 
   const receiver = await startReceiver();
   const workers = await Promise.all(Array.from({ length: EXTRA_WORKERS }, () => startWorker()));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, logger: ['error'] });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHttpApp(app, config);
   await app.listen(0, '127.0.0.1');
   const api = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
@@ -62,9 +68,17 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
     await call(api, token, 'POST', '/webhooks', { url: receiver.url, events: ['*'] }, 201);
 
     const em = app.get(EntityManager).fork();
-    const sql = <T>(query: string, params: unknown[] = []) => em.getConnection().execute(query, params) as Promise<T>;
-    const ids = await seedHosting(sql, { customers: CUSTOMERS, subscriptionsPerCustomer: 1, domainsPerSubscription: DOMAINS_PER_CUSTOMER, tag: 'whb' });
-    const [{ last }] = await sql<Array<{ last: number | null }>>('SELECT MAX(id) AS last FROM outbox_event');
+    const sql = <T>(query: string, params: unknown[] = []) =>
+      em.getConnection().execute(query, params) as Promise<T>;
+    const ids = await seedHosting(sql, {
+      customers: CUSTOMERS,
+      subscriptionsPerCustomer: 1,
+      domainsPerSubscription: DOMAINS_PER_CUSTOMER,
+      tag: 'whb',
+    });
+    const [{ last }] = await sql<Array<{ last: number | null }>>(
+      'SELECT MAX(id) AS last FROM outbox_event',
+    );
     const firstEventId = Number(last ?? 0) + 1;
 
     const bulkStarted = Date.now();
@@ -72,7 +86,10 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
     const jobId = (job as { jobId: number }).jobId;
     const state = await waitForJob(api, token, jobId);
     if (state !== 'completed') throw new Error(`bulk suspend job ${jobId} ended ${state}`);
-    const [{ events }] = await sql<Array<{ events: number }>>('SELECT COUNT(*) AS events FROM outbox_event WHERE id >= ?', [firstEventId]);
+    const [{ events }] = await sql<Array<{ events: number }>>(
+      'SELECT COUNT(*) AS events FROM outbox_event WHERE id >= ?',
+      [firstEventId],
+    );
     const expected = Number(events);
 
     const bulkMs = Date.now() - bulkStarted;
@@ -80,7 +97,10 @@ export async function runWebhookBench(): Promise<WebhookBenchResult> {
     const latencies = receipts.map((r) => r.latencyMs).sort((a, b) => a - b);
     // How much of the latency is the relay (commit to queue) rather than the queue and the delivery.
     const relayLags = (
-      await sql<Array<{ lag: number }>>('SELECT TIMESTAMPDIFF(MICROSECOND, created_at, dispatched_at) / 1000 AS lag FROM outbox_event WHERE id >= ?', [firstEventId])
+      await sql<Array<{ lag: number }>>(
+        'SELECT TIMESTAMPDIFF(MICROSECOND, created_at, dispatched_at) / 1000 AS lag FROM outbox_event WHERE id >= ?',
+        [firstEventId],
+      )
     )
       .map((row) => Number(row.lag))
       .sort((a, b) => a - b);
@@ -135,26 +155,42 @@ async function resetBenchStores(): Promise<void> {
 }
 
 async function login(api: string): Promise<string> {
-  const body = (await call(api, undefined, 'POST', '/auth/login', ADMIN, 200)) as { accessToken: string };
+  const body = (await call(api, undefined, 'POST', '/auth/login', ADMIN, 200)) as {
+    accessToken: string;
+  };
   return body.accessToken;
 }
 
-async function call(api: string, token: string | undefined, method: string, path: string, body: unknown, expected: number): Promise<unknown> {
+async function call(
+  api: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body: unknown,
+  expected: number,
+): Promise<unknown> {
   const response = await fetch(`${api}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  if (response.status !== expected)
+    throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
 async function waitForJob(api: string, token: string, jobId: number): Promise<string> {
   const deadline = Date.now() + TIMEOUT_MS;
   for (;;) {
-    const job = (await call(api, token, 'GET', `/jobs/${jobId}`, undefined, 200)) as { state: string };
-    if (job.state === 'completed' || job.state === 'failed' || Date.now() > deadline) return job.state;
+    const job = (await call(api, token, 'GET', `/jobs/${jobId}`, undefined, 200)) as {
+      state: string;
+    };
+    if (job.state === 'completed' || job.state === 'failed' || Date.now() > deadline)
+      return job.state;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -200,7 +236,9 @@ interface RunningReceiver {
 }
 
 async function startReceiver(): Promise<RunningReceiver> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', RECEIVER_SOURCE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', RECEIVER_SOURCE], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ask = <T>(question: string, key: string) =>
     new Promise<T>((resolve) => {
       const listener = (message: Record<string, unknown>) => {
@@ -218,7 +256,10 @@ async function startReceiver(): Promise<RunningReceiver> {
     async waitFor(count) {
       const deadline = Date.now() + TIMEOUT_MS;
       while ((await ask<number>('count', 'count')) < count) {
-        if (Date.now() > deadline) throw new Error(`only ${await ask<number>('count', 'count')} of ${count} webhook events arrived within ${TIMEOUT_MS} ms`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `only ${await ask<number>('count', 'count')} of ${count} webhook events arrived within ${TIMEOUT_MS} ms`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return ask<Receipt[]>('receipts', 'receipts');
@@ -231,7 +272,17 @@ async function startReceiver(): Promise<RunningReceiver> {
 function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: `${__dirname}/..`,
-    env: { ...process.env, PROCESS_ROLE: 'worker', DATABASE_URL, REDIS_PREFIX, LOG_LEVEL: 'info', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password },
+    env: {
+      ...process.env,
+      PROCESS_ROLE: 'worker',
+      DATABASE_URL,
+      REDIS_PREFIX,
+      LOG_LEVEL: 'info',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -250,7 +301,9 @@ if (require.main === module) {
   runWebhookBench()
     .then((result) => process.stdout.write(`${JSON.stringify({ webhooks: result })}\n`))
     .catch((error: unknown) => {
-      process.stderr.write(`webhook bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `webhook bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     });
 }

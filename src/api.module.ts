@@ -20,7 +20,27 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP side: controllers (and the panel) over the shared feature modules. */
 @Module({
-  imports: [AuthModule, CustomersModule, HealthModule, BulkModule, WebhooksModule, SubscriptionsModule, DomainsModule, AuditModule, PanelModule],
-  controllers: [AuthController, CustomersController, AccountController, BulkController, JobsController, WebhooksController, SubscriptionsController, DomainsController, AuditController],
+  imports: [
+    AuthModule,
+    CustomersModule,
+    HealthModule,
+    BulkModule,
+    WebhooksModule,
+    SubscriptionsModule,
+    DomainsModule,
+    AuditModule,
+    PanelModule,
+  ],
+  controllers: [
+    AuthController,
+    CustomersController,
+    AccountController,
+    BulkController,
+    JobsController,
+    WebhooksController,
+    SubscriptionsController,
+    DomainsController,
+    AuditController,
+  ],
 })
 export class ApiModule {}

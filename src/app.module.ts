@@ -12,7 +12,11 @@ export class AppModule {
     const runsWorker = config.processRole !== 'api';
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options), ...(runsApi ? [ApiModule] : []), ...(runsWorker ? [WorkerModule] : [])],
+      imports: [
+        CoreModule.forRoot(config, options),
+        ...(runsApi ? [ApiModule] : []),
+        ...(runsWorker ? [WorkerModule] : []),
+      ],
     };
   }
 }

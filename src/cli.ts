@@ -19,7 +19,9 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'migrate') {
     const { migrated } = await prepareDatabase(target);
-    process.stdout.write(migrated.length ? `Applied: ${migrated.join(', ')}\n` : 'Nothing to migrate.\n');
+    process.stdout.write(
+      migrated.length ? `Applied: ${migrated.join(', ')}\n` : 'Nothing to migrate.\n',
+    );
     return 0;
   }
   if ((command !== 'reset-admin-password' && command !== 'add-admin') || !username) {
@@ -29,7 +31,10 @@ async function main(argv: string[]): Promise<number> {
   await prepareDatabase(target);
   const orm = await MikroORM.init(buildOrmOptions(target));
   try {
-    const password = command === 'add-admin' ? await addAdministrator(orm, username) : await resetAdministratorPassword(orm, username);
+    const password =
+      command === 'add-admin'
+        ? await addAdministrator(orm, username)
+        : await resetAdministratorPassword(orm, username);
     process.stdout.write(`Administrator "${username}": password "${password}" (shown only now)\n`);
     return 0;
   } finally {
@@ -40,7 +45,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

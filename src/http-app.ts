@@ -20,7 +20,13 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   const logger = new NestLogger('Http');
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  app.use(
+    express.json({
+      limit: BODY_LIMIT,
+      type: ['application/json', 'application/*+json'],
+      strict: true,
+    }),
+  );
   app.use(limitJsonDepth);
   // Errors of the body parser (malformed JSON, too large) become problem details too.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
@@ -43,10 +49,15 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     app,
     new DocumentBuilder()
       .setTitle('clientele')
-      .setDescription('Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details.')
+      .setDescription(
+        'Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
 }

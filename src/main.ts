@@ -19,25 +19,36 @@ async function bootstrap(): Promise<void> {
   if (migrated.length > 0) process.stdout.write(`Applied migrations: ${migrated.join(', ')}\n`);
 
   if (config.processRole === 'worker') {
-    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), { bufferLogs: true });
+    const app = await NestFactory.createApplicationContext(AppModule.forRole(config), {
+      bufferLogs: true,
+    });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
     app.get(Logger).log(`clientele worker started (queues under "${config.redisPrefix}")`);
     return;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   configureHttpApp(app, config);
   await app.listen(config.port);
-  app.get(Logger).log(`clientele ${config.processRole === 'all' ? 'API and worker' : 'API'} listening on http://localhost:${config.port} (database ${redactUrl(config.databaseUrl)})`);
+  app
+    .get(Logger)
+    .log(
+      `clientele ${config.processRole === 'all' ? 'API and worker' : 'API'} listening on http://localhost:${config.port} (database ${redactUrl(config.databaseUrl)})`,
+    );
 }
 
 bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
   } else {
-    process.stderr.write(`clientele failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `clientele failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

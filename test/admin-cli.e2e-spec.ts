@@ -10,7 +10,7 @@ describe('operator commands', () => {
   });
   afterAll(() => test.close());
 
-  it('resets an administrator\'s password: the new one works, the old one and its sessions do not', async () => {
+  it("resets an administrator's password: the new one works, the old one and its sessions do not", async () => {
     const oldToken = await loginAdmin(test);
     const password = await resetAdministratorPassword(test.orm, ADMIN.username);
     expect(password.length).toBeGreaterThanOrEqual(20);
@@ -21,7 +21,9 @@ describe('operator commands', () => {
   });
 
   it('refuses to reset the password of an unknown administrator', async () => {
-    await expect(resetAdministratorPassword(test.orm, 'nobody')).rejects.toThrow('There is no administrator "nobody".');
+    await expect(resetAdministratorPassword(test.orm, 'nobody')).rejects.toThrow(
+      'There is no administrator "nobody".',
+    );
   });
 
   it('adds an administrator who can log in, but never with a username already taken by a customer', async () => {
@@ -30,7 +32,9 @@ describe('operator commands', () => {
     const me = await test.http().get('/api/v1/auth/me').set(bearer(token)).expect(200);
     expect(me.body.role).toBe('admin');
     const customer = await createCustomer(test, token);
-    await expect(addAdministrator(test.orm, customer.username.toUpperCase())).rejects.toThrow('is taken');
+    await expect(addAdministrator(test.orm, customer.username.toUpperCase())).rejects.toThrow(
+      'is taken',
+    );
     await expect(addAdministrator(test.orm, 'Second-Admin')).rejects.toThrow('is taken');
     await expect(addAdministrator(test.orm, '-bad name')).rejects.toThrow('1-60 characters');
   });

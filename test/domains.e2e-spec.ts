@@ -11,7 +11,8 @@ describe('domains', () => {
   });
   afterAll(() => test.close());
 
-  const add = (token: string, subscriptionId: number, name: unknown) => test.http().post('/api/v1/domains').set(bearer(token)).send({ subscriptionId, name });
+  const add = (token: string, subscriptionId: number, name: unknown) =>
+    test.http().post('/api/v1/domains').set(bearer(token)).send({ subscriptionId, name });
 
   it('stores IDNs as lower-case punycode and returns the Unicode form too', async () => {
     const customer = await createCustomer(test, admin);
@@ -37,7 +38,11 @@ describe('domains', () => {
     const one = await createSubscription(test, admin, (await createCustomer(test, admin)).id);
     const two = await createSubscription(test, admin, (await createCustomer(test, admin)).id);
     await add(admin, one.id, 'shared-name.example').expect(201);
-    for (const spelling of ['shared-name.example', 'SHARED-NAME.EXAMPLE', ' Shared-Name.example ']) {
+    for (const spelling of [
+      'shared-name.example',
+      'SHARED-NAME.EXAMPLE',
+      ' Shared-Name.example ',
+    ]) {
       const clash = await add(admin, two.id, spelling).expect(409);
       expect(clash.body.errors).toEqual([{ field: 'name', message: 'is already taken' }]);
     }
@@ -45,14 +50,34 @@ describe('domains', () => {
   });
 
   it('validates host names', async () => {
-    const subscription = await createSubscription(test, admin, (await createCustomer(test, admin)).id);
+    const subscription = await createSubscription(
+      test,
+      admin,
+      (await createCustomer(test, admin)).id,
+    );
     const invalid = [
-      '', 'localhost', '-lead.example', 'trail-.example', 'a..example', 'under_score.example', 'sp ace.example', 'http://x.example',
-      `${'a'.repeat(64)}.example`, `${Array.from({ length: 50 }, () => 'abcd').join('.')}.example`, '10.0.0.1', 'xn--zz.example', 42, null,
+      '',
+      'localhost',
+      '-lead.example',
+      'trail-.example',
+      'a..example',
+      'under_score.example',
+      'sp ace.example',
+      'http://x.example',
+      `${'a'.repeat(64)}.example`,
+      `${Array.from({ length: 50 }, () => 'abcd').join('.')}.example`,
+      '10.0.0.1',
+      'xn--zz.example',
+      42,
+      null,
     ];
     for (const name of invalid) {
       const response = await add(admin, subscription.id, name);
-      expect([name, response.status, response.body.type]).toEqual([name, 400, '/problems/validation-failed']);
+      expect([name, response.status, response.body.type]).toEqual([
+        name,
+        400,
+        '/problems/validation-failed',
+      ]);
     }
     await add(admin, subscription.id, `${'a'.repeat(63)}.example`).expect(201);
     await add(admin, 999999, 'fine-name.example').expect(404);
@@ -77,39 +102,89 @@ describe('domains', () => {
     expect(events[1].payload).toEqual({ domain: added });
 
     const list = await test.http().get('/api/v1/domains').set(bearer(token)).expect(200);
-    expect(list.body.items.map((d: { subscriptionId: number }) => d.subscriptionId)).toEqual([mine.id]);
-    await test.http().get(`/api/v1/domains?customerId=${other.id}`).set(bearer(token)).expect(200).expect(({ body }) => expect(body.items).toEqual([]));
+    expect(list.body.items.map((d: { subscriptionId: number }) => d.subscriptionId)).toEqual([
+      mine.id,
+    ]);
+    await test
+      .http()
+      .get(`/api/v1/domains?customerId=${other.id}`)
+      .set(bearer(token))
+      .expect(200)
+      .expect(({ body }) => expect(body.items).toEqual([]));
     await test.http().get(`/api/v1/domains/${theirDomain.id}`).set(bearer(token)).expect(404);
     await add(token, theirs.id, 'sneaky.example').expect(404);
     await test.http().delete(`/api/v1/domains/${theirDomain.id}`).set(bearer(token)).expect(404);
-    await test.http().post(`/api/v1/domains/${theirDomain.id}/suspend`).set(bearer(token)).expect(403);
+    await test
+      .http()
+      .post(`/api/v1/domains/${theirDomain.id}/suspend`)
+      .set(bearer(token))
+      .expect(403);
 
     const kept = await createDomain(test, token, mine.id);
-    await test.http().post(`/api/v1/subscriptions/${mine.id}/suspend`).set(bearer(admin)).expect(200);
+    await test
+      .http()
+      .post(`/api/v1/subscriptions/${mine.id}/suspend`)
+      .set(bearer(admin))
+      .expect(200);
     const refused = await add(token, mine.id, 'while-suspended.example').expect(409);
     expect(refused.body.detail).toMatch(/suspended/);
     await test.http().delete(`/api/v1/domains/${kept.id}`).set(bearer(token)).expect(409);
     // Administrators may still add: the domain starts suspended with its subscription.
-    expect(await createDomain(test, admin, mine.id)).toMatchObject({ status: 'suspended', suspendedReasons: ['subscription'] });
+    expect(await createDomain(test, admin, mine.id)).toMatchObject({
+      status: 'suspended',
+      suspendedReasons: ['subscription'],
+    });
   });
 
   it('refuses to remove the main domain apart from its subscription', async () => {
-    const subscription = await createSubscription(test, admin, (await createCustomer(test, admin)).id);
-    const main = (await test.http().get(`/api/v1/domains?subscriptionId=${subscription.id}`).set(bearer(admin)).expect(200)).body.items[0];
-    const refused = await test.http().delete(`/api/v1/domains/${main.id}`).set(bearer(admin)).expect(409);
+    const subscription = await createSubscription(
+      test,
+      admin,
+      (await createCustomer(test, admin)).id,
+    );
+    const main = (
+      await test
+        .http()
+        .get(`/api/v1/domains?subscriptionId=${subscription.id}`)
+        .set(bearer(admin))
+        .expect(200)
+    ).body.items[0];
+    const refused = await test
+      .http()
+      .delete(`/api/v1/domains/${main.id}`)
+      .set(bearer(admin))
+      .expect(409);
     expect(refused.body.detail).toMatch(/main domain/);
   });
 
   it('filters by subscription, customer and status, with keyset pagination', async () => {
     const customer = await createCustomer(test, admin);
     const subscription = await createSubscription(test, admin, customer.id);
-    const extra = [await createDomain(test, admin, subscription.id), await createDomain(test, admin, subscription.id)];
+    const extra = [
+      await createDomain(test, admin, subscription.id),
+      await createDomain(test, admin, subscription.id),
+    ];
     await test.http().post(`/api/v1/domains/${extra[1].id}/suspend`).set(bearer(admin)).expect(200);
-    const page = await test.http().get(`/api/v1/domains?customerId=${customer.id}&limit=2`).set(bearer(admin)).expect(200);
+    const page = await test
+      .http()
+      .get(`/api/v1/domains?customerId=${customer.id}&limit=2`)
+      .set(bearer(admin))
+      .expect(200);
     expect(page.body.items).toHaveLength(2);
-    const rest = await test.http().get(`/api/v1/domains?customerId=${customer.id}&limit=2&cursor=${page.body.nextCursor}`).set(bearer(admin)).expect(200);
-    expect(rest.body).toEqual({ items: [expect.objectContaining({ id: extra[1].id })], nextCursor: null });
-    const suspended = await test.http().get(`/api/v1/domains?subscriptionId=${subscription.id}&status=suspended`).set(bearer(admin)).expect(200);
+    const rest = await test
+      .http()
+      .get(`/api/v1/domains?customerId=${customer.id}&limit=2&cursor=${page.body.nextCursor}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(rest.body).toEqual({
+      items: [expect.objectContaining({ id: extra[1].id })],
+      nextCursor: null,
+    });
+    const suspended = await test
+      .http()
+      .get(`/api/v1/domains?subscriptionId=${subscription.id}&status=suspended`)
+      .set(bearer(admin))
+      .expect(200);
     expect(suspended.body.items.map((d: { id: number }) => d.id)).toEqual([extra[1].id]);
     await test.http().get('/api/v1/domains?status=gone').set(bearer(admin)).expect(400);
   });

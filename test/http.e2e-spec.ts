@@ -11,11 +11,22 @@ describe('HTTP behaviour', () => {
   });
   afterAll(() => test.close());
 
-  const countCustomers = async () => (await test.em().getConnection().execute<Array<{ n: number }>>('SELECT COUNT(*) AS n FROM customer'))[0].n;
+  const countCustomers = async () =>
+    (
+      await test
+        .em()
+        .getConnection()
+        .execute<Array<{ n: number }>>('SELECT COUNT(*) AS n FROM customer')
+    )[0].n;
 
   describe('problem details', () => {
     it('answers errors as application/problem+json with type, title, status, detail and instance', async () => {
-      const response = await test.http().post('/api/v1/customers').set(admin).send({ username: 'x' }).expect(400);
+      const response = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .send({ username: 'x' })
+        .expect(400);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body).toEqual({
         type: '/problems/validation-failed',
@@ -34,7 +45,13 @@ describe('HTTP behaviour', () => {
 
     it('answers malformed JSON with 400 and changes nothing', async () => {
       const before = await countCustomers();
-      const response = await test.http().post('/api/v1/customers').set(admin).set('Content-Type', 'application/json').send('{"username": "x",').expect(400);
+      const response = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .set('Content-Type', 'application/json')
+        .send('{"username": "x",')
+        .expect(400);
       expect(response.body).toMatchObject({ type: '/problems/malformed-json', status: 400 });
       expect(await countCustomers()).toBe(before);
     });
@@ -42,7 +59,13 @@ describe('HTTP behaviour', () => {
     it('answers a body over 1 MB with 413 and changes nothing', async () => {
       const before = await countCustomers();
       const body = JSON.stringify({ ...customerInput(), description: 'x'.repeat(1_100_000) });
-      const response = await test.http().post('/api/v1/customers').set(admin).set('Content-Type', 'application/json').send(body).expect(413);
+      const response = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(413);
       expect(response.body).toMatchObject({ type: '/problems/payload-too-large', status: 413 });
       expect(await countCustomers()).toBe(before);
     });
@@ -53,31 +76,84 @@ describe('HTTP behaviour', () => {
       ['null', 'null'],
       ['deeply nested objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
       ['a prototype-pollution attempt', '{"__proto__": {"admin": true}, "username": "x"}'],
-      ['an invalid UTF-8 sequence', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+      [
+        'an invalid UTF-8 sequence',
+        Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      ],
     ])('refuses %s as a customer body with a 4xx problem', async (_, body) => {
-      const response = await test.http().post('/api/v1/customers').set(admin).set('Content-Type', 'application/json').send(body);
+      const response = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .set('Content-Type', 'application/json')
+        .send(body);
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
 
     it('refuses a body that is not JSON with a 4xx, not a 5xx', async () => {
-      const response = await test.http().post('/api/v1/customers').set(admin).set('Content-Type', 'text/plain').send('username=x');
+      const response = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .set('Content-Type', 'text/plain')
+        .send('username=x');
       expect(response.status).toBe(400);
     });
 
     it('survives a barrage of odd inputs without a single 5xx', async () => {
-      const oddValues: unknown[] = [null, true, 0, -1, 1e308, '', ' ', '\u0000', '💥'.repeat(100), 'a'.repeat(70000), [], {}, [1], { $gt: '' }, "'; DROP TABLE customer; --"];
-      const fields = ['username', 'password', 'name', 'email', 'country', 'locale', 'phone', 'externalId', 'additionalInfo'];
+      const oddValues: unknown[] = [
+        null,
+        true,
+        0,
+        -1,
+        1e308,
+        '',
+        ' ',
+        '\u0000',
+        '💥'.repeat(100),
+        'a'.repeat(70000),
+        [],
+        {},
+        [1],
+        { $gt: '' },
+        "'; DROP TABLE customer; --",
+      ];
+      const fields = [
+        'username',
+        'password',
+        'name',
+        'email',
+        'country',
+        'locale',
+        'phone',
+        'externalId',
+        'additionalInfo',
+      ];
       const statuses = new Set<number>();
       for (const field of fields) {
         for (const value of oddValues) {
-          const response = await test.http().post('/api/v1/customers').set(admin).send({ ...customerInput(), [field]: value });
+          const response = await test
+            .http()
+            .post('/api/v1/customers')
+            .set(admin)
+            .send({ ...customerInput(), [field]: value });
           statuses.add(response.status);
-          if (response.status >= 500) throw new Error(`${field}=${JSON.stringify(value).slice(0, 50)} gave ${response.status}`);
+          if (response.status >= 500)
+            throw new Error(
+              `${field}=${JSON.stringify(value).slice(0, 50)} gave ${response.status}`,
+            );
         }
       }
-      for (const query of ['limit=-5', 'limit=1e9', 'cursor=%00', 'q=%25%25', 'status[]=active', 'limit=1&limit=2']) {
+      for (const query of [
+        'limit=-5',
+        'limit=1e9',
+        'cursor=%00',
+        'q=%25%25',
+        'status[]=active',
+        'limit=1&limit=2',
+      ]) {
         const response = await test.http().get(`/api/v1/customers?${query}`).set(admin);
         expect({ query, status: response.status < 500 }).toEqual({ query, status: true });
       }
@@ -89,13 +165,23 @@ describe('HTTP behaviour', () => {
     it('reports liveness and readiness of MySQL and Redis without authentication', async () => {
       await test.http().get('/health/live').expect(200, { status: 'ok' });
       const ready = await test.http().get('/health/ready').expect(200);
-      expect(ready.body).toMatchObject({ status: 'ok', info: { mysql: { status: 'up' }, redis: { status: 'up' } } });
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        info: { mysql: { status: 'up' }, redis: { status: 'up' } },
+      });
     });
 
     it('serves the OpenAPI 3 document generated from the code, and its rendering', async () => {
       const doc = await test.http().get('/api/docs-json').expect(200);
       expect(doc.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/auth/login', '/api/v1/account']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/customers',
+          '/api/v1/customers/{id}',
+          '/api/v1/auth/login',
+          '/api/v1/account',
+        ]),
+      );
       expect(doc.body.components.schemas.CreateCustomerDto.properties.username.maxLength).toBe(60);
       const html = await test.http().get('/api/docs').redirects(1).expect(200);
       expect(html.text).toContain('swagger');

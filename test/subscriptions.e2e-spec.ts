@@ -18,7 +18,12 @@ describe('subscriptions', () => {
       .http()
       .post('/api/v1/subscriptions')
       .set(bearer(admin))
-      .send({ customerId: customer.id, name: 'Bücher-Shop.example', plan: 'Unlimited', expiresAt: '2099-01-01T00:00:00.000Z' })
+      .send({
+        customerId: customer.id,
+        name: 'Bücher-Shop.example',
+        plan: 'Unlimited',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+      })
       .expect(201);
     expect(response.headers.location).toBe(`/api/v1/subscriptions/${response.body.id}`);
     expect(response.body).toEqual({
@@ -33,8 +38,18 @@ describe('subscriptions', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const domains = await test.http().get(`/api/v1/domains?subscriptionId=${response.body.id}`).set(bearer(admin)).expect(200);
-    expect(domains.body.items).toEqual([expect.objectContaining({ name: 'xn--bcher-shop-9db.example', unicodeName: 'bücher-shop.example', status: 'active' })]);
+    const domains = await test
+      .http()
+      .get(`/api/v1/domains?subscriptionId=${response.body.id}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(domains.body.items).toEqual([
+      expect.objectContaining({
+        name: 'xn--bcher-shop-9db.example',
+        unicodeName: 'bücher-shop.example',
+        status: 'active',
+      }),
+    ]);
     const events = await eventsAfter(test, before);
     expect(events.map((e) => [e.type, e.objectId, e.customerId, e.actor])).toEqual([
       ['subscription.created', response.body.id, customer.id, 'admin:1'],
@@ -47,9 +62,19 @@ describe('subscriptions', () => {
   it('refuses a main domain that exists already with 409, and an unknown customer with 404', async () => {
     const customer = await createCustomer(test, admin);
     const existing = await createSubscription(test, admin, customer.id);
-    const clash = await test.http().post('/api/v1/subscriptions').set(bearer(admin)).send({ customerId: customer.id, name: existing.name.toUpperCase(), plan: 'Basic' }).expect(409);
+    const clash = await test
+      .http()
+      .post('/api/v1/subscriptions')
+      .set(bearer(admin))
+      .send({ customerId: customer.id, name: existing.name.toUpperCase(), plan: 'Basic' })
+      .expect(409);
     expect(clash.body.errors).toEqual([{ field: 'name', message: 'is already taken' }]);
-    await test.http().post('/api/v1/subscriptions').set(bearer(admin)).send({ customerId: 999999, name: 'nobody-here.test', plan: 'Basic' }).expect(404);
+    await test
+      .http()
+      .post('/api/v1/subscriptions')
+      .set(bearer(admin))
+      .send({ customerId: 999999, name: 'nobody-here.test', plan: 'Basic' })
+      .expect(404);
   });
 
   it('refuses invalid input with 400', async () => {
@@ -58,11 +83,20 @@ describe('subscriptions', () => {
       { customerId: customer.id, name: 'no_underscores.test', plan: 'Basic' },
       { customerId: customer.id, name: 'valid.test', plan: '' },
       { customerId: customer.id, name: 'valid.test', plan: 'Basic', expiresAt: 'tomorrow' },
-      { customerId: customer.id, name: 'valid.test', plan: 'Basic', expiresAt: '+275760-01-01T00:00:00Z' },
+      {
+        customerId: customer.id,
+        name: 'valid.test',
+        plan: 'Basic',
+        expiresAt: '+275760-01-01T00:00:00Z',
+      },
       { customerId: 'x', name: 'valid.test', plan: 'Basic' },
       { customerId: customer.id, name: 'valid.test', plan: 'Basic', status: 'suspended' },
     ]) {
-      const response = await test.http().post('/api/v1/subscriptions').set(bearer(admin)).send(body);
+      const response = await test
+        .http()
+        .post('/api/v1/subscriptions')
+        .set(bearer(admin))
+        .send(body);
       expect([response.status, response.body.type]).toEqual([400, '/problems/validation-failed']);
     }
     await test.http().get('/api/v1/subscriptions/0').set(bearer(admin)).expect(400);
@@ -73,11 +107,23 @@ describe('subscriptions', () => {
     const customer = await createCustomer(test, admin);
     const subscription = await createSubscription(test, admin, customer.id);
     const before = await lastEventId(test);
-    const edited = await test.http().patch(`/api/v1/subscriptions/${subscription.id}`).set(bearer(admin)).send({ plan: 'Gold' }).expect(200);
+    const edited = await test
+      .http()
+      .patch(`/api/v1/subscriptions/${subscription.id}`)
+      .set(bearer(admin))
+      .send({ plan: 'Gold' })
+      .expect(200);
     expect(edited.body.plan).toBe('Gold');
-    await test.http().patch(`/api/v1/subscriptions/${subscription.id}`).set(bearer(admin)).send({ plan: 'Gold' }).expect(200);
+    await test
+      .http()
+      .patch(`/api/v1/subscriptions/${subscription.id}`)
+      .set(bearer(admin))
+      .send({ plan: 'Gold' })
+      .expect(200);
     const events = await eventsAfter(test, before);
-    expect(events.map((e) => [e.type, e.payload.changes])).toEqual([['subscription.updated', ['plan']]]);
+    expect(events.map((e) => [e.type, e.payload.changes])).toEqual([
+      ['subscription.updated', ['plan']],
+    ]);
   });
 
   it('lets a customer list and read its own subscriptions only; others are 404', async () => {
@@ -88,12 +134,25 @@ describe('subscriptions', () => {
     const token = await login(test, owner.username, owner.password);
     const list = await test.http().get('/api/v1/subscriptions').set(bearer(token)).expect(200);
     expect(list.body.items.map((s: { id: number }) => s.id)).toEqual([mine.id]);
-    const filtered = await test.http().get(`/api/v1/subscriptions?customerId=${other.id}`).set(bearer(token)).expect(200);
+    const filtered = await test
+      .http()
+      .get(`/api/v1/subscriptions?customerId=${other.id}`)
+      .set(bearer(token))
+      .expect(200);
     expect(filtered.body.items).toEqual([]);
     await test.http().get(`/api/v1/subscriptions/${mine.id}`).set(bearer(token)).expect(200);
     await test.http().get(`/api/v1/subscriptions/${theirs.id}`).set(bearer(token)).expect(404);
-    await test.http().post('/api/v1/subscriptions').set(bearer(token)).send({ customerId: owner.id, name: 'mine-too.test', plan: 'Basic' }).expect(403);
-    await test.http().post(`/api/v1/subscriptions/${mine.id}/suspend`).set(bearer(token)).expect(403);
+    await test
+      .http()
+      .post('/api/v1/subscriptions')
+      .set(bearer(token))
+      .send({ customerId: owner.id, name: 'mine-too.test', plan: 'Basic' })
+      .expect(403);
+    await test
+      .http()
+      .post(`/api/v1/subscriptions/${mine.id}/suspend`)
+      .set(bearer(token))
+      .expect(403);
     await test.http().delete(`/api/v1/subscriptions/${mine.id}`).set(bearer(token)).expect(403);
   });
 
@@ -101,12 +160,36 @@ describe('subscriptions', () => {
     const customer = await createCustomer(test, admin);
     const created = [];
     for (let i = 0; i < 3; i += 1) created.push(await createSubscription(test, admin, customer.id));
-    await test.http().post(`/api/v1/subscriptions/${created[1].id}/suspend`).set(bearer(admin)).expect(200);
-    const first = await test.http().get(`/api/v1/subscriptions?customerId=${customer.id}&limit=2`).set(bearer(admin)).expect(200);
-    expect(first.body.items.map((s: { id: number }) => s.id)).toEqual([created[0].id, created[1].id]);
-    const second = await test.http().get(`/api/v1/subscriptions?customerId=${customer.id}&limit=2&cursor=${first.body.nextCursor}`).set(bearer(admin)).expect(200);
-    expect(second.body).toEqual({ items: [expect.objectContaining({ id: created[2].id })], nextCursor: null });
-    const suspended = await test.http().get(`/api/v1/subscriptions?customerId=${customer.id}&status=suspended`).set(bearer(admin)).expect(200);
+    await test
+      .http()
+      .post(`/api/v1/subscriptions/${created[1].id}/suspend`)
+      .set(bearer(admin))
+      .expect(200);
+    const first = await test
+      .http()
+      .get(`/api/v1/subscriptions?customerId=${customer.id}&limit=2`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(first.body.items.map((s: { id: number }) => s.id)).toEqual([
+      created[0].id,
+      created[1].id,
+    ]);
+    const second = await test
+      .http()
+      .get(
+        `/api/v1/subscriptions?customerId=${customer.id}&limit=2&cursor=${first.body.nextCursor}`,
+      )
+      .set(bearer(admin))
+      .expect(200);
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ id: created[2].id })],
+      nextCursor: null,
+    });
+    const suspended = await test
+      .http()
+      .get(`/api/v1/subscriptions?customerId=${customer.id}&status=suspended`)
+      .set(bearer(admin))
+      .expect(200);
     expect(suspended.body.items.map((s: { id: number }) => s.id)).toEqual([created[1].id]);
     await test.http().get('/api/v1/subscriptions?cursor=garbage!').set(bearer(admin)).expect(400);
   });
@@ -114,15 +197,34 @@ describe('subscriptions', () => {
   it('removes a subscription with its domains and keeps their names in the snapshot', async () => {
     const customer = await createCustomer(test, admin);
     const subscription = await createSubscription(test, admin, customer.id);
-    const extra = await test.http().post('/api/v1/domains').set(bearer(admin)).send({ subscriptionId: subscription.id, name: `extra-${subscription.name}` }).expect(201);
+    const extra = await test
+      .http()
+      .post('/api/v1/domains')
+      .set(bearer(admin))
+      .send({ subscriptionId: subscription.id, name: `extra-${subscription.name}` })
+      .expect(201);
     const before = await lastEventId(test);
-    await test.http().delete(`/api/v1/subscriptions/${subscription.id}`).set(bearer(admin)).expect(204);
-    await test.http().get(`/api/v1/subscriptions/${subscription.id}`).set(bearer(admin)).expect(404);
+    await test
+      .http()
+      .delete(`/api/v1/subscriptions/${subscription.id}`)
+      .set(bearer(admin))
+      .expect(204);
+    await test
+      .http()
+      .get(`/api/v1/subscriptions/${subscription.id}`)
+      .set(bearer(admin))
+      .expect(404);
     await test.http().get(`/api/v1/domains/${extra.body.id}`).set(bearer(admin)).expect(404);
     const events = await eventsAfter(test, before);
-    expect(events.map((e) => [e.type, e.objectId])).toEqual([['subscription.deleted', subscription.id]]);
+    expect(events.map((e) => [e.type, e.objectId])).toEqual([
+      ['subscription.deleted', subscription.id],
+    ]);
     expect(events[0].payload.domains).toEqual([subscription.name, extra.body.name]);
-    await test.http().delete(`/api/v1/subscriptions/${subscription.id}`).set(bearer(admin)).expect(404);
+    await test
+      .http()
+      .delete(`/api/v1/subscriptions/${subscription.id}`)
+      .set(bearer(admin))
+      .expect(404);
     // The names are free again.
     await createSubscription(test, admin, customer.id, { name: subscription.name });
   });

@@ -38,11 +38,17 @@ describe('suspension cascade statements', () => {
     await test.close();
   });
 
-  async function measured<T>(work: (em: ReturnType<MikroORM['em']['fork']>) => Promise<T>): Promise<{ result: T; statements: number; ms: number }> {
+  async function measured<T>(
+    work: (em: ReturnType<MikroORM['em']['fork']>) => Promise<T>,
+  ): Promise<{ result: T; statements: number; ms: number }> {
     statements.length = 0;
     const started = performance.now();
     const result = await orm.em.fork().transactional((em) => work(em), CASCADE_TRANSACTION);
-    return { result, statements: statements.filter((line) => line.includes('[query]')).length, ms: Math.round(performance.now() - started) };
+    return {
+      result,
+      statements: statements.filter((line) => line.includes('[query]')).length,
+      ms: Math.round(performance.now() - started),
+    };
   }
 
   it('suspends and re-activates a customer with 500 domains in as many statements as one with 5', async () => {
@@ -51,13 +57,17 @@ describe('suspension cascade statements', () => {
     await seedHosting(test, small.id, { subscriptions: 1, domainsPerSubscription: 5 });
     await seedHosting(test, large.id, { subscriptions: 2, domainsPerSubscription: 250 });
 
-    const smallSuspend = await measured((em) => suspension.suspendCustomers(em, [small.id], { actor: 'system' }));
+    const smallSuspend = await measured((em) =>
+      suspension.suspendCustomers(em, [small.id], { actor: 'system' }),
+    );
     let largeSuspend!: Awaited<ReturnType<typeof measured>>;
     const step = await checkedStep(
       test,
       admin,
       async () => {
-        largeSuspend = await measured((em) => suspension.suspendCustomers(em, [large.id], { actor: 'system' }));
+        largeSuspend = await measured((em) =>
+          suspension.suspendCustomers(em, [large.id], { actor: 'system' }),
+        );
       },
       { actor: 'system', compareViews: 5 },
     );
@@ -66,17 +76,28 @@ describe('suspension cascade statements', () => {
     expect(largeSuspend.result).toEqual(new Map([[large.id, 'suspended']]));
     expect(largeSuspend.statements).toBe(smallSuspend.statements);
 
-    const smallActivate = await measured((em) => suspension.activateCustomers(em, [small.id], { actor: 'system' }));
-    const largeActivate = await measured((em) => suspension.activateCustomers(em, [large.id], { actor: 'system' }));
-    expect(largeActivate.statements).toBe(smallActivate.statements);
-    const [{ suspended }] = await test.em().getConnection().execute<Array<{ suspended: string }>>(
-      "SELECT COUNT(*) AS suspended FROM domain WHERE customer_id = ? AND status <> 'active'",
-      [large.id],
+    const smallActivate = await measured((em) =>
+      suspension.activateCustomers(em, [small.id], { actor: 'system' }),
     );
+    const largeActivate = await measured((em) =>
+      suspension.activateCustomers(em, [large.id], { actor: 'system' }),
+    );
+    expect(largeActivate.statements).toBe(smallActivate.statements);
+    const [{ suspended }] = await test
+      .em()
+      .getConnection()
+      .execute<Array<{ suspended: string }>>(
+        "SELECT COUNT(*) AS suspended FROM domain WHERE customer_id = ? AND status <> 'active'",
+        [large.id],
+      );
     expect(Number(suspended)).toBe(0);
 
-    const smallRemove = await measured((em) => removal.removeCustomers(em, [small.id], { actor: 'system' }));
-    const largeRemove = await measured((em) => removal.removeCustomers(em, [large.id], { actor: 'system' }));
+    const smallRemove = await measured((em) =>
+      removal.removeCustomers(em, [small.id], { actor: 'system' }),
+    );
+    const largeRemove = await measured((em) =>
+      removal.removeCustomers(em, [large.id], { actor: 'system' }),
+    );
     expect(largeRemove.statements).toBe(smallRemove.statements);
 
     process.stdout.write(
@@ -88,15 +109,23 @@ describe('suspension cascade statements', () => {
   it('takes a chunk of customers at once: outcomes per id, same statements for 2 or 20 customers, redoing it is harmless', async () => {
     const customers = [];
     for (let i = 0; i < 20; i += 1) customers.push(await createCustomer(test, admin));
-    for (const customer of customers) await seedHosting(test, customer.id, { subscriptions: 2, domainsPerSubscription: 3 });
+    for (const customer of customers)
+      await seedHosting(test, customer.id, { subscriptions: 2, domainsPerSubscription: 3 });
     const ids = customers.map((customer) => customer.id);
 
-    const two = await measured((em) => suspension.suspendCustomers(em, [ids[0], ids[1]], { actor: 'system', jobId: 7 }));
+    const two = await measured((em) =>
+      suspension.suspendCustomers(em, [ids[0], ids[1]], { actor: 'system', jobId: 7 }),
+    );
     const step = await checkedStep(
       test,
       admin,
       async () => {
-        const chunk = await measured((em) => suspension.suspendCustomers(em, [...ids].reverse().concat([999999]), { actor: 'system', jobId: 7 }));
+        const chunk = await measured((em) =>
+          suspension.suspendCustomers(em, [...ids].reverse().concat([999999]), {
+            actor: 'system',
+            jobId: 7,
+          }),
+        );
         expect(chunk.statements).toBe(two.statements);
         expect(chunk.result.get(ids[1])).toBe('unchanged');
         expect(chunk.result.get(ids[2])).toBe('suspended');
@@ -107,28 +136,67 @@ describe('suspension cascade statements', () => {
     expect(step.transitions).toHaveLength(18 * (1 + 2 + 6));
     expect(new Set(step.events.map((event) => event.jobId))).toEqual(new Set([7]));
 
-    const redo = await checkedStep(test, admin, () => orm.em.fork().transactional((em) => suspension.suspendCustomers(em, ids, { actor: 'system' }), CASCADE_TRANSACTION), { actor: 'system' });
+    const redo = await checkedStep(
+      test,
+      admin,
+      () =>
+        orm.em
+          .fork()
+          .transactional(
+            (em) => suspension.suspendCustomers(em, ids, { actor: 'system' }),
+            CASCADE_TRANSACTION,
+          ),
+      { actor: 'system' },
+    );
     expect(redo.events).toEqual([]);
   });
 
   it('applies expiry set-based: expires subscriptions whose expiresAt passed and renews those moved into the future', async () => {
     const customer = await createCustomer(test, admin);
-    const { subscriptionIds } = await seedHosting(test, customer.id, { subscriptions: 3, domainsPerSubscription: 4 });
+    const { subscriptionIds } = await seedHosting(test, customer.id, {
+      subscriptions: 3,
+      domainsPerSubscription: 4,
+    });
     const connection = test.em().getConnection();
-    await connection.execute('UPDATE subscription SET expires_at = ? WHERE id IN (?, ?)', [new Date('2020-01-01T00:00:00Z'), subscriptionIds[0], subscriptionIds[1]]);
+    await connection.execute('UPDATE subscription SET expires_at = ? WHERE id IN (?, ?)', [
+      new Date('2020-01-01T00:00:00Z'),
+      subscriptionIds[0],
+      subscriptionIds[1],
+    ]);
 
-    const expire = await checkedStep(test, admin, () => orm.em.fork().transactional((em) => suspension.applyExpiry(em, new Date(), { actor: 'system' }), CASCADE_TRANSACTION), { actor: 'system' });
+    const expire = await checkedStep(
+      test,
+      admin,
+      () =>
+        orm.em
+          .fork()
+          .transactional(
+            (em) => suspension.applyExpiry(em, new Date(), { actor: 'system' }),
+            CASCADE_TRANSACTION,
+          ),
+      { actor: 'system' },
+    );
     expect(expire.transitions).toHaveLength(2 + 8);
-    const again = await measured((em) => suspension.applyExpiry(em, new Date(), { actor: 'system' }));
+    const again = await measured((em) =>
+      suspension.applyExpiry(em, new Date(), { actor: 'system' }),
+    );
     expect(again.result).toEqual({ expired: 0, renewed: 0 });
 
-    await connection.execute('UPDATE subscription SET expires_at = ? WHERE id = ?', [new Date('2999-01-01T00:00:00Z'), subscriptionIds[0]]);
+    await connection.execute('UPDATE subscription SET expires_at = ? WHERE id = ?', [
+      new Date('2999-01-01T00:00:00Z'),
+      subscriptionIds[0],
+    ]);
     let renewed: unknown;
     const renew = await checkedStep(
       test,
       admin,
       async () => {
-        renewed = await orm.em.fork().transactional((em) => suspension.applyExpiry(em, new Date(), { actor: 'system' }), CASCADE_TRANSACTION);
+        renewed = await orm.em
+          .fork()
+          .transactional(
+            (em) => suspension.applyExpiry(em, new Date(), { actor: 'system' }),
+            CASCADE_TRANSACTION,
+          );
       },
       { actor: 'system' },
     );

@@ -12,12 +12,24 @@ import { WebhookReceiver } from './support/webhook-receiver';
  * Commits outbox rows from another connection, as a process would that crashed right after its
  * commit, before its relay pass: this app's relay never hears of them.
  */
-async function commitEventsElsewhere(test: TestApp, count: number, type = 'customer.updated', customerId: number | null = null): Promise<string[]> {
+async function commitEventsElsewhere(
+  test: TestApp,
+  count: number,
+  type = 'customer.updated',
+  customerId: number | null = null,
+): Promise<string[]> {
   const { host, port, user, password, dbName } = parseDatabaseUrl(test.config.databaseUrl);
   const connection = await createConnection({ host, port, user, password, database: dbName });
   try {
     await connection.beginTransaction();
-    const rows = Array.from({ length: count }, (_, i) => [type, 'customer', i + 1, customerId, 'system', JSON.stringify({ note: `crash ${i}` })]);
+    const rows = Array.from({ length: count }, (_, i) => [
+      type,
+      'customer',
+      i + 1,
+      customerId,
+      'system',
+      JSON.stringify({ note: `crash ${i}` }),
+    ]);
     const [result] = await connection.query<ResultSetHeader>(
       'INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, payload, created_at) VALUES ?',
       [rows.map((row) => [...row, new Date()])],
@@ -30,7 +42,13 @@ async function commitEventsElsewhere(test: TestApp, count: number, type = 'custo
 }
 
 async function dispatchedAt(test: TestApp, eventId: string): Promise<string | null> {
-  const [row] = await test.em().getConnection().execute<Array<{ dispatched_at: string | null }>>('SELECT dispatched_at FROM outbox_event WHERE id = ?', [eventId]);
+  const [row] = await test
+    .em()
+    .getConnection()
+    .execute<Array<{ dispatched_at: string | null }>>(
+      'SELECT dispatched_at FROM outbox_event WHERE id = ?',
+      [eventId],
+    );
   return row.dispatched_at;
 }
 
@@ -52,7 +70,12 @@ describe('outbox relay and sweep', () => {
     });
     token = await loginAdmin(test);
     receiver = await WebhookReceiver.start();
-    await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/all'), events: ['customer.updated'] }).expect(201);
+    await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/all'), events: ['customer.updated'] })
+      .expect(201);
   });
   afterAll(async () => {
     await test.close();
@@ -75,14 +98,21 @@ describe('outbox relay and sweep', () => {
     // Relayed again (as after a relay whose claim rolled back once its jobs were queued), twice,
     // also after the queue has forgotten every finished job: the delivery log knows it got a 2xx.
     for (let i = 0; i < 2; i += 1) {
-      await test.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE)).clean(0, 10_000, 'completed');
-      await test.em().getConnection().execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
+      await test.app
+        .get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE))
+        .clean(0, 10_000, 'completed');
+      await test
+        .em()
+        .getConnection()
+        .execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
       await test.app.get(OutboxRelay).relayAll();
       await pause(300);
     }
 
     await pause(800);
-    expect(receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId)).toHaveLength(1);
+    expect(receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId)).toHaveLength(
+      1,
+    );
   });
 
   it('lets several relays run at once without sending an event twice', async () => {
@@ -90,7 +120,10 @@ describe('outbox relay and sweep', () => {
     const relay = test.app.get(OutboxRelay);
     await Promise.all([relay.relayAll(), relay.relayAll(), relay.relayAll()]);
     const wanted = new Set(ids);
-    await receiver.waitFor((all) => all.filter((d) => wanted.has(d.headers['webhook-id'])).length >= 300, 15_000);
+    await receiver.waitFor(
+      (all) => all.filter((d) => wanted.has(d.headers['webhook-id'])).length >= 300,
+      15_000,
+    );
     await pause(500);
     const got = receiver.deliveries().filter((d) => wanted.has(d.headers['webhook-id']));
     expect(got).toHaveLength(300);
@@ -99,7 +132,12 @@ describe('outbox relay and sweep', () => {
 
   it('gives a hanging endpoint at most half of the delivery slots, so other endpoints keep receiving', async () => {
     receiver.on('/stuck', () => ({ status: 200, delayMs: 60_000 }));
-    const stuck = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/stuck'), events: ['customer.deleted'] }).expect(201);
+    const stuck = await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/stuck'), events: ['customer.deleted'] })
+      .expect(201);
     await commitEventsElsewhere(test, 8, 'customer.deleted');
     // Its first deliveries take every slot (4) until they time out (4 s); from then on it counts as slow.
     await receiver.waitFor((all) => all.filter((d) => d.path === '/stuck').length >= 4, 5000);
@@ -107,30 +145,61 @@ describe('outbox relay and sweep', () => {
 
     const [eventId] = await commitEventsElsewhere(test, 1);
     const committed = Date.now();
-    const [delivery] = (await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000)).filter((d) => d.headers['webhook-id'] === eventId);
+    const [delivery] = (
+      await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000)
+    ).filter((d) => d.headers['webhook-id'] === eventId);
     expect(delivery.receivedAt - committed).toBeLessThan(2000);
     await test.http().delete(`/api/v1/webhooks/${stuck.body.id}`).set(bearer(token)).expect(204);
   });
 
   it('disables an endpoint that has failed for the configured time (24 h by default) and announces it', async () => {
     receiver.on('/down', () => ({ status: 503 }));
-    const down = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/down'), events: ['customer.updated'] }).expect(201);
-    await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/ops'), events: ['webhook.disabled'] }).expect(201);
+    const down = await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/down'), events: ['customer.updated'] })
+      .expect(201);
+    await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/ops'), events: ['webhook.disabled'] })
+      .expect(201);
     await commitEventsElsewhere(test, 1);
 
-    await receiver.waitFor((all) => all.some((d) => d.path === '/ops' && d.message.type === 'webhook.disabled'), 15_000);
-    const endpoint = await test.http().get(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).expect(200);
+    await receiver.waitFor(
+      (all) => all.some((d) => d.path === '/ops' && d.message.type === 'webhook.disabled'),
+      15_000,
+    );
+    const endpoint = await test
+      .http()
+      .get(`/api/v1/webhooks/${down.body.id}`)
+      .set(bearer(token))
+      .expect(200);
     expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: 'failing' });
     expect(receiver.deliveries('/down').length).toBeGreaterThanOrEqual(5);
 
     // Re-enabling starts afresh.
-    const enabled = await test.http().patch(`/api/v1/webhooks/${down.body.id}`).set(bearer(token)).send({ enabled: true }).expect(200);
+    const enabled = await test
+      .http()
+      .patch(`/api/v1/webhooks/${down.body.id}`)
+      .set(bearer(token))
+      .send({ enabled: true })
+      .expect(200);
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
   });
 
   it('holds back the rest of a batch once its endpoint asks to slow down, and sends each event once it gets through', async () => {
-    receiver.on('/busy', (_d, nth) => (nth === 1 ? { status: 429, headers: { 'Retry-After': '1' } } : { status: 204 }));
-    const busy = await test.http().post('/api/v1/webhooks').set(bearer(token)).send({ url: receiver.url('/busy'), events: ['customer.suspended'] }).expect(201);
+    receiver.on('/busy', (_d, nth) =>
+      nth === 1 ? { status: 429, headers: { 'Retry-After': '1' } } : { status: 204 },
+    );
+    const busy = await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/busy'), events: ['customer.suspended'] })
+      .expect(201);
     // One customer's events: one batch, sent in order, so the first answer comes before the others go.
     const ids = await commitEventsElsewhere(test, 3, 'customer.suspended', 4242);
 
@@ -139,11 +208,23 @@ describe('outbox relay and sweep', () => {
     const received = receiver.deliveries('/busy');
     expect(received).toHaveLength(4);
     expect(received[0].headers['webhook-id']).toBe(ids[0]);
-    expect(received.slice(1).map((d) => d.headers['webhook-id']).sort()).toEqual([...ids].sort());
-    for (const later of received.slice(1)) expect(later.receivedAt - received[0].receivedAt).toBeGreaterThanOrEqual(900);
+    expect(
+      received
+        .slice(1)
+        .map((d) => d.headers['webhook-id'])
+        .sort(),
+    ).toEqual([...ids].sort());
+    for (const later of received.slice(1))
+      expect(later.receivedAt - received[0].receivedAt).toBeGreaterThanOrEqual(900);
 
-    const log = await test.http().get(`/api/v1/webhooks/${busy.body.id}/deliveries`).set(bearer(token)).expect(200);
-    const attempts = (log.body.items as Array<{ eventId: number; attempt: number; statusCode: number | null }>).map((d) => [String(d.eventId), d.attempt, d.statusCode]);
+    const log = await test
+      .http()
+      .get(`/api/v1/webhooks/${busy.body.id}/deliveries`)
+      .set(bearer(token))
+      .expect(200);
+    const attempts = (
+      log.body.items as Array<{ eventId: number; attempt: number; statusCode: number | null }>
+    ).map((d) => [String(d.eventId), d.attempt, d.statusCode]);
     expect(attempts.sort()).toEqual(
       [
         [ids[0], 1, 429],

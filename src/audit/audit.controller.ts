@@ -15,7 +15,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Who did what to which object and when, newest first', description: 'Filter by objectType (+ objectId), customerId or actor.' })
+  @ApiOperation({
+    summary: 'Who did what to which object and when, newest first',
+    description: 'Filter by objectType (+ objectId), customerId or actor.',
+  })
   @ApiOkResponse({ type: AuditPage })
   list(@Auth() auth: Principal, @Query() query: ListAuditQuery): Promise<Page<AuditEntry>> {
     return this.audit.list(auth, query);

@@ -14,7 +14,9 @@ export class AuditService {
 
   async list(_auth: Principal, query: ListAuditQuery): Promise<Page<AuditEntry>> {
     if (query.objectId !== undefined && query.objectType === undefined) {
-      throw new ValidationFailed([{ field: 'objectType', message: 'objectType is required with objectId' }]);
+      throw new ValidationFailed([
+        { field: 'objectType', message: 'objectType is required with objectId' },
+      ]);
     }
     const where: FilterQuery<OutboxEvent> = {};
     if (query.objectType) where.objectType = query.objectType;
@@ -22,7 +24,10 @@ export class AuditService {
     if (query.customerId !== undefined) where.customerId = query.customerId;
     if (query.actor) where.actor = query.actor;
     if (query.cursor) where.id = { $lt: String(decodeCursor(query.cursor, isIdCursor).id) };
-    const rows = await this.em.find(OutboxEvent, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    const rows = await this.em.find(OutboxEvent, where, {
+      orderBy: { id: 'desc' },
+      limit: query.limit + 1,
+    });
     return toPage(rows, query.limit, (event) => ({ id: Number(event.id) }), toAuditEntry);
   }
 }

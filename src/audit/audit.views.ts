@@ -10,14 +10,19 @@ export class AuditObject {
 
 /** One entry of the audit trail: who did what to which object, and when. */
 export class AuditEntry {
-  @ApiProperty({ description: 'The event id (a decimal string: it is a 64-bit number)' }) id!: string;
+  @ApiProperty({ description: 'The event id (a decimal string: it is a 64-bit number)' })
+  id!: string;
   @ApiProperty({ enum: EVENT_TYPES }) type!: EventType;
   @ApiProperty({ description: '`admin:<id>`, `customer:<id>` or `system`' }) actor!: string;
   @ApiProperty({ type: AuditObject }) object!: AuditObject;
   @ApiProperty({ type: Number, nullable: true }) customerId!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'The bulk job that made the change' }) jobId!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The bulk job that made the change' })
+  jobId!: number | null;
   @ApiProperty() occurredAt!: string;
-  @ApiProperty({ description: 'The event payload: the object after the change, reasons before and after, or a snapshot' })
+  @ApiProperty({
+    description:
+      'The event payload: the object after the change, reasons before and after, or a snapshot',
+  })
   data!: Record<string, unknown>;
 }
 

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -15,11 +21,24 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in as an administrator or a customer', description: 'Also sets an HttpOnly session cookie for the panel. Failed logins are throttled per username and per IP (429 with Retry-After).' })
+  @ApiOperation({
+    summary: 'Log in as an administrator or a customer',
+    description:
+      'Also sets an HttpOnly session cookie for the panel. Failed logins are throttled per username and per IP (429 with Retry-After).',
+  })
   @ApiOkResponse({ type: LoginResponse })
-  async login(@Body() dto: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<LoginResponse> {
+  async login(
+    @Body() dto: LoginDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LoginResponse> {
     const result = await this.auth.login(request.ip ?? 'unknown', dto);
-    const cookie = { sameSite: 'strict' as const, secure: request.secure, path: '/', maxAge: result.expiresIn * 1000 };
+    const cookie = {
+      sameSite: 'strict' as const,
+      secure: request.secure,
+      path: '/',
+      maxAge: result.expiresIn * 1000,
+    };
     response.cookie(SESSION_COOKIE, result.accessToken, { ...cookie, httpOnly: true });
     response.cookie(CSRF_COOKIE, result.csrfToken, { ...cookie, httpOnly: false });
     return result;
@@ -30,7 +49,10 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke the token (or session cookie) of this request' })
   @ApiNoContentResponse()
-  async logout(@Auth() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(
+    @Auth() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.auth.logout(principal);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie(CSRF_COOKIE, { path: '/' });

@@ -26,19 +26,26 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const bearer =
+      typeof header === 'string' && /^Bearer\s+/i.test(header)
+        ? header.replace(/^Bearer\s+/i, '').trim()
+        : undefined;
     const cookie = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     const token = bearer ?? cookie;
-    if (!token || token.length > 200) throw new Unauthenticated('Send a bearer token from POST /api/v1/auth/login.');
+    if (!token || token.length > 200)
+      throw new Unauthenticated('Send a bearer token from POST /api/v1/auth/login.');
 
     const session = await this.sessions.resolve(token);
-    if (!session) throw new Unauthenticated('The token is unknown, expired or revoked. Log in again.');
+    if (!session)
+      throw new Unauthenticated('The token is unknown, expired or revoked. Log in again.');
 
     const via = bearer ? 'bearer' : 'cookie';
     if (via === 'cookie' && !SAFE_METHODS.has(request.method)) {
       const csrf = request.headers[CSRF_HEADER];
       if (typeof csrf !== 'string' || !sameHash(csrf, session.csrfHash)) {
-        throw new Forbidden('A request authenticated by the session cookie must send the X-CSRF-Token header.');
+        throw new Forbidden(
+          'A request authenticated by the session cookie must send the X-CSRF-Token header.',
+        );
       }
     }
     request.principal = { ...session.principal, via };

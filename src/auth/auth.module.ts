@@ -17,7 +17,13 @@ import { SessionsService } from './sessions.service';
       useFactory: (redis: Redis) => ({ throttlers: [], storage: new RedisThrottlerStorage(redis) }),
     }),
   ],
-  providers: [AuthService, PasswordHasher, SessionsService, LoginAttempts, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    SessionsService,
+    LoginAttempts,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService, PasswordHasher, SessionsService],
 })
 export class AuthModule {}

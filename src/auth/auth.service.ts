@@ -26,10 +26,18 @@ export class AuthService {
   async login(ip: string, dto: LoginDto): Promise<LoginResponse> {
     await this.attempts.assertAllowed(ip, dto.username);
     const em = this.em.fork();
-    const admin = await em.findOne(Administrator, { username: dto.username }, { populate: ['passwordHash'] });
-    const customer = admin ? null : await em.findOne(Customer, { username: dto.username }, { populate: ['passwordHash'] });
+    const admin = await em.findOne(
+      Administrator,
+      { username: dto.username },
+      { populate: ['passwordHash'] },
+    );
+    const customer = admin
+      ? null
+      : await em.findOne(Customer, { username: dto.username }, { populate: ['passwordHash'] });
     const account = admin ?? customer;
-    const valid = account ? await this.hasher.verify(account.passwordHash, dto.password) : await this.hasher.verifyNothing(dto.password);
+    const valid = account
+      ? await this.hasher.verify(account.passwordHash, dto.password)
+      : await this.hasher.verifyNothing(dto.password);
     if (!account || !valid) {
       await this.attempts.recordFailure(ip, dto.username);
       throw new InvalidCredentials();
@@ -41,7 +49,13 @@ export class AuthService {
     return {
       ...issued,
       tokenType: 'Bearer',
-      user: { id: account.id, username: account.username, role, customerId: customer?.id ?? null, locale: customer?.locale ?? null },
+      user: {
+        id: account.id,
+        username: account.username,
+        role,
+        customerId: customer?.id ?? null,
+        locale: customer?.locale ?? null,
+      },
     };
   }
 
@@ -51,7 +65,16 @@ export class AuthService {
 
   async me(principal: Principal): Promise<PrincipalView> {
     const locale =
-      principal.customerId === null ? null : (await this.em.fork().findOne(Customer, principal.customerId, { fields: ['locale'] }))?.locale ?? null;
-    return { id: principal.id, username: principal.username, role: principal.role, customerId: principal.customerId, locale };
+      principal.customerId === null
+        ? null
+        : ((await this.em.fork().findOne(Customer, principal.customerId, { fields: ['locale'] }))
+            ?.locale ?? null);
+    return {
+      id: principal.id,
+      username: principal.username,
+      role: principal.role,
+      customerId: principal.customerId,
+      locale,
+    };
   }
 }

@@ -29,11 +29,24 @@ export class LoginAttempts {
     const windowMs = this.config.loginThrottleWindowSeconds * 1000;
     // The storage blocks once hits exceed the limit; we want the limit-th failure to block.
     await Promise.all([
-      this.storage.increment(ip, windowMs, this.config.loginMaxFailuresPerIp - 1, windowMs, 'login-ip'),
-      this.storage.increment(userKey(username), windowMs, this.config.loginMaxFailuresPerUsername - 1, windowMs, 'login-username'),
+      this.storage.increment(
+        ip,
+        windowMs,
+        this.config.loginMaxFailuresPerIp - 1,
+        windowMs,
+        'login-ip',
+      ),
+      this.storage.increment(
+        userKey(username),
+        windowMs,
+        this.config.loginMaxFailuresPerUsername - 1,
+        windowMs,
+        'login-username',
+      ),
     ]);
   }
 }
 
 /** Usernames are case-insensitive; hash them so keys stay short and never hold odd bytes. */
-const userKey = (username: string) => createHash('sha256').update(username.toLowerCase()).digest('hex').slice(0, 32);
+const userKey = (username: string) =>
+  createHash('sha256').update(username.toLowerCase()).digest('hex').slice(0, 32);

@@ -15,4 +15,5 @@ export interface Principal {
 /** How events and the audit trail name who did something. */
 export type Actor = string;
 export const SYSTEM_ACTOR: Actor = 'system';
-export const actorOf = (principal: Principal | undefined): Actor => (principal ? `${principal.role}:${principal.id}` : SYSTEM_ACTOR);
+export const actorOf = (principal: Principal | undefined): Actor =>
+  principal ? `${principal.role}:${principal.id}` : SYSTEM_ACTOR;

@@ -68,28 +68,54 @@ export class SessionsService {
     const row = rows[0];
     if (!row) return undefined;
     if (row.role === 'customer') {
-      if (row.customer_id === null || row.customer_status !== 'active' || row.customer_username === null) return undefined;
+      if (
+        row.customer_id === null ||
+        row.customer_status !== 'active' ||
+        row.customer_username === null
+      )
+        return undefined;
       return {
-        principal: { sessionId: String(row.id), role: 'customer', id: row.customer_id, username: row.customer_username, customerId: row.customer_id },
+        principal: {
+          sessionId: String(row.id),
+          role: 'customer',
+          id: row.customer_id,
+          username: row.customer_username,
+          customerId: row.customer_id,
+        },
         csrfHash: row.csrf_hash,
       };
     }
     if (row.administrator_id === null || row.admin_username === null) return undefined;
     return {
-      principal: { sessionId: String(row.id), role: 'admin', id: row.administrator_id, username: row.admin_username, customerId: null },
+      principal: {
+        sessionId: String(row.id),
+        role: 'admin',
+        id: row.administrator_id,
+        username: row.admin_username,
+        customerId: null,
+      },
       csrfHash: row.csrf_hash,
     };
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.em.getConnection().execute('UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL', [sessionId]);
+    await this.em
+      .getConnection()
+      .execute(
+        'UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
+        [sessionId],
+      );
   }
 
   /**
    * Revokes every session of the given customers, in the caller's transaction when `em` is one.
    * Used on suspension, password change and removal. `exceptSessionId` keeps the caller's own.
    */
-  async revokeForCustomers(em: EntityManager, customerIds: number[], exceptSessionId?: string): Promise<void> {
+  async revokeForCustomers(
+    em: EntityManager,
+    customerIds: number[],
+    exceptSessionId?: string,
+  ): Promise<void> {
     if (customerIds.length === 0) return;
     await em.getConnection().execute(
       `UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3)

@@ -21,16 +21,37 @@ describe('keyset cursors', () => {
     try {
       decodeCursor(cursor, isIdCursor);
     } catch (error) {
-      expect((error as ValidationFailed).errors).toEqual([{ field: 'cursor', message: 'is not a cursor returned by this API' }]);
+      expect((error as ValidationFailed).errors).toEqual([
+        { field: 'cursor', message: 'is not a cursor returned by this API' },
+      ]);
     }
   });
 
   it('builds a page from limit + 1 rows: a cursor only when there is more', () => {
     const rows = [{ id: 9 }, { id: 8 }, { id: 7 }];
-    const full = toPage(rows, 2, (r) => ({ id: r.id }), (r) => r.id);
+    const full = toPage(
+      rows,
+      2,
+      (r) => ({ id: r.id }),
+      (r) => r.id,
+    );
     expect(full.items).toEqual([9, 8]);
     expect(decodeCursor(full.nextCursor as string, isIdCursor)).toEqual({ id: 8 });
-    expect(toPage(rows, 3, (r) => ({ id: r.id }), (r) => r.id).nextCursor).toBeNull();
-    expect(toPage([], 3, (r: { id: number }) => ({ id: r.id }), (r) => r.id)).toEqual({ items: [], nextCursor: null });
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => ({ id: r.id }),
+        (r) => r.id,
+      ).nextCursor,
+    ).toBeNull();
+    expect(
+      toPage(
+        [],
+        3,
+        (r: { id: number }) => ({ id: r.id }),
+        (r) => r.id,
+      ),
+    ).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -21,16 +21,30 @@ interface TextOptions {
  * A text field: trimmed (single-line), length-checked, no control characters. Presence is set
  * separately with `Required`, `WhenPresent` or `Optional`.
  */
-export function TextField({ min = 0, max, multiLine = false, nullable = false, api = {} }: TextOptions) {
+export function TextField({
+  min = 0,
+  max,
+  multiLine = false,
+  nullable = false,
+  api = {},
+}: TextOptions) {
   return applyDecorators(
-    ApiProperty({ type: String, minLength: min, maxLength: max, nullable, ...api } as ApiPropertyOptions),
+    ApiProperty({
+      type: String,
+      minLength: min,
+      maxLength: max,
+      nullable,
+      ...api,
+    } as ApiPropertyOptions),
     Transform(({ value }: { value: unknown }) => {
       const text = typeof value === 'string' && !multiLine ? value.trim() : value;
       return nullable && text === '' ? null : text;
     }),
     IsString(),
     Length(min, max),
-    Matches(multiLine ? MULTI_LINE : SINGLE_LINE, { message: '$property must not contain control characters' }),
+    Matches(multiLine ? MULTI_LINE : SINGLE_LINE, {
+      message: '$property must not contain control characters',
+    }),
   );
 }
 
@@ -38,4 +52,5 @@ export function TextField({ min = 0, max, multiLine = false, nullable = false, a
 export const WhenPresent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** Validated unless absent or `null` (`null` clears the field). */
-export const Optional = () => ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
+export const Optional = () =>
+  ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);

@@ -25,4 +25,11 @@ export class PageQuery {
 
 /** An optional filter by the id of another object (`?customerId=4`): a positive integer. */
 export const IdFilter = (description?: string) =>
-  applyDecorators(ApiPropertyOptional({ type: Number, minimum: 1, description }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(MAX_ID));
+  applyDecorators(
+    ApiPropertyOptional({ type: Number, minimum: 1, description }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(MAX_ID),
+  );

@@ -14,9 +14,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(error: unknown, request: Request, response: Response, logger: Pick<Logger, 'error'>): void {
+export function sendProblem(
+  error: unknown,
+  request: Request,
+  response: Response,
+  logger: Pick<Logger, 'error'>,
+): void {
   const problem = toProblem(error);
-  if (problem.unexpected) logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  if (problem.unexpected)
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   if (response.headersSent) return;
   response
     .status(problem.body.status)

@@ -44,8 +44,15 @@ const SLUG_BY_STATUS: Record<number, [string, string]> = {
 };
 
 function fromStatus(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
-  const [slug, title] = SLUG_BY_STATUS[status] ?? (status >= 500 ? ['internal-error', 'Internal error.'] : ['bad-request', 'Bad request.']);
-  return { body: { type: problemType(slug), title, status, detail }, headers: {}, unexpected: status >= 500, ...extra };
+  const [slug, title] =
+    SLUG_BY_STATUS[status] ??
+    (status >= 500 ? ['internal-error', 'Internal error.'] : ['bad-request', 'Bad request.']);
+  return {
+    body: { type: problemType(slug), title, status, detail },
+    headers: {},
+    unexpected: status >= 500,
+    ...extra,
+  };
 }
 
 /** Body-parser errors carry a `type` such as `entity.parse.failed`; map them before Nest sees them. */
@@ -58,7 +65,12 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
 }
 
 /** Maps any thrown value to a problem. The one place that decides error responses. */
@@ -80,21 +92,38 @@ export function toProblem(error: unknown): Problem {
     const status = error.getStatus();
     const response = error.getResponse();
     const message =
-      typeof response === 'string' ? response : typeof (response as { message?: unknown }).message === 'string' ? (response as { message: string }).message : error.message;
-    return fromStatus(status, status === HttpStatus.NOT_FOUND ? 'There is nothing at this address.' : message);
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
+    return fromStatus(
+      status,
+      status === HttpStatus.NOT_FOUND ? 'There is nothing at this address.' : message,
+    );
   }
   if (isBodyParserError(error)) {
     const status = error.status ?? 400;
     switch (error.type) {
       case 'entity.parse.failed':
-        return fromStatus(400, 'The request body is not valid JSON.', { body: { type: problemType('malformed-json'), title: 'Malformed JSON.', status: 400, detail: 'The request body is not valid JSON.' } });
+        return fromStatus(400, 'The request body is not valid JSON.', {
+          body: {
+            type: problemType('malformed-json'),
+            title: 'Malformed JSON.',
+            status: 400,
+            detail: 'The request body is not valid JSON.',
+          },
+        });
       case 'entity.too.large':
         return fromStatus(413, 'The request body is larger than the limit of 1 MB.');
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return fromStatus(415, error.message ?? 'Unsupported encoding.');
       default:
-        return fromStatus(status < 500 ? status : 400, error.expose && error.message ? error.message : 'The request body could not be read.');
+        return fromStatus(
+          status < 500 ? status : 400,
+          error.expose && error.message ? error.message : 'The request body could not be read.',
+        );
     }
   }
   if (error instanceof UniqueConstraintViolationException) {

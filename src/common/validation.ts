@@ -5,7 +5,10 @@ import { FieldError, ValidationFailed } from './domain-errors';
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: message.replace(/^property \S+ /, 'property ') }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property \S+ /, 'property '),
+    }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }

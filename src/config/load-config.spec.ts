@@ -16,36 +16,79 @@ describe('configuration', () => {
   });
 
   it('reads every kind of value', () => {
-    const config = loadConfig({ PORT: '8080', PROCESS_ROLE: 'worker', TRUST_PROXY: 'yes', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', BULK_CHUNK_SIZE: '50' });
-    expect(config).toMatchObject({ port: 8080, processRole: 'worker', trustProxy: true, webhookAllowPrivateTargets: false, bulkChunkSize: 50 });
+    const config = loadConfig({
+      PORT: '8080',
+      PROCESS_ROLE: 'worker',
+      TRUST_PROXY: 'yes',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
+      BULK_CHUNK_SIZE: '50',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      processRole: 'worker',
+      trustProxy: true,
+      webhookAllowPrivateTargets: false,
+      bulkChunkSize: 50,
+    });
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ ADMIN_PASSWORD: '', PORT: '' })).toMatchObject({ adminPassword: undefined, port: 3000 });
+    expect(loadConfig({ ADMIN_PASSWORD: '', PORT: '' })).toMatchObject({
+      adminPassword: undefined,
+      port: 3000,
+    });
   });
 
   it('reports every bad value at once, with the variable name and what it should be', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', PROCESS_ROLE: 'both', DATABASE_URL: 'postgres://x@y/z', REDIS_URL: 'not a url', REDIS_PREFIX: 'has space', TRUST_PROXY: 'maybe', ADMIN_PASSWORD: 'short', SECRET_ENCRYPTION_KEY: 'abc' });
+      loadConfig({
+        PORT: 'eighty',
+        PROCESS_ROLE: 'both',
+        DATABASE_URL: 'postgres://x@y/z',
+        REDIS_URL: 'not a url',
+        REDIS_PREFIX: 'has space',
+        TRUST_PROXY: 'maybe',
+        ADMIN_PASSWORD: 'short',
+        SECRET_ENCRYPTION_KEY: 'abc',
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'PROCESS_ROLE', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'TRUST_PROXY', 'ADMIN_PASSWORD', 'SECRET_ENCRYPTION_KEY']) {
+    for (const name of [
+      'PORT',
+      'PROCESS_ROLE',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'REDIS_PREFIX',
+      'TRUST_PROXY',
+      'ADMIN_PASSWORD',
+      'SECRET_ENCRYPTION_KEY',
+    ]) {
       expect(problems).toContain(name);
     }
     expect(problems).toContain('PROCESS_ROLE must be one of all, api, worker, got "both"');
   });
 
-  it.each([['PORT', '70000'], ['PORT', '-1'], ['BULK_CHUNK_SIZE', '0'], ['WORKER_CONCURRENCY', '1.5'], ['TOKEN_TTL_SECONDS', '10']])('refuses %s=%s', (name, value) => {
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['BULK_CHUNK_SIZE', '0'],
+    ['WORKER_CONCURRENCY', '1.5'],
+    ['TOKEN_TTL_SECONDS', '10'],
+  ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 
   it('never prints a database password in its messages', () => {
-    expect(redactUrl('mysql://app:s3cret@db:3306/clientele')).toBe('mysql://app:***@db:3306/clientele');
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db/x' })).toThrow(/app:\*\*\*@db/);
+    expect(redactUrl('mysql://app:s3cret@db:3306/clientele')).toBe(
+      'mysql://app:***@db:3306/clientele',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db/x' })).toThrow(
+      /app:\*\*\*@db/,
+    );
   });
 });
 

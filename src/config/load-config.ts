@@ -14,7 +14,17 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 /** Retries at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after the first attempt. */
-const STANDARD_WEBHOOKS_SCHEDULE_MS = [5 * SECOND, 300 * SECOND, 1800 * SECOND, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR];
+const STANDARD_WEBHOOKS_SCHEDULE_MS = [
+  5 * SECOND,
+  300 * SECOND,
+  1800 * SECOND,
+  2 * HOUR,
+  5 * HOUR,
+  10 * HOUR,
+  14 * HOUR,
+  20 * HOUR,
+  24 * HOUR,
+];
 
 /**
  * Reads and validates every variable of `.env.example`. Collects all problems before failing,
@@ -28,11 +38,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv: read.string('NODE_ENV', 'production'),
     port: read.integer('PORT', 3000, 0, 65535),
     processRole: read.oneOf('PROCESS_ROLE', PROCESS_ROLES, 'all'),
-    databaseUrl: read.url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/clientele', ['mysql:', 'mariadb:']),
+    databaseUrl: read.url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/clientele', [
+      'mysql:',
+      'mariadb:',
+    ]),
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 500),
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-    redisPrefix: read.matching('REDIS_PREFIX', 'clientele', /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
-    adminUsername: read.matching('ADMIN_USERNAME', 'admin', /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/, 'a username of 1-60 characters [A-Za-z0-9._-]'),
+    redisPrefix: read.matching(
+      'REDIS_PREFIX',
+      'clientele',
+      /^[A-Za-z0-9_.-]{1,64}$/,
+      'letters, digits, _ . - (1-64)',
+    ),
+    adminUsername: read.matching(
+      'ADMIN_USERNAME',
+      'admin',
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/,
+      'a username of 1-60 characters [A-Za-z0-9._-]',
+    ),
     adminPassword: read.optional('ADMIN_PASSWORD'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     tokenTtlSeconds: read.integer('TOKEN_TTL_SECONDS', 43200, 60, 2_592_000),
@@ -42,23 +65,41 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: read.boolean('TRUST_PROXY', false),
     bulkChunkSize: read.integer('BULK_CHUNK_SIZE', 200, 1, 5000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
-    subscriptionExpiryIntervalMs: read.integer('SUBSCRIPTION_EXPIRY_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+    subscriptionExpiryIntervalMs: read.integer(
+      'SUBSCRIPTION_EXPIRY_INTERVAL_MS',
+      60_000,
+      1_000,
+      86_400_000,
+    ),
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
     webhookBatchSize: read.integer('WEBHOOK_BATCH_SIZE', 50, 1, 1000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
-    webhookRetryScheduleMs: read.ascendingIntegers('WEBHOOK_RETRY_SCHEDULE_MS', STANDARD_WEBHOOKS_SCHEDULE_MS, 1, 7 * 86_400_000),
+    webhookRetryScheduleMs: read.ascendingIntegers(
+      'WEBHOOK_RETRY_SCHEDULE_MS',
+      STANDARD_WEBHOOKS_SCHEDULE_MS,
+      1,
+      7 * 86_400_000,
+    ),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),
     webhookDeliveryRetentionDays: read.integer('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
     relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
   };
 
-  if (config.adminPassword !== undefined && (config.adminPassword.length < 8 || config.adminPassword.length > 255)) {
+  if (
+    config.adminPassword !== undefined &&
+    (config.adminPassword.length < 8 || config.adminPassword.length > 255)
+  ) {
     problems.push('ADMIN_PASSWORD must be 8-255 characters long');
   }
-  if (config.secretEncryptionKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(config.secretEncryptionKey)) {
-    problems.push('SECRET_ENCRYPTION_KEY must be 64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`');
+  if (
+    config.secretEncryptionKey !== undefined &&
+    !/^[0-9a-fA-F]{64}$/.test(config.secretEncryptionKey)
+  ) {
+    problems.push(
+      'SECRET_ENCRYPTION_KEY must be 64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -100,7 +141,9 @@ class EnvReader {
       values.every((part) => /^\d+$/.test(part)) &&
       numbers.every((n, i) => n >= min && n <= max && (i === 0 || n > numbers[i - 1]));
     if (!valid) {
-      this.problems.push(`${name} must be 1-20 ascending whole numbers from ${min} to ${max}, separated by commas, got "${raw}"`);
+      this.problems.push(
+        `${name} must be 1-20 ascending whole numbers from ${min} to ${max}, separated by commas, got "${raw}"`,
+      );
       return fallback;
     }
     return numbers;
@@ -145,7 +188,9 @@ class EnvReader {
       return fallback;
     }
     if (!protocols.includes(url.protocol)) {
-      this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redactUrl(raw)}"`);
+      this.problems.push(
+        `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redactUrl(raw)}"`,
+      );
     }
     return raw;
   }

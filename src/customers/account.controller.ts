@@ -14,14 +14,16 @@ export class AccountController {
   constructor(private readonly account: AccountService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The customer\'s own account' })
+  @ApiOperation({ summary: "The customer's own account" })
   @ApiOkResponse({ type: CustomerAccountView })
   get(@Auth() auth: Principal): Promise<CustomerAccountView> {
     return this.account.get(auth);
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Edit own contact data and password (the password needs currentPassword)' })
+  @ApiOperation({
+    summary: 'Edit own contact data and password (the password needs currentPassword)',
+  })
   @ApiOkResponse({ type: CustomerAccountView })
   update(@Auth() auth: Principal, @Body() dto: UpdateAccountDto): Promise<CustomerAccountView> {
     return this.account.update(auth, dto);

@@ -29,21 +29,30 @@ export class AccountService {
   async update(auth: Principal, dto: UpdateAccountDto): Promise<CustomerAccountView> {
     const id = ownId(auth);
     if (dto.password !== undefined && dto.currentPassword === undefined) {
-      throw new ValidationFailed([{ field: 'currentPassword', message: 'currentPassword is required to change the password' }]);
+      throw new ValidationFailed([
+        { field: 'currentPassword', message: 'currentPassword is required to change the password' },
+      ]);
     }
-    const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+    const passwordHash =
+      dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
     const customer = await this.em.transactional(async (em) => {
-      const customer = await em.findOne(Customer, id, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['passwordHash'] });
+      const customer = await em.findOne(Customer, id, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        populate: ['passwordHash'],
+      });
       if (!customer) throw new NotFound('Account', id);
       if (dto.password !== undefined) {
         if (!(await this.hasher.verify(customer.passwordHash, dto.currentPassword ?? ''))) {
-          throw new ValidationFailed([{ field: 'currentPassword', message: 'currentPassword is wrong' }]);
+          throw new ValidationFailed([
+            { field: 'currentPassword', message: 'currentPassword is wrong' },
+          ]);
         }
         assertPasswordOmitsUsername(dto.password, customer.username);
       }
       const changed = changedFields(customer, dto);
       if (changed.length === 0 && passwordHash === undefined) return customer;
-      for (const field of changed) Object.assign(customer, { [field]: dto[field as keyof UpdateAccountDto] });
+      for (const field of changed)
+        Object.assign(customer, { [field]: dto[field as keyof UpdateAccountDto] });
       if (passwordHash !== undefined) {
         customer.passwordHash = passwordHash;
         customer.updatedAt = new Date();
@@ -57,7 +66,10 @@ export class AccountService {
         objectId: id,
         customerId: id,
         actor: actorOf(auth),
-        payload: { customer: toAdminView(customer), changes: passwordHash ? [...changed, 'password'] : changed },
+        payload: {
+          customer: toAdminView(customer),
+          changes: passwordHash ? [...changed, 'password'] : changed,
+        },
       });
       return customer;
     });

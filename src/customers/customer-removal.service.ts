@@ -24,7 +24,11 @@ export class CustomerRemoval {
     return (await this.removeCustomers(em, [id], { actor })).get(id) ?? 'not_found';
   }
 
-  async removeCustomers(em: EntityManager, ids: number[], context: ChangeContext): Promise<Map<number, RemovalOutcome>> {
+  async removeCustomers(
+    em: EntityManager,
+    ids: number[],
+    context: ChangeContext,
+  ): Promise<Map<number, RemovalOutcome>> {
     const outcomes = new Map<number, RemovalOutcome>(ids.map((id) => [id, 'not_found']));
     if (ids.length === 0) return outcomes;
     const customers = await em.find(
@@ -60,20 +64,36 @@ export class CustomerRemoval {
   }
 
   /** Two reads for any number of customers: their subscriptions, and the names of their domains. */
-  private async snapshots(em: EntityManager, customers: Customer[]): Promise<Map<number, CustomerSnapshot>> {
-    const owners = idsIn('customer_id', customers.map((customer) => customer.id));
-    const subscriptions = await em.execute<Array<{ id: number; customer_id: number; name: string; plan: string }>>(
+  private async snapshots(
+    em: EntityManager,
+    customers: Customer[],
+  ): Promise<Map<number, CustomerSnapshot>> {
+    const owners = idsIn(
+      'customer_id',
+      customers.map((customer) => customer.id),
+    );
+    const subscriptions = await em.execute<
+      Array<{ id: number; customer_id: number; name: string; plan: string }>
+    >(
       `SELECT id, customer_id, name, plan FROM subscription WHERE ${owners.sql} ORDER BY id`,
       owners.params,
     );
-    const domains = await em.execute<Array<{ subscription_id: number; name: string }>>(`SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`, owners.params);
+    const domains = await em.execute<Array<{ subscription_id: number; name: string }>>(
+      `SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`,
+      owners.params,
+    );
     const namesBySubscription = new Map<number, string[]>();
     for (const domain of domains) {
       const names = namesBySubscription.get(domain.subscription_id) ?? [];
       names.push(domain.name);
       namesBySubscription.set(domain.subscription_id, names);
     }
-    const snapshots = new Map<number, CustomerSnapshot>(customers.map((customer) => [customer.id, { customer: toAdminView(customer), subscriptions: [] }]));
+    const snapshots = new Map<number, CustomerSnapshot>(
+      customers.map((customer) => [
+        customer.id,
+        { customer: toAdminView(customer), subscriptions: [] },
+      ]),
+    );
     for (const subscription of subscriptions) {
       snapshots.get(subscription.customer_id)?.subscriptions.push({
         id: subscription.id,

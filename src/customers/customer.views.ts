@@ -40,7 +40,12 @@ export class CustomerDetailView extends CustomerAdminView {
 
 export class CustomerPage {
   @ApiProperty({ type: [CustomerDetailView] }) items!: CustomerDetailView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 export function toAccountView(customer: Customer): CustomerAccountView {
@@ -66,7 +71,12 @@ export function toAccountView(customer: Customer): CustomerAccountView {
 }
 
 export function toAdminView(customer: Customer): CustomerAdminView {
-  return { ...toAccountView(customer), description: customer.description, externalId: customer.externalId, version: customer.version };
+  return {
+    ...toAccountView(customer),
+    description: customer.description,
+    externalId: customer.externalId,
+    version: customer.version,
+  };
 }
 
 export function toDetailView(customer: Customer, counts: CustomerCounts): CustomerDetailView {

@@ -1,5 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -21,31 +40,57 @@ export class CustomersController {
   @Get()
   @ApiOperation({ summary: 'List customers, newest first (keyset pagination)' })
   @ApiOkResponse({ type: CustomerPage })
-  list(@Auth() auth: Principal, @Query() query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+  list(
+    @Auth() auth: Principal,
+    @Query() query: ListCustomersQuery,
+  ): Promise<Page<CustomerDetailView>> {
     return this.customers.list(auth, query);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a customer' })
   @ApiCreatedResponse({ type: CustomerDetailView })
-  async create(@Auth() auth: Principal, @Body() dto: CreateCustomerDto, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateCustomerDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerDetailView> {
     const customer = await this.customers.create(auth, dto);
-    response.location(`/api/v1/customers/${customer.id}`).setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
+    response
+      .location(`/api/v1/customers/${customer.id}`)
+      .setHeader(
+        'ETag',
+        etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
+      );
     return customer;
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One customer, with counts of subscriptions and domains' })
   @ApiOkResponse({ type: CustomerDetailView })
-  async get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerDetailView> {
     const customer = await this.customers.get(auth, id);
-    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
+    response.setHeader(
+      'ETag',
+      etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
+    );
     return customer;
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit contact data, credentials and infos', description: 'Send the ETag of your read as If-Match; a stale one is 412 Precondition Failed.' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (version) the edit is based on, e.g. "3"' })
+  @ApiOperation({
+    summary: 'Edit contact data, credentials and infos',
+    description: 'Send the ETag of your read as If-Match; a stale one is 412 Precondition Failed.',
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag (version) the edit is based on, e.g. "3"',
+  })
   @ApiOkResponse({ type: CustomerDetailView })
   async update(
     @Auth() auth: Principal,
@@ -55,27 +100,49 @@ export class CustomersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.update(auth, id, dto, version);
-    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
+    response.setHeader(
+      'ETag',
+      etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
+    );
     return customer;
   }
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Suspend a customer with all its subscriptions and domains; its sessions end at once' })
+  @ApiOperation({
+    summary: 'Suspend a customer with all its subscriptions and domains; its sessions end at once',
+  })
   @ApiOkResponse({ type: CustomerDetailView })
-  async suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+  async suspend(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerDetailView> {
     const customer = await this.customers.suspend(auth, id);
-    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
+    response.setHeader(
+      'ETag',
+      etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
+    );
     return customer;
   }
 
   @Post(':id/activate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Re-activate a customer, and the subscriptions and domains that have no other suspension reason' })
+  @ApiOperation({
+    summary:
+      'Re-activate a customer, and the subscriptions and domains that have no other suspension reason',
+  })
   @ApiOkResponse({ type: CustomerDetailView })
-  async activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<CustomerDetailView> {
+  async activate(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerDetailView> {
     const customer = await this.customers.activate(auth, id);
-    response.setHeader('ETag', etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains));
+    response.setHeader(
+      'ETag',
+      etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
+    );
     return customer;
   }
 

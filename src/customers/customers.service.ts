@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/mysql';
+import {
+  EntityManager,
+  FilterQuery,
+  LockMode,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/mysql';
 import { Administrator } from '../auth/administrator.entity';
 import { PasswordHasher } from '../auth/password-hasher';
 import { actorOf, Principal } from '../auth/principal';
@@ -18,8 +23,21 @@ import { ListCustomersQuery } from './dto/list-customers.query';
 
 /** Fields whose change is an edit worth a `customer.updated` event. */
 const EDITABLE = [
-  'username', 'name', 'company', 'email', 'phone', 'fax', 'address', 'city', 'state', 'postalCode',
-  'country', 'locale', 'additionalInfo', 'description', 'externalId',
+  'username',
+  'name',
+  'company',
+  'email',
+  'phone',
+  'fax',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'locale',
+  'additionalInfo',
+  'description',
+  'externalId',
 ] as const satisfies ReadonlyArray<keyof Customer>;
 type EditableField = (typeof EDITABLE)[number];
 
@@ -42,11 +60,24 @@ export class CustomersService {
     if (query.cursor) where.id = { $lt: decodeCursor(query.cursor, isIdCursor).id };
     if (query.q) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ username: { $like: like } }, { name: { $like: like } }, { company: { $like: like } }, { email: { $like: like } }];
+      where.$or = [
+        { username: { $like: like } },
+        { name: { $like: like } },
+        { company: { $like: like } },
+        { email: { $like: like } },
+      ];
     }
-    const rows = await this.em.find(Customer, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    const rows = await this.em.find(Customer, where, {
+      orderBy: { id: 'desc' },
+      limit: query.limit + 1,
+    });
     const counts = await this.counts.forCustomers(rows.slice(0, query.limit).map((c) => c.id));
-    return toPage(rows, query.limit, (c) => ({ id: c.id }), (c) => toDetailView(c, counts.get(c.id) ?? { subscriptions: 0, domains: 0 }));
+    return toPage(
+      rows,
+      query.limit,
+      (c) => ({ id: c.id }),
+      (c) => toDetailView(c, counts.get(c.id) ?? { subscriptions: 0, domains: 0 }),
+    );
   }
 
   async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
@@ -81,17 +112,29 @@ export class CustomersService {
   }
 
   /** `expectedVersion` comes from If-Match; a stale one is 412 and changes nothing. */
-  async update(auth: Principal, id: number, dto: UpdateCustomerDto, expectedVersion?: number): Promise<CustomerDetailView> {
-    const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+  async update(
+    auth: Principal,
+    id: number,
+    dto: UpdateCustomerDto,
+    expectedVersion?: number,
+  ): Promise<CustomerDetailView> {
+    const passwordHash =
+      dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
     const customer = await this.withUniqueness(() =>
       this.em.transactional(async (em) => {
         const customer = await em.findOne(Customer, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!customer) throw new NotFound('Customer', id);
         if (expectedVersion !== undefined && expectedVersion !== customer.version) {
-          throw new PreconditionFailed(`Customer ${id} is at version ${customer.version}, not ${expectedVersion}; reload it and try again.`);
+          throw new PreconditionFailed(
+            `Customer ${id} is at version ${customer.version}, not ${expectedVersion}; reload it and try again.`,
+          );
         }
-        if (dto.password !== undefined) assertPasswordOmitsUsername(dto.password, dto.username ?? customer.username);
-        if (dto.username !== undefined && dto.username.toLowerCase() !== customer.username.toLowerCase()) {
+        if (dto.password !== undefined)
+          assertPasswordOmitsUsername(dto.password, dto.username ?? customer.username);
+        if (
+          dto.username !== undefined &&
+          dto.username.toLowerCase() !== customer.username.toLowerCase()
+        ) {
           await this.assertUsernameFree(em, dto.username);
         }
         const changed = changedFields(customer, dto);
@@ -110,7 +153,10 @@ export class CustomersService {
           objectId: id,
           customerId: id,
           actor: actorOf(auth),
-          payload: { customer: toAdminView(customer), changes: passwordHash ? [...changed, 'password'] : changed },
+          payload: {
+            customer: toAdminView(customer),
+            changes: passwordHash ? [...changed, 'password'] : changed,
+          },
         });
         return customer;
       }),
@@ -119,27 +165,39 @@ export class CustomersService {
   }
 
   async remove(auth: Principal, id: number): Promise<void> {
-    const outcome = await this.em.transactional((em) => this.removal.removeOne(em, id, actorOf(auth)), CASCADE_TRANSACTION);
+    const outcome = await this.em.transactional(
+      (em) => this.removal.removeOne(em, id, actorOf(auth)),
+      CASCADE_TRANSACTION,
+    );
     if (outcome === 'not_found') throw new NotFound('Customer', id);
   }
 
   /** Suspends the customer with all its subscriptions and domains, and ends its sessions: the same code as bulk jobs. */
   async suspend(auth: Principal, id: number): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional((em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcomes = await this.em.transactional(
+      (em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
     return this.get(auth, id);
   }
 
   /** Re-activates the customer and exactly those subscriptions and domains that have no other reason. */
   async activate(auth: Principal, id: number): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional((em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcomes = await this.em.transactional(
+      (em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
     return this.get(auth, id);
   }
 
   /** Customer and administrator usernames share one namespace, so a login is never ambiguous. */
   private async assertUsernameFree(em: EntityManager, username: string): Promise<void> {
-    const [customers, admins] = await Promise.all([em.count(Customer, { username }), em.count(Administrator, { username })]);
+    const [customers, admins] = await Promise.all([
+      em.count(Customer, { username }),
+      em.count(Administrator, { username }),
+    ]);
     if (customers + admins > 0) throw usernameTaken(username);
   }
 
@@ -150,7 +208,9 @@ export class CustomersService {
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         if (error.message.includes('customer_external_id_unique')) {
-          throw new Conflict('Another customer has this external id.', [{ field: 'externalId', message: 'is already used by another customer' }]);
+          throw new Conflict('Another customer has this external id.', [
+            { field: 'externalId', message: 'is already used by another customer' },
+          ]);
         }
         if (error.message.includes('customer_username_unique')) throw usernameTaken();
       }
@@ -160,16 +220,24 @@ export class CustomersService {
 }
 
 function usernameTaken(username?: string): Conflict {
-  return new Conflict(username ? `The username "${username}" is taken.` : 'The username is taken.', [{ field: 'username', message: 'is already taken' }]);
+  return new Conflict(
+    username ? `The username "${username}" is taken.` : 'The username is taken.',
+    [{ field: 'username', message: 'is already taken' }],
+  );
 }
 
 export function assertPasswordOmitsUsername(password: string, username: string): void {
   if (password.toLowerCase().includes(username.toLowerCase())) {
-    throw new ValidationFailed([{ field: 'password', message: 'password must not contain the username' }]);
+    throw new ValidationFailed([
+      { field: 'password', message: 'password must not contain the username' },
+    ]);
   }
 }
 
-export function changedFields(customer: Customer, dto: Partial<Record<EditableField, unknown>>): EditableField[] {
+export function changedFields(
+  customer: Customer,
+  dto: Partial<Record<EditableField, unknown>>,
+): EditableField[] {
   return EDITABLE.filter((field) => dto[field] !== undefined && dto[field] !== customer[field]);
 }
 

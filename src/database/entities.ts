@@ -10,4 +10,15 @@ import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */
-export const ENTITIES = [Administrator, AuthSession, Customer, OutboxEvent, Subscription, Domain, BulkJob, BulkJobResult, WebhookEndpoint, WebhookDelivery];
+export const ENTITIES = [
+  Administrator,
+  AuthSession,
+  Customer,
+  OutboxEvent,
+  Subscription,
+  Domain,
+  BulkJob,
+  BulkJobResult,
+  WebhookEndpoint,
+  WebhookDelivery,
+];

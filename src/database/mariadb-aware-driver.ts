@@ -1,5 +1,12 @@
 import { Configuration, Dictionary, Transaction } from '@mikro-orm/core';
-import { AbstractSqlConnection, CheckDef, Column, MySqlDriver, MySqlPlatform, MySqlSchemaHelper } from '@mikro-orm/mysql';
+import {
+  AbstractSqlConnection,
+  CheckDef,
+  Column,
+  MySqlDriver,
+  MySqlPlatform,
+  MySqlSchemaHelper,
+} from '@mikro-orm/mysql';
 
 type Table = { table_name: string; schema_name?: string };
 
@@ -18,11 +25,17 @@ class MariaDbAwareSchemaHelper extends MySqlSchemaHelper {
     return super.normalizeDefaultValue(defaultValue, length);
   }
 
-  override async getAllColumns(connection: AbstractSqlConnection, tables: Table[], ctx?: Transaction): Promise<Dictionary<Column[]>> {
+  override async getAllColumns(
+    connection: AbstractSqlConnection,
+    tables: Table[],
+    ctx?: Transaction,
+  ): Promise<Dictionary<Column[]>> {
     const columns = await super.getAllColumns(connection, tables, ctx);
     const checks = await super.getAllChecks(connection, tables, ctx);
     for (const [table, tableColumns] of Object.entries(columns)) {
-      const jsonColumns = new Set((checks[table] ?? []).filter(isImplicitJsonCheck).map((check) => check.name));
+      const jsonColumns = new Set(
+        (checks[table] ?? []).filter(isImplicitJsonCheck).map((check) => check.name),
+      );
       for (const column of tableColumns) {
         if (jsonColumns.has(column.name) && column.type === 'longtext') {
           column.type = 'json';
@@ -33,14 +46,25 @@ class MariaDbAwareSchemaHelper extends MySqlSchemaHelper {
     return columns;
   }
 
-  override async getAllChecks(connection: AbstractSqlConnection, tables: Table[], ctx?: Transaction): Promise<Dictionary<CheckDef[]>> {
+  override async getAllChecks(
+    connection: AbstractSqlConnection,
+    tables: Table[],
+    ctx?: Transaction,
+  ): Promise<Dictionary<CheckDef[]>> {
     const checks = await super.getAllChecks(connection, tables, ctx);
-    return Object.fromEntries(Object.entries(checks).map(([table, list]) => [table, list.filter((check) => !isImplicitJsonCheck(check))]));
+    return Object.fromEntries(
+      Object.entries(checks).map(([table, list]) => [
+        table,
+        list.filter((check) => !isImplicitJsonCheck(check)),
+      ]),
+    );
   }
 }
 
 function isImplicitJsonCheck(check: CheckDef): boolean {
-  return typeof check.expression === 'string' && check.expression === `json_valid(\`${check.name}\`)`;
+  return (
+    typeof check.expression === 'string' && check.expression === `json_valid(\`${check.name}\`)`
+  );
 }
 
 class MariaDbAwarePlatform extends MySqlPlatform {

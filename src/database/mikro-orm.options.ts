@@ -50,8 +50,13 @@ export function buildOrmOptions(target: DatabaseTarget): Options<MySqlDriver> {
       // READ COMMITTED for every connection: writers serialise on explicit row locks (customers
       // FOR UPDATE in id order); REPEATABLE READ's gap locks made cascades of different customers
       // deadlock each other (see src/suspension/cascade-transaction.ts).
-      afterCreate: (connection: MySqlPoolConnection, done: (error: Error | null, connection: MySqlPoolConnection) => void) => {
-        connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) => done(error, connection));
+      afterCreate: (
+        connection: MySqlPoolConnection,
+        done: (error: Error | null, connection: MySqlPoolConnection) => void,
+      ) => {
+        connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) =>
+          done(error, connection),
+        );
       },
     },
     charset: 'utf8mb4',

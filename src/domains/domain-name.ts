@@ -21,7 +21,8 @@ export function parseDomainName(input: string, field = 'name'): DomainName {
   const invalid = (message: string) => new ValidationFailed([{ field, message }]);
   const trimmed = input.trim();
   if (trimmed.length === 0) throw invalid('must not be empty');
-  if (trimmed.length > 253 * 4 || FORBIDDEN.test(trimmed)) throw invalid('must be a host name such as example.com');
+  if (trimmed.length > 253 * 4 || FORBIDDEN.test(trimmed))
+    throw invalid('must be a host name such as example.com');
   const name = domainToASCII(trimmed.toLowerCase());
   if (name === '') throw invalid('must be a host name such as example.com');
   if (name.length > 253) throw invalid('must be at most 253 characters long (in punycode)');
@@ -29,8 +30,13 @@ export function parseDomainName(input: string, field = 'name'): DomainName {
   if (labels.length < 2) throw invalid('must have at least two labels, such as example.com');
   const bad = labels.find((label) => !LABEL.test(label));
   if (bad !== undefined) {
-    throw invalid(bad.length === 0 || bad.length > 63 ? 'labels must be 1-63 characters long' : 'labels hold only letters, digits and inner hyphens');
+    throw invalid(
+      bad.length === 0 || bad.length > 63
+        ? 'labels must be 1-63 characters long'
+        : 'labels hold only letters, digits and inner hyphens',
+    );
   }
-  if (/^\d+$/.test(labels[labels.length - 1])) throw invalid('must not be an IP address or end in a numeric label');
+  if (/^\d+$/.test(labels[labels.length - 1]))
+    throw invalid('must not be an IP address or end in a numeric label');
   return { name, unicodeName: domainToUnicode(name) };
 }

@@ -17,7 +17,12 @@ import { toDomainView } from './domain.views';
 export class DomainRegistration {
   constructor(private readonly outbox: EventOutbox) {}
 
-  async register(em: EntityManager, subscription: Subscription, name: DomainName, actor: string): Promise<Domain> {
+  async register(
+    em: EntityManager,
+    subscription: Subscription,
+    name: DomainName,
+    actor: string,
+  ): Promise<Domain> {
     await assertDomainNameFree(em, name.name);
     const domain = em.create(Domain, {
       subscription,
@@ -49,11 +54,17 @@ export async function withDomainNameUniqueness<T>(work: () => Promise<T>): Promi
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException && error.message.includes('domain_name_unique')) throw domainNameTaken();
+    if (
+      error instanceof UniqueConstraintViolationException &&
+      error.message.includes('domain_name_unique')
+    )
+      throw domainNameTaken();
     throw error;
   }
 }
 
 function domainNameTaken(name?: string): Conflict {
-  return new Conflict(name ? `The domain ${name} exists already.` : 'The domain exists already.', [{ field: 'name', message: 'is already taken' }]);
+  return new Conflict(name ? `The domain ${name} exists already.` : 'The domain exists already.', [
+    { field: 'name', message: 'is already taken' },
+  ]);
 }

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { isoSql, reasonsJsonSql, statusSql } from '../suspension/reasons.sql';
-import { reasonsToNames, SUSPENSION_STATUSES, SuspensionReasonName, SuspensionStatus } from '../suspension/suspension-reason';
+import {
+  reasonsToNames,
+  SUSPENSION_STATUSES,
+  SuspensionReasonName,
+  SuspensionStatus,
+} from '../suspension/suspension-reason';
 import { Domain } from './domain.entity';
 
 /** A domain as administrators, its customer and webhook consumers see it (nothing is secret). */
@@ -8,10 +13,13 @@ export class DomainView {
   @ApiProperty() id!: number;
   @ApiProperty() subscriptionId!: number;
   @ApiProperty() customerId!: number;
-  @ApiProperty({ description: 'Lower-case, punycode for IDNs', example: 'xn--bcher-kva.example' }) name!: string;
-  @ApiProperty({ description: 'The name in Unicode', example: 'bücher.example' }) unicodeName!: string;
+  @ApiProperty({ description: 'Lower-case, punycode for IDNs', example: 'xn--bcher-kva.example' })
+  name!: string;
+  @ApiProperty({ description: 'The name in Unicode', example: 'bücher.example' })
+  unicodeName!: string;
   @ApiProperty({ enum: SUSPENSION_STATUSES }) status!: SuspensionStatus;
-  @ApiProperty({ enum: ['admin', 'subscription'], isArray: true }) suspendedReasons!: SuspensionReasonName[];
+  @ApiProperty({ enum: ['admin', 'subscription'], isArray: true })
+  suspendedReasons!: SuspensionReasonName[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -31,9 +38,15 @@ export class DomainsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Add a domain to a subscription (customers: only to their own active subscriptions)' })
+  @ApiOperation({
+    summary: 'Add a domain to a subscription (customers: only to their own active subscriptions)',
+  })
   @ApiCreatedResponse({ type: DomainView })
-  async create(@Auth() auth: Principal, @Body() dto: CreateDomainDto, @Res({ passthrough: true }) response: Response): Promise<DomainView> {
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateDomainDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DomainView> {
     const domain = await this.domains.create(auth, dto);
     response.location(`/api/v1/domains/${domain.id}`);
     return domain;
@@ -41,7 +54,10 @@ export class DomainsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a domain (not the main domain; customers: only in their own active subscriptions)' })
+  @ApiOperation({
+    summary:
+      'Remove a domain (not the main domain; customers: only in their own active subscriptions)',
+  })
   @ApiNoContentResponse()
   remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.domains.remove(auth, id);

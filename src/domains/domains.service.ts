@@ -29,7 +29,12 @@ export class DomainsService {
   ) {}
 
   async list(auth: Principal, query: ListDomainsQuery): Promise<Page<DomainView>> {
-    if (auth.customerId !== null && query.customerId !== undefined && query.customerId !== auth.customerId) return { items: [], nextCursor: null };
+    if (
+      auth.customerId !== null &&
+      query.customerId !== undefined &&
+      query.customerId !== auth.customerId
+    )
+      return { items: [], nextCursor: null };
     const where: ObjectQuery<Domain> = { ...visibleTo(auth) };
     if (query.customerId !== undefined) where.customer = query.customerId;
     if (query.subscriptionId !== undefined) where.subscription = query.subscriptionId;
@@ -39,7 +44,10 @@ export class DomainsService {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.$or = [{ name: { $like: like } }, { unicodeName: { $like: like } }];
     }
-    const rows = await this.em.find(Domain, where, { orderBy: { id: 'asc' }, limit: query.limit + 1 });
+    const rows = await this.em.find(Domain, where, {
+      orderBy: { id: 'asc' },
+      limit: query.limit + 1,
+    });
     return toPage(rows, query.limit, (d) => ({ id: d.id }), toDomainView);
   }
 
@@ -53,13 +61,22 @@ export class DomainsService {
     const name = parseDomainName(dto.name);
     const id = await withDomainNameUniqueness(() =>
       this.em.transactional(async (em) => {
-        const owner = await em.findOne(Subscription, { id: dto.subscriptionId, ...visibleToOwner(auth) }, { fields: ['customer'] });
+        const owner = await em.findOne(
+          Subscription,
+          { id: dto.subscriptionId, ...visibleToOwner(auth) },
+          { fields: ['customer'] },
+        );
         if (!owner) throw new NotFound('Subscription', dto.subscriptionId);
         await em.findOne(Customer, owner.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        const subscription = await em.findOne(Subscription, dto.subscriptionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+        const subscription = await em.findOne(Subscription, dto.subscriptionId, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+          refresh: true,
+        });
         if (!subscription) throw new NotFound('Subscription', dto.subscriptionId);
         if (auth.customerId !== null && subscription.status !== 'active') {
-          throw new Conflict(`Subscription ${subscription.id} is suspended: domains can be added only to active subscriptions.`);
+          throw new Conflict(
+            `Subscription ${subscription.id} is suspended: domains can be added only to active subscriptions.`,
+          );
         }
         return (await this.registration.register(em, subscription, name, actorOf(auth))).id;
       }, CASCADE_TRANSACTION),
@@ -73,14 +90,22 @@ export class DomainsService {
       const found = await em.findOne(Domain, { id, ...visibleTo(auth) }, { fields: ['customer'] });
       if (!found) throw new NotFound('Domain', id);
       await em.findOne(Customer, found.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const domain = await em.findOne(Domain, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['subscription'] });
+      const domain = await em.findOne(Domain, id, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+        populate: ['subscription'],
+      });
       if (!domain) throw new NotFound('Domain', id);
       const subscription = domain.subscription.getEntity();
       if (subscription.name === domain.name) {
-        throw new Conflict(`${domain.name} is the main domain of subscription ${subscription.id}; remove the subscription instead.`);
+        throw new Conflict(
+          `${domain.name} is the main domain of subscription ${subscription.id}; remove the subscription instead.`,
+        );
       }
       if (auth.customerId !== null && subscription.status !== 'active') {
-        throw new Conflict(`Subscription ${subscription.id} is suspended: domains can be removed only from active subscriptions.`);
+        throw new Conflict(
+          `Subscription ${subscription.id} is suspended: domains can be removed only from active subscriptions.`,
+        );
       }
       await this.outbox.record(em, {
         type: 'domain.deleted',
@@ -96,13 +121,19 @@ export class DomainsService {
   }
 
   async suspend(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional((em) => this.suspension.suspendDomain(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcome = await this.em.transactional(
+      (em) => this.suspension.suspendDomain(em, id, { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcome === 'not_found') throw new NotFound('Domain', id);
     return this.get(auth, id);
   }
 
   async activate(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional((em) => this.suspension.activateDomain(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcome = await this.em.transactional(
+      (em) => this.suspension.activateDomain(em, id, { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcome === 'not_found') throw new NotFound('Domain', id);
     return this.get(auth, id);
   }

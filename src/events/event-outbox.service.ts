@@ -46,7 +46,12 @@ export class EventOutbox {
       'run',
       ctx,
     );
-    const [row] = await connection.execute<Array<{ last: string | number }>>('SELECT LAST_INSERT_ID() AS last', [], 'all', ctx);
+    const [row] = await connection.execute<Array<{ last: string | number }>>(
+      'SELECT LAST_INSERT_ID() AS last',
+      [],
+      'all',
+      ctx,
+    );
     return Number(row.last) - count + 1;
   }
 }

@@ -11,7 +11,9 @@ import { RelayTrigger } from './relay.trigger';
  * the sweep itself (RelaySweep) runs in workers (WorkerModule).
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE }, { name: OUTBOX_SWEEP_QUEUE })],
+  imports: [
+    BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE }, { name: OUTBOX_SWEEP_QUEUE }),
+  ],
   providers: [EventOutbox, OutboxRelay, RelayTrigger],
   exports: [EventOutbox, OutboxRelay, BullModule],
 })

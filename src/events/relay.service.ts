@@ -5,7 +5,13 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { fromSqlDate, toSqlDate } from '../common/sql-dates';
 import { planDeliveryBatches } from '../webhooks/delivery-batches';
-import { DELIVERY_BATCH_JOB, deliveryBatchJobId, deliveryJobOptions, WEBHOOK_DELIVERY_QUEUE, WebhookBatchJob } from '../webhooks/webhook-delivery.queue';
+import {
+  DELIVERY_BATCH_JOB,
+  deliveryBatchJobId,
+  deliveryJobOptions,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookBatchJob,
+} from '../webhooks/webhook-delivery.queue';
 import { EventObjectType, EventType } from './event-types';
 
 const BATCH = 2000;
@@ -77,34 +83,54 @@ export class OutboxRelay {
     // A connection-level transaction fires no ORM transaction events, so relaying does not
     // trigger another relay pass. READ COMMITTED takes no gap locks: writers appending events
     // never wait for a relay pass.
-    return connection.transactional(async (trx) => {
-      const rows = await connection.execute<OutboxRow[]>(
-        `SELECT id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at
+    return connection.transactional(
+      async (trx) => {
+        const rows = await connection.execute<OutboxRow[]>(
+          `SELECT id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at
            FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [],
-        'all',
-        trx,
-      );
-      if (rows.length === 0) return 0;
-      const events = rows.map(toRelayedEvent);
-      const endpoints = (await connection.execute<Array<{ id: number; events: string | string[] }>>('SELECT id, events FROM webhook_endpoint WHERE enabled = 1', [], 'all', trx)).map(
-        (row) => ({ id: Number(row.id), events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events }),
-      );
-      const retries = this.config.webhookRetryScheduleMs.length;
-      const jobs = planDeliveryBatches(events, endpoints, this.config.webhookBatchSize, messageBody).map((batch) => ({
-        name: DELIVERY_BATCH_JOB,
-        data: batch,
-        opts: { ...deliveryJobOptions(retries), jobId: deliveryBatchJobId(batch.endpointId, batch.events) },
-      }));
-      if (jobs.length > 0) await this.batches.addBulk(jobs);
-      await connection.execute(
-        `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${events.map(() => '?').join(',')})`,
-        [toSqlDate(new Date()), ...events.map((e) => e.id)],
-        'run',
-        trx,
-      );
-      return events.length;
-    }, { isolationLevel: IsolationLevel.READ_COMMITTED });
+          [],
+          'all',
+          trx,
+        );
+        if (rows.length === 0) return 0;
+        const events = rows.map(toRelayedEvent);
+        const endpoints = (
+          await connection.execute<Array<{ id: number; events: string | string[] }>>(
+            'SELECT id, events FROM webhook_endpoint WHERE enabled = 1',
+            [],
+            'all',
+            trx,
+          )
+        ).map((row) => ({
+          id: Number(row.id),
+          events:
+            typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,
+        }));
+        const retries = this.config.webhookRetryScheduleMs.length;
+        const jobs = planDeliveryBatches(
+          events,
+          endpoints,
+          this.config.webhookBatchSize,
+          messageBody,
+        ).map((batch) => ({
+          name: DELIVERY_BATCH_JOB,
+          data: batch,
+          opts: {
+            ...deliveryJobOptions(retries),
+            jobId: deliveryBatchJobId(batch.endpointId, batch.events),
+          },
+        }));
+        if (jobs.length > 0) await this.batches.addBulk(jobs);
+        await connection.execute(
+          `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${events.map(() => '?').join(',')})`,
+          [toSqlDate(new Date()), ...events.map((e) => e.id)],
+          'run',
+          trx,
+        );
+        return events.length;
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
   }
 }
 

@@ -33,7 +33,8 @@ export class RelaySweep extends WorkerHost implements OnApplicationBootstrap {
 
   async process(): Promise<number> {
     const relayed = await this.relay.relayAll();
-    if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) that no relay pass had handled`);
+    if (relayed > 0)
+      this.logger.log(`sweep relayed ${relayed} event(s) that no relay pass had handled`);
     return relayed;
   }
 }

@@ -22,7 +22,9 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.rootEm.getEventManager().registerSubscriber({ afterTransactionCommit: () => this.request() });
+    this.rootEm
+      .getEventManager()
+      .registerSubscriber({ afterTransactionCommit: () => this.request() });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -55,7 +57,9 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
       await this.relay.relayAll();
     } catch (error) {
       // Nothing is lost: the events stay undispatched and the sweep relays them.
-      this.logger.warn(`relay pass failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `relay pass failed, the sweep will retry: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

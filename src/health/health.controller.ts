@@ -1,6 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, MikroOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  MikroOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
 import Redis from 'ioredis';
 import { Public } from '../auth/auth.decorators';
@@ -28,7 +33,10 @@ export class HealthController {
   @ApiOperation({ summary: 'MySQL and Redis answer; 503 with details when one does not' })
   async ready(@Res({ passthrough: true }) response: Response) {
     try {
-      return await this.health.check([() => this.mysql.pingCheck('mysql', { timeout: 2000 }), () => this.redisCheck()]);
+      return await this.health.check([
+        () => this.mysql.pingCheck('mysql', { timeout: 2000 }),
+        () => this.redisCheck(),
+      ]);
     } catch (error) {
       response.status(503);
       return (error as { getResponse?: () => unknown }).getResponse?.() ?? { status: 'error' };
@@ -38,8 +46,15 @@ export class HealthController {
   private async redisCheck() {
     const indicator = this.indicators.check('redis');
     try {
-      const pong = await Promise.race([this.redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout after 2000 ms')), 2000))]);
-      return pong === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected answer ${pong}` });
+      const pong = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timeout after 2000 ms')), 2000),
+        ),
+      ]);
+      return pong === 'PONG'
+        ? indicator.up()
+        : indicator.down({ message: `unexpected answer ${pong}` });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }

@@ -37,7 +37,11 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl, { keyPrefix: `${config.redisPrefix}:`, maxRetriesPerRequest: 2, enableOfflineQueue: true }),
+        new Redis(config.redisUrl, {
+          keyPrefix: `${config.redisPrefix}:`,
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+        }),
     },
     RedisCloser,
   ],

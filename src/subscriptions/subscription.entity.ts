@@ -1,4 +1,12 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Ref,
+} from '@mikro-orm/core';
 import { Customer } from '../customers/customer.entity';
 import { SuspensionStatus } from '../suspension/suspension-reason';
 

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { isoSql, reasonsJsonSql, statusSql } from '../suspension/reasons.sql';
-import { reasonsToNames, SUSPENSION_STATUSES, SuspensionReasonName, SuspensionStatus } from '../suspension/suspension-reason';
+import {
+  reasonsToNames,
+  SUSPENSION_STATUSES,
+  SuspensionReasonName,
+  SuspensionStatus,
+} from '../suspension/suspension-reason';
 import { Subscription } from './subscription.entity';
 
 /** A subscription as administrators, its customer and webhook consumers see it (nothing is secret). */
@@ -11,7 +16,8 @@ export class SubscriptionView {
   @ApiProperty({ description: 'The main domain in Unicode' }) unicodeName!: string;
   @ApiProperty() plan!: string;
   @ApiProperty({ enum: SUSPENSION_STATUSES }) status!: SuspensionStatus;
-  @ApiProperty({ enum: ['admin', 'customer', 'expired'], isArray: true }) suspendedReasons!: SuspensionReasonName[];
+  @ApiProperty({ enum: ['admin', 'customer', 'expired'], isArray: true })
+  suspendedReasons!: SuspensionReasonName[];
   @ApiProperty({ type: String, nullable: true }) expiresAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -41,7 +47,11 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
  * The same view as `toSubscriptionView`, built in SQL from the row `alias` with the reasons and
  * `updated_at` it will have after a change (for events written by `INSERT ... SELECT`).
  */
-export function subscriptionViewSql(alias: string, reasonsAfter: string, updatedAt: string): string {
+export function subscriptionViewSql(
+  alias: string,
+  reasonsAfter: string,
+  updatedAt: string,
+): string {
   return `JSON_OBJECT('id', ${alias}.id, 'customerId', ${alias}.customer_id, 'name', ${alias}.name, 'unicodeName', ${alias}.unicode_name,
     'plan', ${alias}.plan, 'status', ${statusSql(reasonsAfter)}, 'suspendedReasons', ${reasonsJsonSql(reasonsAfter)},
     'expiresAt', ${isoSql(`${alias}.expires_at`)}, 'createdAt', ${isoSql(`${alias}.created_at`)}, 'updatedAt', ${isoSql(updatedAt)})`;

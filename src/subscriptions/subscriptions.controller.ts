@@ -1,5 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -17,9 +35,14 @@ export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List subscriptions in id order (administrators: all; customers: their own)' })
+  @ApiOperation({
+    summary: 'List subscriptions in id order (administrators: all; customers: their own)',
+  })
   @ApiOkResponse({ type: SubscriptionPage })
-  list(@Auth() auth: Principal, @Query() query: ListSubscriptionsQuery): Promise<Page<SubscriptionView>> {
+  list(
+    @Auth() auth: Principal,
+    @Query() query: ListSubscriptionsQuery,
+  ): Promise<Page<SubscriptionView>> {
     return this.subscriptions.list(auth, query);
   }
 
@@ -34,7 +57,11 @@ export class SubscriptionsController {
   @AdminOnly()
   @ApiOperation({ summary: 'Create a subscription with its main domain' })
   @ApiCreatedResponse({ type: SubscriptionView })
-  async create(@Auth() auth: Principal, @Body() dto: CreateSubscriptionDto, @Res({ passthrough: true }) response: Response): Promise<SubscriptionView> {
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateSubscriptionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SubscriptionView> {
     const subscription = await this.subscriptions.create(auth, dto);
     response.location(`/api/v1/subscriptions/${subscription.id}`);
     return subscription;
@@ -42,9 +69,15 @@ export class SubscriptionsController {
 
   @Patch(':id')
   @AdminOnly()
-  @ApiOperation({ summary: 'Edit plan and expiry (moving expiresAt sets or lifts the reason `expired`)' })
+  @ApiOperation({
+    summary: 'Edit plan and expiry (moving expiresAt sets or lifts the reason `expired`)',
+  })
   @ApiOkResponse({ type: SubscriptionView })
-  update(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionView> {
+  update(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateSubscriptionDto,
+  ): Promise<SubscriptionView> {
     return this.subscriptions.update(auth, id, dto);
   }
 
@@ -62,7 +95,10 @@ export class SubscriptionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend (reason `admin`); its domains follow' })
   @ApiOkResponse({ type: SubscriptionView })
-  suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
+  suspend(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<SubscriptionView> {
     return this.subscriptions.suspend(auth, id);
   }
 
@@ -71,7 +107,10 @@ export class SubscriptionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift the reason `admin`; stays suspended while another reason holds' })
   @ApiOkResponse({ type: SubscriptionView })
-  activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
+  activate(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<SubscriptionView> {
     return this.subscriptions.activate(auth, id);
   }
 }

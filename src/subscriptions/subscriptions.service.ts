@@ -26,12 +26,20 @@ export class SubscriptionsService {
   ) {}
 
   async list(auth: Principal, query: ListSubscriptionsQuery): Promise<Page<SubscriptionView>> {
-    if (auth.customerId !== null && query.customerId !== undefined && query.customerId !== auth.customerId) return { items: [], nextCursor: null };
+    if (
+      auth.customerId !== null &&
+      query.customerId !== undefined &&
+      query.customerId !== auth.customerId
+    )
+      return { items: [], nextCursor: null };
     const where: ObjectQuery<Subscription> = { ...visibleTo(auth) };
     if (query.customerId !== undefined) where.customer = query.customerId;
     if (query.status) where.status = query.status;
     if (query.cursor) where.id = { $gt: decodeCursor(query.cursor, isIdCursor).id };
-    const rows = await this.em.find(Subscription, where, { orderBy: { id: 'asc' }, limit: query.limit + 1 });
+    const rows = await this.em.find(Subscription, where, {
+      orderBy: { id: 'asc' },
+      limit: query.limit + 1,
+    });
     return toPage(rows, query.limit, (s) => ({ id: s.id }), toSubscriptionView);
   }
 
@@ -47,11 +55,14 @@ export class SubscriptionsService {
     const actor = actorOf(auth);
     const id = await withDomainNameUniqueness(() =>
       this.em.transactional(async (em) => {
-        const customer = await em.findOne(Customer, dto.customerId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const customer = await em.findOne(Customer, dto.customerId, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+        });
         if (!customer) throw new NotFound('Customer', dto.customerId);
         const expiresAt = dto.expiresAt ?? null;
         const reasons =
-          (customer.status === 'suspended' ? SuspensionReason.Customer : 0) | (expiresAt !== null && expiresAt <= new Date() ? SuspensionReason.Expired : 0);
+          (customer.status === 'suspended' ? SuspensionReason.Customer : 0) |
+          (expiresAt !== null && expiresAt <= new Date() ? SuspensionReason.Expired : 0);
         const subscription = em.create(Subscription, {
           customer,
           name: name.name,
@@ -86,7 +97,10 @@ export class SubscriptionsService {
         subscription.plan = dto.plan;
         changes.push('plan');
       }
-      if (dto.expiresAt !== undefined && (dto.expiresAt?.getTime() ?? null) !== (subscription.expiresAt?.getTime() ?? null)) {
+      if (
+        dto.expiresAt !== undefined &&
+        (dto.expiresAt?.getTime() ?? null) !== (subscription.expiresAt?.getTime() ?? null)
+      ) {
         subscription.expiresAt = dto.expiresAt;
         changes.push('expiresAt');
       }
@@ -100,7 +114,8 @@ export class SubscriptionsService {
         actor: actorOf(auth),
         payload: { subscription: toSubscriptionView(subscription), changes },
       });
-      if (changes.includes('expiresAt')) await this.suspension.applyExpiry(em, new Date(), { actor: actorOf(auth) }, [id]);
+      if (changes.includes('expiresAt'))
+        await this.suspension.applyExpiry(em, new Date(), { actor: actorOf(auth) }, [id]);
     }, CASCADE_TRANSACTION);
     return this.get(auth, id);
   }
@@ -109,14 +124,20 @@ export class SubscriptionsService {
   async remove(auth: Principal, id: number): Promise<void> {
     await this.em.transactional(async (em) => {
       const subscription = await this.lockedSubscription(em, id);
-      const domains = await em.execute<Array<{ name: string }>>('SELECT name FROM domain WHERE subscription_id = ? ORDER BY id', [id]);
+      const domains = await em.execute<Array<{ name: string }>>(
+        'SELECT name FROM domain WHERE subscription_id = ? ORDER BY id',
+        [id],
+      );
       await this.outbox.record(em, {
         type: 'subscription.deleted',
         objectType: 'subscription',
         objectId: id,
         customerId: subscription.customer.id,
         actor: actorOf(auth),
-        payload: { subscription: toSubscriptionView(subscription), domains: domains.map((domain) => domain.name) },
+        payload: {
+          subscription: toSubscriptionView(subscription),
+          domains: domains.map((domain) => domain.name),
+        },
       });
       await em.nativeDelete(Subscription, { id });
       em.getUnitOfWork().unsetIdentity(subscription);
@@ -124,13 +145,19 @@ export class SubscriptionsService {
   }
 
   async suspend(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional((em) => this.suspension.suspendSubscription(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcome = await this.em.transactional(
+      (em) => this.suspension.suspendSubscription(em, id, { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcome === 'not_found') throw new NotFound('Subscription', id);
     return this.get(auth, id);
   }
 
   async activate(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional((em) => this.suspension.activateSubscription(em, id, { actor: actorOf(auth) }), CASCADE_TRANSACTION);
+    const outcome = await this.em.transactional(
+      (em) => this.suspension.activateSubscription(em, id, { actor: actorOf(auth) }),
+      CASCADE_TRANSACTION,
+    );
     if (outcome === 'not_found') throw new NotFound('Subscription', id);
     return this.get(auth, id);
   }
@@ -140,7 +167,10 @@ export class SubscriptionsService {
     const found = await em.findOne(Subscription, id, { fields: ['customer'] });
     if (!found) throw new NotFound('Subscription', id);
     await em.findOne(Customer, found.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const subscription = await em.findOne(Subscription, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const subscription = await em.findOne(Subscription, id, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      refresh: true,
+    });
     if (!subscription) throw new NotFound('Subscription', id);
     return subscription;
   }

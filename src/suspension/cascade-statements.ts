@@ -24,15 +24,19 @@ export interface StepResult {
 }
 
 export const idsIn = (column: string, ids: readonly number[]): Condition =>
-  ids.length === 0 ? { sql: 'FALSE', params: [] } : { sql: `${column} IN (${ids.map(() => '?').join(', ')})`, params: [...ids] };
+  ids.length === 0
+    ? { sql: 'FALSE', params: [] }
+    : { sql: `${column} IN (${ids.map(() => '?').join(', ')})`, params: [...ids] };
 
 /** Integers we read from the database, inlined into SQL (never user input). */
-const integers = (values: Iterable<number>) => [...values].map((value) => {
-  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-  return String(value);
-});
+const integers = (values: Iterable<number>) =>
+  [...values].map((value) => {
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+    return String(value);
+  });
 
-const INSERT_EVENT = 'INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)';
+const INSERT_EVENT =
+  'INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)';
 
 /**
  * The set-based statements of one status change, inside the caller's transaction, for customers
@@ -109,42 +113,79 @@ export class CascadeStatements {
    * Gives the domains matching `domains` (alias `d`) the reason `subscription` exactly while their
    * subscription has any reason: one read of the suspended subscriptions in `subscriptions` (alias `s`), then one step.
    */
-  async syncDomainsWithSubscriptions(subscriptions: Condition, domains: Condition): Promise<StepResult> {
+  async syncDomainsWithSubscriptions(
+    subscriptions: Condition,
+    domains: Condition,
+  ): Promise<StepResult> {
     const suspended = await this.em.execute<Array<{ id: number }>>(
       `SELECT s.id FROM subscription s WHERE (${subscriptions.sql}) AND s.suspended_reasons <> 0`,
       subscriptions.params,
     );
     const bit = SuspensionReason.Subscription;
-    const flag = suspended.length === 0 ? '0' : `IF(d.subscription_id IN (${integers(suspended.map((row) => row.id)).join(', ')}), ${bit}, 0)`;
+    const flag =
+      suspended.length === 0
+        ? '0'
+        : `IF(d.subscription_id IN (${integers(suspended.map((row) => row.id)).join(', ')}), ${bit}, 0)`;
     return this.changeDomains(domains, `(d.suspended_reasons & ${ALL_REASONS & ~bit}) | ${flag}`);
   }
 
   /** Writes events prepared in TypeScript (a handful of customers) in one statement, numbered here. */
-  async insertPrepared(rows: Array<{ type: string; objectType: string; objectId: number; customerId: number; payload: unknown }>): Promise<void> {
+  async insertPrepared(
+    rows: Array<{
+      type: string;
+      objectType: string;
+      objectId: number;
+      customerId: number;
+      payload: unknown;
+    }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const values = rows.map((row) => {
       const sequence = this.reserve(row.customerId, 1);
-      return [row.type, row.objectType, row.objectId, row.customerId, sequence, this.context.actor, this.context.jobId ?? null, JSON.stringify(row.payload)];
+      return [
+        row.type,
+        row.objectType,
+        row.objectId,
+        row.customerId,
+        sequence,
+        this.context.actor,
+        this.context.jobId ?? null,
+        JSON.stringify(row.payload),
+      ];
     });
-    await this.run(`${INSERT_EVENT} VALUES ${rows.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${this.now})`).join(', ')}`, values.flat());
+    await this.run(
+      `${INSERT_EVENT} VALUES ${rows.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${this.now})`).join(', ')}`,
+      values.flat(),
+    );
   }
 
   /** Stores each customer's last event sequence: one single-table UPDATE of the rows the caller has locked. */
   async saveSequences(): Promise<void> {
     if (this.touched.size === 0) return;
     const ids = [...this.touched];
-    const cases = ids.map((id) => `WHEN ${integers([id])[0]} THEN ${integers([this.sequences.get(id) ?? 0])[0]}`).join(' ');
-    await this.run(`UPDATE customer SET event_sequence = CASE id ${cases} END WHERE id IN (${integers(ids).join(', ')})`, []);
+    const cases = ids
+      .map((id) => `WHEN ${integers([id])[0]} THEN ${integers([this.sequences.get(id) ?? 0])[0]}`)
+      .join(' ');
+    await this.run(
+      `UPDATE customer SET event_sequence = CASE id ${cases} END WHERE id IN (${integers(ids).join(', ')})`,
+      [],
+    );
   }
 
   async run(sql: string, params: unknown[]): Promise<number> {
-    const result = await this.em.execute<{ affectedRows: number; insertId: number }>(sql, params, 'run');
+    const result = await this.em.execute<{ affectedRows: number; insertId: number }>(
+      sql,
+      params,
+      'run',
+    );
     return result.affectedRows;
   }
 
   /** `base + ROW_NUMBER()` per customer, the bases inlined from what this change has used so far. */
   private sequenceSql(alias: string): string {
-    const cases = [...this.sequences].map(([id, last]) => `WHEN ${integers([id])[0]} THEN ${integers([last])[0]}`).join(' ');
+    const cases = [...this.sequences]
+      .map(([id, last]) => `WHEN ${integers([id])[0]} THEN ${integers([last])[0]}`)
+      .join(' ');
     const base = cases === '' ? 'NULL' : `CASE ${alias}.customer_id ${cases} END`;
     return `${base} + ROW_NUMBER() OVER (PARTITION BY ${alias}.customer_id ORDER BY ${alias}.id)`;
   }

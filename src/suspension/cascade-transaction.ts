@@ -11,4 +11,6 @@ import { IsolationLevel, TransactionOptions } from '@mikro-orm/core';
  * test/suspension-concurrency.e2e-spec.ts). Each statement still sees the latest committed rows
  * and the transaction's own changes.
  */
-export const CASCADE_TRANSACTION: TransactionOptions = { isolationLevel: IsolationLevel.READ_COMMITTED };
+export const CASCADE_TRANSACTION: TransactionOptions = {
+  isolationLevel: IsolationLevel.READ_COMMITTED,
+};

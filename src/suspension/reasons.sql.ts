@@ -7,7 +7,10 @@ import { reasonsToNames } from './suspension-reason';
 
 /** JSON array of reason names for a reasons bit-set expression: one `ELT` over all 16 sets. */
 export function reasonsJsonSql(bits: string): string {
-  const sets = Array.from({ length: 16 }, (_, value) => `'${JSON.stringify(reasonsToNames(value))}'`);
+  const sets = Array.from(
+    { length: 16 },
+    (_, value) => `'${JSON.stringify(reasonsToNames(value))}'`,
+  );
   return `JSON_QUERY(ELT((${bits}) + 1, ${sets.join(', ')}), '$')`;
 }
 

@@ -22,7 +22,8 @@ interface LockedCustomer {
   event_sequence: number;
 }
 
-const sequencesOf = (customers: LockedCustomer[]) => new Map(customers.map((customer) => [customer.id, Number(customer.event_sequence)]));
+const sequencesOf = (customers: LockedCustomer[]) =>
+  new Map(customers.map((customer) => [customer.id, Number(customer.event_sequence)]));
 
 /**
  * The one place that changes the status of customers, subscriptions and domains. Every method runs
@@ -37,20 +38,42 @@ const sequencesOf = (customers: LockedCustomer[]) => new Map(customers.map((cust
 export class SuspensionService {
   constructor(private readonly sessions: SessionsService) {}
 
-  suspendCustomers(em: EntityManager, ids: number[], context: ChangeContext): Promise<Map<number, SuspendOutcome>> {
+  suspendCustomers(
+    em: EntityManager,
+    ids: number[],
+    context: ChangeContext,
+  ): Promise<Map<number, SuspendOutcome>> {
     return this.changeCustomers(em, ids, context, 'suspended');
   }
 
-  activateCustomers(em: EntityManager, ids: number[], context: ChangeContext): Promise<Map<number, ActivateOutcome>> {
+  activateCustomers(
+    em: EntityManager,
+    ids: number[],
+    context: ChangeContext,
+  ): Promise<Map<number, ActivateOutcome>> {
     return this.changeCustomers(em, ids, context, 'active');
   }
 
-  suspendSubscription(em: EntityManager, id: number, context: ChangeContext): Promise<SuspendOutcome> {
+  suspendSubscription(
+    em: EntityManager,
+    id: number,
+    context: ChangeContext,
+  ): Promise<SuspendOutcome> {
     return this.changeSubscription(em, id, context, `s.suspended_reasons | ${ADMIN}`, 'suspended');
   }
 
-  activateSubscription(em: EntityManager, id: number, context: ChangeContext): Promise<ActivateOutcome> {
-    return this.changeSubscription(em, id, context, `s.suspended_reasons & ${without(ADMIN)}`, 'activated');
+  activateSubscription(
+    em: EntityManager,
+    id: number,
+    context: ChangeContext,
+  ): Promise<ActivateOutcome> {
+    return this.changeSubscription(
+      em,
+      id,
+      context,
+      `s.suspended_reasons & ${without(ADMIN)}`,
+      'activated',
+    );
   }
 
   suspendDomain(em: EntityManager, id: number, context: ChangeContext): Promise<SuspendOutcome> {
@@ -58,7 +81,13 @@ export class SuspensionService {
   }
 
   activateDomain(em: EntityManager, id: number, context: ChangeContext): Promise<ActivateOutcome> {
-    return this.changeDomain(em, id, context, `d.suspended_reasons & ${without(ADMIN)}`, 'activated');
+    return this.changeDomain(
+      em,
+      id,
+      context,
+      `d.suspended_reasons & ${without(ADMIN)}`,
+      'activated',
+    );
   }
 
   /**
@@ -66,24 +95,46 @@ export class SuspensionService {
    * cleared or in the future, cascading to their domains. Limited to `subscriptionIds` when given
    * (after an edit of `expiresAt`); otherwise all subscriptions (the repeatable expiry job).
    */
-  async applyExpiry(em: EntityManager, now: Date, context: ChangeContext, subscriptionIds?: number[]): Promise<{ expired: number; renewed: number }> {
+  async applyExpiry(
+    em: EntityManager,
+    now: Date,
+    context: ChangeContext,
+    subscriptionIds?: number[],
+  ): Promise<{ expired: number; renewed: number }> {
     const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${datetimeLiteral(now)})`;
     const stale: Condition = {
       sql: `${due} <> ((s.suspended_reasons & ${EXPIRED}) <> 0)${subscriptionIds ? ` AND ${idsIn('s.id', subscriptionIds).sql}` : ''}`,
       params: subscriptionIds ?? [],
     };
-    const owners = await em.execute<Array<{ customer_id: number }>>(`SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`, stale.params);
-    const locked = await this.lockCustomerRows(em, owners.map((row) => row.customer_id));
+    const owners = await em.execute<Array<{ customer_id: number }>>(
+      `SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`,
+      stale.params,
+    );
+    const locked = await this.lockCustomerRows(
+      em,
+      owners.map((row) => row.customer_id),
+    );
     const customerIds = locked.map((row) => row.id);
     if (customerIds.length === 0) return { expired: 0, renewed: 0 };
 
     const statements = new CascadeStatements(em, context, sequencesOf(locked));
     const mine = idsIn('s.customer_id', customerIds);
-    const scoped = subscriptionIds ? { sql: `${mine.sql} AND ${idsIn('s.id', subscriptionIds).sql}`, params: [...mine.params, ...subscriptionIds] } : mine;
+    const scoped = subscriptionIds
+      ? {
+          sql: `${mine.sql} AND ${idsIn('s.id', subscriptionIds).sql}`,
+          params: [...mine.params, ...subscriptionIds],
+        }
+      : mine;
     const expiring = { sql: `${scoped.sql} AND ${due}`, params: scoped.params };
     const renewing = { sql: `${scoped.sql} AND NOT ${due}`, params: scoped.params };
-    const expired = await statements.changeSubscriptions(expiring, `s.suspended_reasons | ${EXPIRED}`);
-    const renewed = await statements.changeSubscriptions(renewing, `s.suspended_reasons & ${without(EXPIRED)}`);
+    const expired = await statements.changeSubscriptions(
+      expiring,
+      `s.suspended_reasons | ${EXPIRED}`,
+    );
+    const renewed = await statements.changeSubscriptions(
+      renewing,
+      `s.suspended_reasons & ${without(EXPIRED)}`,
+    );
     await statements.syncDomainsWithSubscriptions(mine, idsIn('d.customer_id', customerIds));
     await statements.saveSequences();
     return { expired: expired.changed, renewed: renewed.changed };
@@ -98,17 +149,26 @@ export class SuspensionService {
     const changed: O = (target === 'suspended' ? 'suspended' : 'activated') as O;
     const outcomes = new Map<number, O>(ids.map((id) => [id, 'not_found' as O]));
     const rows = await this.lockCustomerRows(em, ids);
-    for (const row of rows) outcomes.set(row.id, row.status === target ? ('unchanged' as O) : changed);
+    for (const row of rows)
+      outcomes.set(row.id, row.status === target ? ('unchanged' as O) : changed);
     const moving = rows.filter((row) => row.status !== target).map((row) => row.id);
     if (moving.length === 0) return outcomes;
 
-    const statements = new CascadeStatements(em, context, sequencesOf(rows.filter((row) => row.status !== target)));
+    const statements = new CascadeStatements(
+      em,
+      context,
+      sequencesOf(rows.filter((row) => row.status !== target)),
+    );
     const customers = idsIn('id', moving);
     await statements.run(
       `UPDATE customer SET status = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
       [target, ...customers.params],
     );
-    const updated = await em.find(Customer, { id: { $in: moving } }, { refresh: true, orderBy: { id: 'asc' } });
+    const updated = await em.find(
+      Customer,
+      { id: { $in: moving } },
+      { refresh: true, orderBy: { id: 'asc' } },
+    );
     const [before, after] = target === 'suspended' ? [[], ['admin']] : [['admin'], []];
     await statements.insertPrepared(
       updated.map((customer) => ({
@@ -119,25 +179,49 @@ export class SuspensionService {
         payload: { customer: toAdminView(customer), reasonsBefore: before, reasonsAfter: after },
       })),
     );
-    const next = target === 'suspended' ? `s.suspended_reasons | ${CUSTOMER}` : `s.suspended_reasons & ${without(CUSTOMER)}`;
+    const next =
+      target === 'suspended'
+        ? `s.suspended_reasons | ${CUSTOMER}`
+        : `s.suspended_reasons & ${without(CUSTOMER)}`;
     await statements.changeSubscriptions(idsIn('s.customer_id', moving), next);
-    await statements.syncDomainsWithSubscriptions(idsIn('s.customer_id', moving), idsIn('d.customer_id', moving));
+    await statements.syncDomainsWithSubscriptions(
+      idsIn('s.customer_id', moving),
+      idsIn('d.customer_id', moving),
+    );
     await statements.saveSequences();
     if (target === 'suspended') await this.sessions.revokeForCustomers(em, moving);
     return outcomes;
   }
 
-  private async changeSubscription<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
+  private async changeSubscription<O extends SuspendOutcome | ActivateOutcome>(
+    em: EntityManager,
+    id: number,
+    context: ChangeContext,
+    next: string,
+    changed: O,
+  ): Promise<O> {
     const owner = await this.ownerOf(em, 'subscription', id);
     if (owner === undefined) return 'not_found' as O;
     const statements = new CascadeStatements(em, context, sequencesOf([owner]));
-    const { transitions } = await statements.changeSubscriptions({ sql: 's.id = ?', params: [id] }, next);
-    await statements.syncDomainsWithSubscriptions({ sql: 's.id = ?', params: [id] }, { sql: 'd.subscription_id = ?', params: [id] });
+    const { transitions } = await statements.changeSubscriptions(
+      { sql: 's.id = ?', params: [id] },
+      next,
+    );
+    await statements.syncDomainsWithSubscriptions(
+      { sql: 's.id = ?', params: [id] },
+      { sql: 'd.subscription_id = ?', params: [id] },
+    );
     await statements.saveSequences();
     return transitions > 0 ? changed : ('unchanged' as O);
   }
 
-  private async changeDomain<O extends SuspendOutcome | ActivateOutcome>(em: EntityManager, id: number, context: ChangeContext, next: string, changed: O): Promise<O> {
+  private async changeDomain<O extends SuspendOutcome | ActivateOutcome>(
+    em: EntityManager,
+    id: number,
+    context: ChangeContext,
+    next: string,
+    changed: O,
+  ): Promise<O> {
     const owner = await this.ownerOf(em, 'domain', id);
     if (owner === undefined) return 'not_found' as O;
     const statements = new CascadeStatements(em, context, sequencesOf([owner]));
@@ -147,11 +231,21 @@ export class SuspensionService {
   }
 
   /** Locks the customer owning a subscription or domain, then the object itself; undefined when it does not exist (any more). */
-  private async ownerOf(em: EntityManager, table: 'subscription' | 'domain', id: number): Promise<LockedCustomer | undefined> {
-    const [row] = await em.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ?`, [id]);
+  private async ownerOf(
+    em: EntityManager,
+    table: 'subscription' | 'domain',
+    id: number,
+  ): Promise<LockedCustomer | undefined> {
+    const [row] = await em.execute<Array<{ customer_id: number }>>(
+      `SELECT customer_id FROM ${table} WHERE id = ?`,
+      [id],
+    );
     if (!row) return undefined;
     const [owner] = await this.lockCustomerRows(em, [row.customer_id]);
-    const [locked] = await em.execute<Array<{ customer_id: number }>>(`SELECT customer_id FROM ${table} WHERE id = ? FOR UPDATE`, [id]);
+    const [locked] = await em.execute<Array<{ customer_id: number }>>(
+      `SELECT customer_id FROM ${table} WHERE id = ? FOR UPDATE`,
+      [id],
+    );
     return locked && owner ? owner : undefined;
   }
 
@@ -160,6 +254,9 @@ export class SuspensionService {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)].sort((a, b) => a - b);
     const where = idsIn('id', unique);
-    return em.execute<LockedCustomer[]>(`SELECT id, status, event_sequence FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`, where.params);
+    return em.execute<LockedCustomer[]>(
+      `SELECT id, status, event_sequence FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`,
+      where.params,
+    );
   }
 }

@@ -1,4 +1,9 @@
-import { BatchedEvent, endpointWants, RoutableEndpoint, RoutableEvent } from './webhook-delivery.queue';
+import {
+  BatchedEvent,
+  endpointWants,
+  RoutableEndpoint,
+  RoutableEvent,
+} from './webhook-delivery.queue';
 
 export interface RelayableEvent extends RoutableEvent {
   id: string;
@@ -37,7 +42,12 @@ export function planDeliveryBatches<E extends RelayableEvent>(
       if (!endpointWants(endpoint, event)) continue;
       const key = event.customerId === null ? `event-${event.id}` : `customer-${event.customerId}`;
       const group = byCustomer.get(key) ?? [];
-      group.push({ eventId: event.id, type: event.type, body: body(event), customerId: event.customerId });
+      group.push({
+        eventId: event.id,
+        type: event.type,
+        body: body(event),
+        customerId: event.customerId,
+      });
       byCustomer.set(key, group);
     }
     let current: BatchedEvent[] = [];

@@ -20,10 +20,16 @@ export class DeliveryLogPruner extends WorkerHost implements OnApplicationBootst
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(SCHEDULER_ID, { every: HOURLY }, { name: 'prune', opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: HOURLY },
+      { name: 'prune', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
   }
 
   process(): Promise<number> {
-    return this.log.prune(new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000));
+    return this.log.prune(
+      new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000),
+    );
   }
 }

@@ -23,7 +23,9 @@ const PRUNE_STEP = 5000;
  */
 @Injectable()
 export class DeliveryLog {
-  private readonly batcher = new GroupBatcher<DeliveryAttempt, void>((attempts) => this.insert(attempts));
+  private readonly batcher = new GroupBatcher<DeliveryAttempt, void>((attempts) =>
+    this.insert(attempts),
+  );
 
   constructor(private readonly em: EntityManager) {}
 
@@ -41,7 +43,11 @@ export class DeliveryLog {
     for (;;) {
       const result = await this.em
         .getConnection()
-        .execute<{ affectedRows: number }>(`DELETE FROM webhook_delivery WHERE created_at < ? LIMIT ${PRUNE_STEP}`, [toSqlDate(before)], 'run');
+        .execute<{ affectedRows: number }>(
+          `DELETE FROM webhook_delivery WHERE created_at < ? LIMIT ${PRUNE_STEP}`,
+          [toSqlDate(before)],
+          'run',
+        );
       removed += result.affectedRows;
       if (result.affectedRows < PRUNE_STEP) return removed;
     }

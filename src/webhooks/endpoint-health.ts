@@ -23,18 +23,30 @@ export class EndpointHealth {
    * Records the outcome of attempts made from `at` on (one, or a batch's). Returns true when the
    * endpoint is now disabled for failing too long, so no retry should be queued.
    */
-  async afterAttempts(endpointId: number, target: DeliveryTarget, outcome: { succeeded: boolean; failed: boolean; at: Date }): Promise<boolean> {
+  async afterAttempts(
+    endpointId: number,
+    target: DeliveryTarget,
+    outcome: { succeeded: boolean; failed: boolean; at: Date },
+  ): Promise<boolean> {
     if (!outcome.failed) {
-      if (target.failingSince) await this.em.fork().nativeUpdate(WebhookEndpoint, { id: endpointId }, { failingSince: null });
+      if (target.failingSince)
+        await this.em
+          .fork()
+          .nativeUpdate(WebhookEndpoint, { id: endpointId }, { failingSince: null });
       return false;
     }
     // A success in the same batch means the endpoint was alive: the streak starts afresh.
     if (outcome.succeeded) {
-      await this.em.fork().nativeUpdate(WebhookEndpoint, { id: endpointId }, { failingSince: outcome.at });
+      await this.em
+        .fork()
+        .nativeUpdate(WebhookEndpoint, { id: endpointId }, { failingSince: outcome.at });
       return false;
     }
     const failingSince = target.failingSince ?? outcome.at;
-    if (!target.failingSince) await this.em.fork().nativeUpdate(WebhookEndpoint, { id: endpointId, failingSince: null }, { failingSince });
+    if (!target.failingSince)
+      await this.em
+        .fork()
+        .nativeUpdate(WebhookEndpoint, { id: endpointId, failingSince: null }, { failingSince });
     if (Date.now() - failingSince.getTime() < this.config.webhookDisableAfterMs) return false;
     await this.disable(endpointId, target.url, 'failing');
     return true;
@@ -43,7 +55,11 @@ export class EndpointHealth {
   /** Idempotent: only the call that actually switches the endpoint off records the event. */
   async disable(endpointId: number, url: string, reason: WebhookDisabledReason): Promise<void> {
     await this.em.fork().transactional(async (em) => {
-      const changed = await em.nativeUpdate(WebhookEndpoint, { id: endpointId, enabled: true }, { enabled: false, disabledReason: reason, updatedAt: new Date() });
+      const changed = await em.nativeUpdate(
+        WebhookEndpoint,
+        { id: endpointId, enabled: true },
+        { enabled: false, disabledReason: reason, updatedAt: new Date() },
+      );
       if (changed === 0) return;
       await this.outbox.record(em, {
         type: 'webhook.disabled',

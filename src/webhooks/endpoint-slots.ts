@@ -17,7 +17,8 @@ export class EndpointSlots {
   /** Takes a slot, or returns false when this endpoint is slow and already holds its share. */
   tryAcquire(endpointId: number, now = Date.now()): boolean {
     const started = this.inFlight.get(endpointId) ?? [];
-    const slow = this.lastWasSlow.has(endpointId) || (started.length > 0 && now - started[0] > this.slowMs);
+    const slow =
+      this.lastWasSlow.has(endpointId) || (started.length > 0 && now - started[0] > this.slowMs);
     if (slow && started.length >= this.slowShare) return false;
     started.push(now);
     this.inFlight.set(endpointId, started);
@@ -28,7 +29,12 @@ export class EndpointSlots {
    * `longestRequestMs` is the slowest request the slot made (a batch makes many, one after another);
    * without it, the slot's whole time counts. Null when it sent nothing.
    */
-  release(endpointId: number, startedAt: number, now = Date.now(), longestRequestMs?: number | null): void {
+  release(
+    endpointId: number,
+    startedAt: number,
+    now = Date.now(),
+    longestRequestMs?: number | null,
+  ): void {
     const started = this.inFlight.get(endpointId) ?? [];
     const index = started.indexOf(startedAt);
     if (index >= 0) started.splice(index, 1);

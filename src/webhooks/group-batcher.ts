@@ -5,7 +5,11 @@
  * in order.
  */
 export class GroupBatcher<I, O> {
-  private pending: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
+  private pending: Array<{
+    item: I;
+    resolve: (value: O) => void;
+    reject: (error: unknown) => void;
+  }> = [];
   private inFlight = false;
   private scheduled = false;
 

@@ -13,7 +13,8 @@ export class TargetRefused extends Error {}
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() === 'unicast';
 }
 
@@ -25,19 +26,24 @@ export async function checkTargetUrl(raw: string, allowPrivate: boolean): Promis
   } catch {
     throw new TargetRefused('is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetRefused('must be an http or https URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TargetRefused('must be an http or https URL');
   if (!url.hostname) throw new TargetRefused('must name a host');
   if (allowPrivate) return;
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: LookupAddress[];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+    addresses = ipaddr.isValid(host)
+      ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
+      : await lookup(host, { all: true, verbatim: true });
   } catch {
     throw new TargetRefused(`host ${host} does not resolve`);
   }
   const refused = addresses.find((a) => !isPublicAddress(a.address));
   if (refused || addresses.length === 0) {
-    throw new TargetRefused(`host ${host} resolves to ${refused?.address ?? 'nothing'}, a loopback, private, link-local or otherwise non-public address`);
+    throw new TargetRefused(
+      `host ${host} resolves to ${refused?.address ?? 'nothing'}, a loopback, private, link-local or otherwise non-public address`,
+    );
   }
 }
 
@@ -53,9 +59,14 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       const list = addresses as LookupAddress[];
       const allowed = allowPrivate ? list : list.filter((a) => isPublicAddress(a.address));
       if (allowed.length === 0) {
-        return callback(new TargetRefused(`host ${hostname} resolves to a non-public address`), '', 4);
+        return callback(
+          new TargetRefused(`host ${hostname} resolves to a non-public address`),
+          '',
+          4,
+        );
       }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      if (options.all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
       callback(null, allowed[0].address, allowed[0].family);
     });
   };

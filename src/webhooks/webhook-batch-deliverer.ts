@@ -5,7 +5,15 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryAttempt, DeliveryLog } from './delivery-log';
 import { EndpointHealth } from './endpoint-health';
 import { nextRetryDelayMs } from './retry-schedule';
-import { BatchedEvent, deliveryJobId, deliveryJobOptions, subscribesTo, WEBHOOK_DELIVERY_QUEUE, WebhookBatchJob, WebhookDeliveryJob } from './webhook-delivery.queue';
+import {
+  BatchedEvent,
+  deliveryJobId,
+  deliveryJobOptions,
+  subscribesTo,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookBatchJob,
+  WebhookDeliveryJob,
+} from './webhook-delivery.queue';
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-targets';
 
@@ -43,7 +51,11 @@ export class WebhookBatchDeliverer {
     if (!loaded || !loaded.target.enabled) return null;
     const { target, delivered } = loaded;
     // Already answered with a 2xx (a re-relayed event), or no longer subscribed: not sent.
-    const due = batch.events.filter((event) => !delivered.has(event.eventId) && (event.type === 'webhook.ping' || subscribesTo(target.events, event.type)));
+    const due = batch.events.filter(
+      (event) =>
+        !delivered.has(event.eventId) &&
+        (event.type === 'webhook.ping' || subscribesTo(target.events, event.type)),
+    );
     if (due.length === 0) return null;
 
     const startedAt = new Date();
@@ -63,12 +75,28 @@ export class WebhookBatchDeliverer {
           continue;
         }
         const attemptAt = new Date();
-        const result = await this.sender.send(target.url, target.secrets, event.eventId, event.body);
-        attempts.push({ endpointId: batch.endpointId, eventId: event.eventId, eventType: event.type, attempt: 1, startedAt: attemptAt, succeeded: result.ok, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error });
+        const result = await this.sender.send(
+          target.url,
+          target.secrets,
+          event.eventId,
+          event.body,
+        );
+        attempts.push({
+          endpointId: batch.endpointId,
+          eventId: event.eventId,
+          eventType: event.type,
+          attempt: 1,
+          startedAt: attemptAt,
+          succeeded: result.ok,
+          statusCode: result.statusCode,
+          durationMs: result.durationMs,
+          error: result.error,
+        });
         if (result.statusCode === 410) gone = true;
         else if (!result.ok) {
           failed.push({ event, retryAfterMs: result.retryAfterMs });
-          if (result.statusCode === null || result.statusCode === 429) backOff ??= { retryAfterMs: result.retryAfterMs };
+          if (result.statusCode === null || result.statusCode === 429)
+            backOff ??= { retryAfterMs: result.retryAfterMs };
         }
       }
     });
@@ -80,19 +108,42 @@ export class WebhookBatchDeliverer {
       return slowest;
     }
     const succeeded = failed.length < attempts.length;
-    const disabled = await this.health.afterAttempts(batch.endpointId, target, { succeeded, failed: failed.length > 0, at: startedAt });
+    const disabled = await this.health.afterAttempts(batch.endpointId, target, {
+      succeeded,
+      failed: failed.length > 0,
+      at: startedAt,
+    });
     if (failed.length === 0 || disabled) return slowest;
     const schedule = this.config.webhookRetryScheduleMs;
-    const firstRetryAt = (retryAfterMs: number | null) => Date.now() + nextRetryDelayMs(schedule, 1, queuedAt, retryAfterMs);
+    const firstRetryAt = (retryAfterMs: number | null) =>
+      Date.now() + nextRetryDelayMs(schedule, 1, queuedAt, retryAfterMs);
     // The retry job holds the rest of the schedule, counted from the first attempt.
-    const retry = (event: BatchedEvent, previousAttempts: number, firstAttemptAt: number, dueAt: number) => ({
+    const retry = (
+      event: BatchedEvent,
+      previousAttempts: number,
+      firstAttemptAt: number,
+      dueAt: number,
+    ) => ({
       name: event.type,
-      data: { eventId: event.eventId, endpointId: batch.endpointId, type: event.type, body: event.body, previousAttempts, firstQueuedAt: firstAttemptAt },
-      opts: { ...deliveryJobOptions(schedule.length - previousAttempts), jobId: deliveryJobId(event.eventId, batch.endpointId), delay: Math.max(0, dueAt - Date.now()) },
+      data: {
+        eventId: event.eventId,
+        endpointId: batch.endpointId,
+        type: event.type,
+        body: event.body,
+        previousAttempts,
+        firstQueuedAt: firstAttemptAt,
+      },
+      opts: {
+        ...deliveryJobOptions(schedule.length - previousAttempts),
+        jobId: deliveryJobId(event.eventId, batch.endpointId),
+        delay: Math.max(0, dueAt - Date.now()),
+      },
     });
     const unsentDueAt = firstRetryAt(backOff?.retryAfterMs ?? null);
     await this.retries.addBulk([
-      ...failed.map(({ event, retryAfterMs }) => retry(event, 1, queuedAt, firstRetryAt(retryAfterMs))),
+      ...failed.map(({ event, retryAfterMs }) =>
+        retry(event, 1, queuedAt, firstRetryAt(retryAfterMs)),
+      ),
       // Not attempted yet: their first attempt comes with the others' first retry, and their schedule starts there.
       ...unsent.map((event) => retry(event, 0, unsentDueAt, unsentDueAt)),
     ]);
@@ -104,7 +155,8 @@ export class WebhookBatchDeliverer {
 function chainsByCustomer(events: BatchedEvent[]): BatchedEvent[][] {
   const chains = new Map<string, BatchedEvent[]>();
   for (const event of events) {
-    const key = event.customerId === null ? `event-${event.eventId}` : `customer-${event.customerId}`;
+    const key =
+      event.customerId === null ? `event-${event.eventId}` : `customer-${event.customerId}`;
     const chain = chains.get(key);
     if (chain) chain.push(event);
     else chains.set(key, [event]);
@@ -112,7 +164,11 @@ function chainsByCustomer(events: BatchedEvent[]): BatchedEvent[][] {
   return [...chains.values()];
 }
 
-async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await run(items[next++]);

@@ -33,15 +33,34 @@ export class WebhookDeliverer {
 
     const startedAt = new Date();
     const result = await this.sender.send(target.url, target.secrets, job.eventId, job.body);
-    await this.log.record({ endpointId: job.endpointId, eventId: job.eventId, eventType: job.type, attempt, startedAt, succeeded: result.ok, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error });
+    await this.log.record({
+      endpointId: job.endpointId,
+      eventId: job.eventId,
+      eventType: job.type,
+      attempt,
+      startedAt,
+      succeeded: result.ok,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+    });
 
     if (result.statusCode === 410) {
       await this.health.disable(job.endpointId, target.url, 'gone');
       return;
     }
-    const disabled = await this.health.afterAttempts(job.endpointId, target, { succeeded: result.ok, failed: !result.ok, at: startedAt });
+    const disabled = await this.health.afterAttempts(job.endpointId, target, {
+      succeeded: result.ok,
+      failed: !result.ok,
+      at: startedAt,
+    });
     if (result.ok || disabled) return;
-    const delay = nextRetryDelayMs(this.config.webhookRetryScheduleMs, attempt, firstAttemptAt, result.retryAfterMs);
+    const delay = nextRetryDelayMs(
+      this.config.webhookRetryScheduleMs,
+      attempt,
+      firstAttemptAt,
+      result.retryAfterMs,
+    );
     throw new DeliveryFailed(result.error ?? 'delivery failed', delay);
   }
 }

@@ -13,20 +13,37 @@ const SCHEDULE = loadConfig({}).webhookRetryScheduleMs;
 
 describe('retry schedule', () => {
   it('follows the Standard Webhooks schedule, counted from the first attempt, over about 24 h', () => {
-    expect(SCHEDULE).toEqual([5000, 300_000, 1_800_000, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR]);
+    expect(SCHEDULE).toEqual([
+      5000,
+      300_000,
+      1_800_000,
+      2 * HOUR,
+      5 * HOUR,
+      10 * HOUR,
+      14 * HOUR,
+      20 * HOUR,
+      24 * HOUR,
+    ]);
     const first = 1_000_000;
     expect(nextRetryDelayMs(SCHEDULE, 1, first, null, first + 100, () => 0)).toBe(4900);
     expect(nextRetryDelayMs(SCHEDULE, 9, first, null, first + 20 * HOUR, () => 0)).toBe(4 * HOUR);
   });
 
   it('adds up to 10 % of the gap as jitter', () => {
-    expect(nextRetryDelayMs(SCHEDULE, 2, 0, null, 5000, () => 0.999)).toBeCloseTo(295_000 + 0.0999 * 295_000, -1);
+    expect(nextRetryDelayMs(SCHEDULE, 2, 0, null, 5000, () => 0.999)).toBeCloseTo(
+      295_000 + 0.0999 * 295_000,
+      -1,
+    );
   });
 
   it('can be configured (tests use a short one) but must ascend', () => {
-    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: '100, 200,400' }).webhookRetryScheduleMs).toEqual([100, 200, 400]);
+    expect(
+      loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: '100, 200,400' }).webhookRetryScheduleMs,
+    ).toEqual([100, 200, 400]);
     for (const bad of ['200,100', '100,100', 'a,b', ',', '-5']) {
-      expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: bad })).toThrow(/WEBHOOK_RETRY_SCHEDULE_MS/);
+      expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: bad })).toThrow(
+        /WEBHOOK_RETRY_SCHEDULE_MS/,
+      );
     }
   });
 
@@ -75,17 +92,33 @@ describe('endpoint slots for batches', () => {
 });
 
 describe('target addresses', () => {
-  it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::'])(
-    'refuses %s',
-    (address) => expect(isPublicAddress(address)).toBe(false),
-  );
+  it.each([
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    'fe80::1',
+    'fd12::1',
+    '::ffff:10.0.0.1',
+    '::',
+  ])('refuses %s', (address) => expect(isPublicAddress(address)).toBe(false));
 
-  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111'])('allows %s', (address) => expect(isPublicAddress(address)).toBe(true));
+  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111'])('allows %s', (address) =>
+    expect(isPublicAddress(address)).toBe(true),
+  );
 });
 
 describe('secret box', () => {
   it('encrypts secrets with AES-256-GCM and detects tampering', () => {
-    const box = new SecretBox(loadConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent' }));
+    const box = new SecretBox(
+      loadConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent' }),
+    );
     const secret = newWebhookSecret();
     const sealed = box.seal(secret);
     expect(sealed).not.toContain(secret.slice(6));
@@ -106,30 +139,66 @@ describe('message signatures', () => {
       const at = new Date(1_700_000_000_123);
       const signature = new MessageSigner(secret).sign('42', Math.floor(at.getTime() / 1000), body);
       expect(signature).toBe(new Webhook(secret).sign('42', at, body));
-      const headers = { 'webhook-id': '42', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': '' };
-      headers['webhook-signature'] = new MessageSigner(secret).sign('42', Number(headers['webhook-timestamp']), body);
+      const headers = {
+        'webhook-id': '42',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': '',
+      };
+      headers['webhook-signature'] = new MessageSigner(secret).sign(
+        '42',
+        Number(headers['webhook-timestamp']),
+        body,
+      );
       if (body) expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
     }
   });
 });
 
 describe('delivery batches', () => {
-  const event = (id: number, customerId: number | null, type: 'customer.suspended' | 'domain.suspended' = 'domain.suspended') => ({ id: String(id), type, objectType: 'domain' as const, objectId: id, customerId });
+  const event = (
+    id: number,
+    customerId: number | null,
+    type: 'customer.suspended' | 'domain.suspended' = 'domain.suspended',
+  ) => ({ id: String(id), type, objectType: 'domain' as const, objectId: id, customerId });
 
   it('splits a relay pass per endpoint into batches of at most the batch size, keeping each customer together', () => {
-    const events = [event(1, 1, 'customer.suspended'), event(2, 2, 'customer.suspended'), event(3, 1), event(4, 2), event(5, 3), event(6, null), event(7, 1)];
-    const batches = planDeliveryBatches(events, [{ id: 9, events: ['*'] }, { id: 10, events: ['customer.suspended'] }], 4, (e) => `body ${e.id}`);
+    const events = [
+      event(1, 1, 'customer.suspended'),
+      event(2, 2, 'customer.suspended'),
+      event(3, 1),
+      event(4, 2),
+      event(5, 3),
+      event(6, null),
+      event(7, 1),
+    ];
+    const batches = planDeliveryBatches(
+      events,
+      [
+        { id: 9, events: ['*'] },
+        { id: 10, events: ['customer.suspended'] },
+      ],
+      4,
+      (e) => `body ${e.id}`,
+    );
     expect(batches.map((b) => [b.endpointId, b.events.map((e) => e.eventId)])).toEqual([
       [9, ['1', '3', '7']],
       [9, ['2', '4', '5', '6']],
       [10, ['1', '2']],
     ]);
-    expect(batches[0].events[0]).toMatchObject({ body: 'body 1', customerId: 1, type: 'customer.suspended' });
+    expect(batches[0].events[0]).toMatchObject({
+      body: 'body 1',
+      customerId: 1,
+      type: 'customer.suspended',
+    });
   });
 
   it('splits a customer with more events than a batch holds', () => {
     const events = Array.from({ length: 5 }, (_, i) => event(i + 1, 1));
     const batches = planDeliveryBatches(events, [{ id: 9, events: ['*'] }], 2, () => '');
-    expect(batches.map((b) => b.events.map((e) => e.eventId))).toEqual([['1', '2'], ['3', '4'], ['5']]);
+    expect(batches.map((b) => b.events.map((e) => e.eventId))).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+      ['5'],
+    ]);
   });
 });

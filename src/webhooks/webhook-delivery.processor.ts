@@ -4,7 +4,12 @@ import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EndpointSlots } from './endpoint-slots';
 import { webhookBackoff } from './retry-schedule';
-import { DELIVERY_BATCH_JOB, WEBHOOK_DELIVERY_QUEUE, WebhookBatchJob, WebhookDeliveryJob } from './webhook-delivery.queue';
+import {
+  DELIVERY_BATCH_JOB,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookBatchJob,
+  WebhookDeliveryJob,
+} from './webhook-delivery.queue';
 import { WebhookBatchDeliverer } from './webhook-batch-deliverer';
 import { WebhookDeliverer } from './webhook-deliverer';
 
@@ -26,7 +31,10 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
-    this.slots = new EndpointSlots(Math.max(1, Math.floor(config.webhookConcurrency / 2)), Math.min(1000, config.webhookTimeoutMs / 2));
+    this.slots = new EndpointSlots(
+      Math.max(1, Math.floor(config.webhookConcurrency / 2)),
+      Math.min(1000, config.webhookTimeoutMs / 2),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -42,7 +50,11 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     }
     if (job.name !== DELIVERY_BATCH_JOB) {
       try {
-        await this.deliverer.deliver(job.data as WebhookDeliveryJob, job.attemptsMade, job.timestamp);
+        await this.deliverer.deliver(
+          job.data as WebhookDeliveryJob,
+          job.attemptsMade,
+          job.timestamp,
+        );
       } finally {
         this.slots.release(endpointId, startedAt);
       }

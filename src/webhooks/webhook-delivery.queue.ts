@@ -72,8 +72,10 @@ export interface RoutableEndpoint {
 
 /** Whether an endpoint receives an event: by its subscription list, except that a ping goes only to the endpoint pinged. */
 export function endpointWants(endpoint: RoutableEndpoint, event: RoutableEvent): boolean {
-  if (event.type === 'webhook.ping') return event.objectType === 'webhook' && event.objectId === endpoint.id;
+  if (event.type === 'webhook.ping')
+    return event.objectType === 'webhook' && event.objectId === endpoint.id;
   return subscribesTo(endpoint.events, event.type);
 }
 
-export const subscribesTo = (events: string[], type: string) => events.includes('*') || events.includes(type);
+export const subscribesTo = (events: string[], type: string) =>
+  events.includes('*') || events.includes(type);

@@ -10,7 +10,15 @@ export type WebhookDisabledReason = 'gone' | 'failing';
  */
 @Entity({ tableName: 'webhook_endpoint' })
 export class WebhookEndpoint {
-  [OptionalProps]?: 'description' | 'enabled' | 'previousSecretEncrypted' | 'previousSecretExpiresAt' | 'failingSince' | 'disabledReason' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'description'
+    | 'enabled'
+    | 'previousSecretEncrypted'
+    | 'previousSecretExpiresAt'
+    | 'failingSince'
+    | 'disabledReason'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;

@@ -45,7 +45,10 @@ export class WebhookSender implements OnApplicationShutdown {
   async send(url: string, secrets: string[], messageId: string, body: string): Promise<SendResult> {
     const started = Date.now();
     const timestamp = Math.floor(started / 1000);
-    const signature = secrets.length === 1 ? this.signer(secrets[0]).sign(messageId, timestamp, body) : secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
+    const signature =
+      secrets.length === 1
+        ? this.signer(secrets[0]).sign(messageId, timestamp, body)
+        : secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'clientele-webhooks/1',
@@ -61,11 +64,19 @@ export class WebhookSender implements OnApplicationShutdown {
         ok,
         statusCode: response.statusCode,
         durationMs: Date.now() - started,
-        error: ok ? null : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt}` : ''}`,
+        error: ok
+          ? null
+          : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt}` : ''}`,
         retryAfterMs: ok ? null : parseRetryAfter(response.retryAfter),
       };
     } catch (error) {
-      return { ok: false, statusCode: null, durationMs: Date.now() - started, error: describe(error, this.config.webhookTimeoutMs), retryAfterMs: null };
+      return {
+        ok: false,
+        statusCode: null,
+        durationMs: Date.now() - started,
+        error: describe(error, this.config.webhookTimeoutMs),
+        retryAfterMs: null,
+      };
     }
   }
 
@@ -91,7 +102,11 @@ export class WebhookSender implements OnApplicationShutdown {
     return signer;
   }
 
-  private post(target: URL, headers: Record<string, string>, body: string): Promise<{ statusCode: number; retryAfter?: string; excerpt: string }> {
+  private post(
+    target: URL,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ statusCode: number; retryAfter?: string; excerpt: string }> {
     const client = target.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const request = client.request(target, {
@@ -104,7 +119,10 @@ export class WebhookSender implements OnApplicationShutdown {
       // a connection: a batch may queue requests behind the agent's busy sockets to one host.
       let deadline: NodeJS.Timeout | undefined;
       request.once('socket', () => {
-        deadline = setTimeout(() => request.destroy(new DeliveryTimeout()), this.config.webhookTimeoutMs);
+        deadline = setTimeout(
+          () => request.destroy(new DeliveryTimeout()),
+          this.config.webhookTimeoutMs,
+        );
       });
       request.on('error', (error) => {
         clearTimeout(deadline);
@@ -114,7 +132,8 @@ export class WebhookSender implements OnApplicationShutdown {
         let excerpt = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
-          if (excerpt.length < ERROR_BODY_CHARS) excerpt += chunk.slice(0, ERROR_BODY_CHARS - excerpt.length);
+          if (excerpt.length < ERROR_BODY_CHARS)
+            excerpt += chunk.slice(0, ERROR_BODY_CHARS - excerpt.length);
         });
         response.on('error', (error) => {
           clearTimeout(deadline);
@@ -123,7 +142,11 @@ export class WebhookSender implements OnApplicationShutdown {
         response.on('end', () => {
           clearTimeout(deadline);
           const retryAfter = response.headers['retry-after'];
-          resolve({ statusCode: response.statusCode ?? 0, retryAfter, excerpt: excerpt.replace(/\s+/g, ' ').trim() });
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            retryAfter,
+            excerpt: excerpt.replace(/\s+/g, ' ').trim(),
+          });
         });
       });
       request.end(body);

@@ -47,7 +47,9 @@ const SELECT_ENDPOINTS = `SELECT id, url, events, enabled, secret_encrypted AS s
  */
 @Injectable()
 export class WebhookTargets {
-  private readonly batcher = new GroupBatcher<Lookup, BatchTarget | null>((lookups) => this.loadMany(lookups));
+  private readonly batcher = new GroupBatcher<Lookup, BatchTarget | null>((lookups) =>
+    this.loadMany(lookups),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -69,7 +71,10 @@ export class WebhookTargets {
     const endpointIds = [...new Set(lookups.map((l) => l.endpointId))];
     const eventIds = [...new Set(lookups.flatMap((l) => l.eventIds))];
     const [endpoints, delivered] = await Promise.all([
-      connection.execute<EndpointRow[]>(`${SELECT_ENDPOINTS} WHERE id IN (${endpointIds.map(() => '?').join(',')})`, endpointIds),
+      connection.execute<EndpointRow[]>(
+        `${SELECT_ENDPOINTS} WHERE id IN (${endpointIds.map(() => '?').join(',')})`,
+        endpointIds,
+      ),
       connection.execute<Array<{ endpoint_id: number; event_id: string | number }>>(
         `SELECT endpoint_id, event_id FROM webhook_delivery
           WHERE endpoint_id IN (${endpointIds.map(() => '?').join(',')}) AND event_id IN (${eventIds.map(() => '?').join(',')}) AND succeeded = 1`,
@@ -93,7 +98,8 @@ export class WebhookTargets {
   private toTarget(row: EndpointRow): DeliveryTarget {
     const previousUntil = fromSqlDate(row.previous_until);
     const secrets = [this.secrets.open(row.secret)];
-    if (row.previous && previousUntil && previousUntil.getTime() > Date.now()) secrets.push(this.secrets.open(row.previous));
+    if (row.previous && previousUntil && previousUntil.getTime() > Date.now())
+      secrets.push(this.secrets.open(row.previous));
     return {
       url: row.url,
       events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,

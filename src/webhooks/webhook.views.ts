@@ -8,10 +8,24 @@ export class WebhookView {
   @ApiProperty({ type: [String] }) events!: string[];
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty() enabled!: boolean;
-  @ApiProperty({ type: String, nullable: true, enum: ['gone', 'failing'], description: 'Why the service disabled it: 410 Gone, or failing for 24 h' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['gone', 'failing'],
+    description: 'Why the service disabled it: 410 Gone, or failing for 24 h',
+  })
   disabledReason!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Start of the current run of failed deliveries' }) failingSince!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Until then deliveries are also signed with the previous secret' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Start of the current run of failed deliveries',
+  })
+  failingSince!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Until then deliveries are also signed with the previous secret',
+  })
   previousSecretExpiresAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -19,7 +33,11 @@ export class WebhookView {
 
 /** Only the answers to create and rotate-secret carry the secret; it is never shown again. */
 export class WebhookWithSecretView extends WebhookView {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Shown once: store it now' }) secret!: string;
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'Shown once: store it now',
+  })
+  secret!: string;
 }
 
 export class WebhookPage {
@@ -44,7 +62,8 @@ export class WebhookDeliveryPage {
 }
 
 export class PingAccepted {
-  @ApiProperty({ description: 'The id of the webhook.ping event (its webhook-id header)' }) eventId!: number;
+  @ApiProperty({ description: 'The id of the webhook.ping event (its webhook-id header)' })
+  eventId!: number;
 }
 
 export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
@@ -56,7 +75,10 @@ export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     failingSince: endpoint.failingSince?.toISOString() ?? null,
-    previousSecretExpiresAt: endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now() ? endpoint.previousSecretExpiresAt.toISOString() : null,
+    previousSecretExpiresAt:
+      endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now()
+        ? endpoint.previousSecretExpiresAt.toISOString()
+        : null,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };

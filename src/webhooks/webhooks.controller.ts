@@ -1,12 +1,38 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
-import { PingAccepted, WebhookDeliveryPage, WebhookDeliveryView, WebhookPage, WebhookView, WebhookWithSecretView } from './webhook.views';
+import {
+  PingAccepted,
+  WebhookDeliveryPage,
+  WebhookDeliveryView,
+  WebhookPage,
+  WebhookView,
+  WebhookWithSecretView,
+} from './webhook.views';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -24,9 +50,16 @@ export class WebhooksController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Add a webhook endpoint', description: 'The answer holds the signing secret; it is never shown again.' })
+  @ApiOperation({
+    summary: 'Add a webhook endpoint',
+    description: 'The answer holds the signing secret; it is never shown again.',
+  })
   @ApiCreatedResponse({ type: WebhookWithSecretView })
-  async create(@Auth() auth: Principal, @Body() dto: CreateWebhookDto, @Res({ passthrough: true }) response: Response): Promise<WebhookWithSecretView> {
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateWebhookDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WebhookWithSecretView> {
     const endpoint = await this.webhooks.create(auth, dto);
     response.location(`/api/v1/webhooks/${endpoint.id}`).setHeader('Cache-Control', 'no-store');
     return endpoint;
@@ -42,7 +75,11 @@ export class WebhooksController {
   @Patch(':id')
   @ApiOperation({ summary: 'Edit url, events, description or enabled' })
   @ApiOkResponse({ type: WebhookView })
-  update(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWebhookDto): Promise<WebhookView> {
+  update(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookView> {
     return this.webhooks.update(auth, id, dto);
   }
 
@@ -64,9 +101,17 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the signing secret', description: 'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.' })
+  @ApiOperation({
+    summary: 'Replace the signing secret',
+    description:
+      'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.',
+  })
   @ApiOkResponse({ type: WebhookWithSecretView })
-  async rotateSecret(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<WebhookWithSecretView> {
+  async rotateSecret(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WebhookWithSecretView> {
     response.setHeader('Cache-Control', 'no-store');
     return this.webhooks.rotateSecret(auth, id);
   }
@@ -74,7 +119,11 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
   @ApiOkResponse({ type: WebhookDeliveryPage })
-  deliveries(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number, @Query() query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+  deliveries(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: ListDeliveriesQuery,
+  ): Promise<Page<WebhookDeliveryView>> {
     return this.webhooks.deliveries(auth, id, query);
   }
 }

@@ -13,7 +13,24 @@ import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [EventsModule, BullModule.registerQueue({ name: DELIVERY_LOG_PRUNE_QUEUE })],
-  providers: [WebhooksService, SecretBox, WebhookSender, WebhookTargets, DeliveryLog, EndpointHealth, WebhookDeliverer, WebhookBatchDeliverer],
-  exports: [WebhooksService, SecretBox, WebhookSender, WebhookDeliverer, WebhookBatchDeliverer, DeliveryLog, BullModule],
+  providers: [
+    WebhooksService,
+    SecretBox,
+    WebhookSender,
+    WebhookTargets,
+    DeliveryLog,
+    EndpointHealth,
+    WebhookDeliverer,
+    WebhookBatchDeliverer,
+  ],
+  exports: [
+    WebhooksService,
+    SecretBox,
+    WebhookSender,
+    WebhookDeliverer,
+    WebhookBatchDeliverer,
+    DeliveryLog,
+    BullModule,
+  ],
 })
 export class WebhooksModule {}

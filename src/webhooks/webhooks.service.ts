@@ -10,7 +10,14 @@ import { newWebhookSecret, SecretBox } from './secret-box';
 import { checkTargetUrl, TargetRefused } from './target-address';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
-import { PingAccepted, toDeliveryView, toWebhookView, WebhookDeliveryView, WebhookView, WebhookWithSecretView } from './webhook.views';
+import {
+  PingAccepted,
+  toDeliveryView,
+  toWebhookView,
+  WebhookDeliveryView,
+  WebhookView,
+  WebhookWithSecretView,
+} from './webhook.views';
 
 /** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -73,7 +80,8 @@ export class WebhooksService {
   async ping(auth: Principal, id: number): Promise<PingAccepted> {
     const event = await this.em.transactional(async (em) => {
       const endpoint = await this.find(em, id);
-      if (!endpoint.enabled) throw new Conflict(`Webhook ${id} is disabled; enable it before pinging it.`);
+      if (!endpoint.enabled)
+        throw new Conflict(`Webhook ${id} is disabled; enable it before pinging it.`);
       return this.outbox.record(em, {
         type: 'webhook.ping',
         objectType: 'webhook',
@@ -98,16 +106,27 @@ export class WebhooksService {
     return { ...toWebhookView(endpoint), secret };
   }
 
-  async deliveries(_auth: Principal, id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+  async deliveries(
+    _auth: Principal,
+    id: number,
+    query: ListDeliveriesQuery,
+  ): Promise<Page<WebhookDeliveryView>> {
     await this.find(this.em, id);
     const where: FilterQuery<WebhookDelivery> = { endpoint: id };
     if (query.cursor) where.id = { $lt: String(decodeCursor(query.cursor, isIdCursor).id) };
-    const rows = await this.em.find(WebhookDelivery, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    const rows = await this.em.find(WebhookDelivery, where, {
+      orderBy: { id: 'desc' },
+      limit: query.limit + 1,
+    });
     return toPage(rows, query.limit, (d) => ({ id: Number(d.id) }), toDeliveryView);
   }
 
   private async find(em: EntityManager, id: number, withSecrets = false): Promise<WebhookEndpoint> {
-    const endpoint = await em.findOne(WebhookEndpoint, id, withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {});
+    const endpoint = await em.findOne(
+      WebhookEndpoint,
+      id,
+      withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {},
+    );
     if (!endpoint) throw new NotFound('Webhook', id);
     return endpoint;
   }
@@ -116,7 +135,8 @@ export class WebhooksService {
     try {
       await checkTargetUrl(url, this.config.webhookAllowPrivateTargets);
     } catch (error) {
-      if (error instanceof TargetRefused) throw new ValidationFailed([{ field: 'url', message: `url ${error.message}` }]);
+      if (error instanceof TargetRefused)
+        throw new ValidationFailed([{ field: 'url', message: `url ${error.message}` }]);
       throw error;
     }
   }

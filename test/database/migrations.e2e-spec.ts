@@ -31,7 +31,9 @@ describe('migrations', () => {
 
   it('let several processes start at once: one migrates, the others wait and find nothing to do', async () => {
     const concurrent = `${url}_race`;
-    const results = await Promise.all([1, 2, 3].map(() => prepareDatabase({ url: concurrent, poolMax: 2 })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => prepareDatabase({ url: concurrent, poolMax: 2 })),
+    );
     const applied = results.map((r) => r.migrated.length).sort();
     expect(applied.filter((n) => n > 0)).toHaveLength(1);
     const orm = await MikroORM.init(buildOrmOptions({ url: concurrent, poolMax: 2 }));
@@ -46,7 +48,18 @@ describe('connections', () => {
     await createDatabaseIfMissing(url);
     const orm = await MikroORM.init(buildOrmOptions({ url, poolMax: 2 }));
     try {
-      const isolation = await orm.em.fork().transactional((em) => em.getConnection().execute<Array<{ level: string }>>('SELECT @@tx_isolation AS level', [], 'all', em.getTransactionContext()));
+      const isolation = await orm.em
+        .fork()
+        .transactional((em) =>
+          em
+            .getConnection()
+            .execute<Array<{ level: string }>>(
+              'SELECT @@tx_isolation AS level',
+              [],
+              'all',
+              em.getTransactionContext(),
+            ),
+        );
       expect(isolation[0].level).toBe('READ-COMMITTED');
     } finally {
       await orm.close(true);

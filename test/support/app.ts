@@ -29,11 +29,19 @@ export interface StartOptions {
  * Boots the real application (same modules and HTTP setup as main.ts) on this worker's freshly
  * emptied database and Redis prefix. Pass environment overrides as in `.env`.
  */
-export async function startTestApp(overrides: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestApp> {
   const config = testConfig(overrides);
   if (options.reset !== false) await resetTestData(config);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRole(config, { logStream: options.logStream })] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRole(config, { logStream: options.logStream })],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHttpApp(app, config);
   await app.init();
   const orm = app.get<MikroORM>(MikroORM);
@@ -49,7 +57,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
 
 /** Logs in and returns the bearer token. */
 export async function login(test: TestApp, username: string, password: string): Promise<string> {
-  const response = await test.http().post('/api/v1/auth/login').send({ username, password }).expect(200);
+  const response = await test
+    .http()
+    .post('/api/v1/auth/login')
+    .send({ username, password })
+    .expect(200);
   return (response.body as { accessToken: string }).accessToken;
 }
 

@@ -38,7 +38,9 @@ export async function resetTestData(config: AppConfig): Promise<void> {
     await connection.execute('SET FOREIGN_KEY_CHECKS = 0');
     for (const { name } of tables) await connection.execute(`TRUNCATE TABLE \`${name}\``);
     await connection.execute('SET FOREIGN_KEY_CHECKS = 1');
-    await ensureFirstAdministrator(orm, config.adminUsername, config.adminPassword, { log: () => undefined });
+    await ensureFirstAdministrator(orm, config.adminUsername, config.adminPassword, {
+      log: () => undefined,
+    });
   });
   await deleteRedisKeys(config.redisPrefix);
 }

@@ -24,9 +24,16 @@ export interface CreatedCustomer {
 }
 
 /** Creates a customer through the API as an administrator. */
-export async function createCustomer(test: TestApp, adminToken: string, overrides: Record<string, unknown> = {}): Promise<CreatedCustomer> {
+export async function createCustomer(
+  test: TestApp,
+  adminToken: string,
+  overrides: Record<string, unknown> = {},
+): Promise<CreatedCustomer> {
   const input = customerInput(overrides);
   const response = await test.http().post('/api/v1/customers').set(bearer(adminToken)).send(input);
-  if (response.status !== 201) throw new Error(`creating a customer failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(
+      `creating a customer failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   return { ...(response.body as CreatedCustomer), password: input.password };
 }

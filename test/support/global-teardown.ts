@@ -9,7 +9,8 @@ const STALE_MS = 6 * 3600 * 1000;
 /** Drops this run's databases and Redis keys, and those of runs older than 6 h that were killed. */
 export default async function globalTeardown(): Promise<void> {
   const run = process.env[RUN_ENV];
-  const mine = (name: string) => (run !== undefined && name.startsWith(`ct_${run}_`)) || (runAgeMs(name) ?? 0) > STALE_MS;
+  const mine = (name: string) =>
+    (run !== undefined && name.startsWith(`ct_${run}_`)) || (runAgeMs(name) ?? 0) > STALE_MS;
 
   const { host, port, user, password } = parseDatabaseUrl(`${ROOT_DATABASE_URL}/x`);
   const connection = await createConnection({ host, port, user, password });
@@ -17,7 +18,8 @@ export default async function globalTeardown(): Promise<void> {
     const [rows] = await connection.query<Array<{ name: string } & RowDataPacket>>(
       "SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE 'ct\\_%'",
     );
-    for (const { name } of rows) if (mine(name)) await connection.query(`DROP DATABASE \`${name}\``);
+    for (const { name } of rows)
+      if (mine(name)) await connection.query(`DROP DATABASE \`${name}\``);
   } finally {
     await connection.end();
   }

@@ -7,7 +7,8 @@ export interface SeededHosting {
 }
 
 let seeds = 0;
-const uniqueTag = () => `w${process.env.JEST_WORKER_ID ?? 1}n${(seeds += 1)}${Math.random().toString(36).slice(2, 6)}`;
+const uniqueTag = () =>
+  `w${process.env.JEST_WORKER_ID ?? 1}n${(seeds += 1)}${Math.random().toString(36).slice(2, 6)}`;
 
 /**
  * Gives a customer `subscriptions` subscriptions with `domainsPerSubscription` domains each (the
@@ -18,11 +19,17 @@ const uniqueTag = () => `w${process.env.JEST_WORKER_ID ?? 1}n${(seeds += 1)}${Ma
 export async function seedHosting(
   test: TestApp,
   customerId: number,
-  { subscriptions, domainsPerSubscription }: { subscriptions: number; domainsPerSubscription: number },
+  {
+    subscriptions,
+    domainsPerSubscription,
+  }: { subscriptions: number; domainsPerSubscription: number },
 ): Promise<SeededHosting> {
   const tag = `c${customerId}${uniqueTag()}`;
   const connection = test.em().getConnection();
-  const [customer] = await connection.execute<Array<{ status: string }>>('SELECT status FROM customer WHERE id = ?', [customerId]);
+  const [customer] = await connection.execute<Array<{ status: string }>>(
+    'SELECT status FROM customer WHERE id = ?',
+    [customerId],
+  );
   if (!customer) throw new Error(`customer ${customerId} does not exist`);
   const suspended = customer.status === 'suspended';
   const status = suspended ? 'suspended' : 'active';
@@ -48,7 +55,11 @@ export async function seedHosting(
   );
   return {
     subscriptionIds: rows.map((row) => row.id),
-    domainNames: rows.flatMap((row) => Array.from({ length: perSubscription }, (_, index) => (index === 0 ? row.name : `d${index + 1}.${row.name}`))),
+    domainNames: rows.flatMap((row) =>
+      Array.from({ length: perSubscription }, (_, index) =>
+        index === 0 ? row.name : `d${index + 1}.${row.name}`,
+      ),
+    ),
   };
 }
 
@@ -82,13 +93,19 @@ export async function eventsAfter(test: TestApp, afterId = 0): Promise<OutboxRow
     sequence: row.sequence === null ? null : Number(row.sequence),
     actor: String(row.actor),
     jobId: row.job_id === null ? null : Number(row.job_id),
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+      string,
+      unknown
+    >,
   }));
 }
 
 /** The id of the newest outbox row (0 when empty): take it before an action, then read `eventsAfter` it. */
 export async function lastEventId(test: TestApp): Promise<number> {
-  const [row] = await test.em().getConnection().execute<Array<{ last: string | number | null }>>('SELECT MAX(id) AS last FROM outbox_event');
+  const [row] = await test
+    .em()
+    .getConnection()
+    .execute<Array<{ last: string | number | null }>>('SELECT MAX(id) AS last FROM outbox_event');
   return Number(row?.last ?? 0);
 }
 
@@ -101,19 +118,39 @@ export interface HostingObject {
 }
 
 /** Creates a subscription (with its main domain) through the API as an administrator. */
-export async function createSubscription(test: TestApp, adminToken: string, customerId: number, overrides: Record<string, unknown> = {}): Promise<HostingObject> {
+export async function createSubscription(
+  test: TestApp,
+  adminToken: string,
+  customerId: number,
+  overrides: Record<string, unknown> = {},
+): Promise<HostingObject> {
   const response = await test
     .http()
     .post('/api/v1/subscriptions')
     .set(bearer(adminToken))
     .send({ customerId, name: `main-${uniqueTag()}.test`, plan: 'Basic', ...overrides });
-  if (response.status !== 201) throw new Error(`creating a subscription failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(
+      `creating a subscription failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   return response.body as HostingObject;
 }
 
 /** Adds a domain through the API, as whoever the token belongs to. */
-export async function createDomain(test: TestApp, token: string, subscriptionId: number, name = `extra-${uniqueTag()}.test`): Promise<HostingObject> {
-  const response = await test.http().post('/api/v1/domains').set(bearer(token)).send({ subscriptionId, name });
-  if (response.status !== 201) throw new Error(`creating a domain failed: ${response.status} ${JSON.stringify(response.body)}`);
+export async function createDomain(
+  test: TestApp,
+  token: string,
+  subscriptionId: number,
+  name = `extra-${uniqueTag()}.test`,
+): Promise<HostingObject> {
+  const response = await test
+    .http()
+    .post('/api/v1/domains')
+    .set(bearer(token))
+    .send({ subscriptionId, name });
+  if (response.status !== 201)
+    throw new Error(
+      `creating a domain failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   return response.body as HostingObject;
 }

@@ -11,7 +11,8 @@ export function newRunId(): string {
 
 export function runId(): string {
   const id = process.env[RUN_ENV];
-  if (!id) throw new Error(`${RUN_ENV} is not set: run the tests through jest (global setup sets it)`);
+  if (!id)
+    throw new Error(`${RUN_ENV} is not set: run the tests through jest (global setup sets it)`);
   return id;
 }
 

@@ -52,11 +52,17 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `done` holds for what has arrived; fails after `timeoutMs`. */
-  async waitFor(done: (received: ReceivedDelivery[]) => boolean, timeoutMs = 15_000): Promise<ReceivedDelivery[]> {
+  async waitFor(
+    done: (received: ReceivedDelivery[]) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<ReceivedDelivery[]> {
     const deadline = Date.now() + timeoutMs;
     while (!done(this.received)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`webhook receiver: condition not met within ${timeoutMs} ms; got ${this.received.length} deliveries: ${this.received.map((d) => `${d.path} ${d.message.type}#${d.headers['webhook-id']}`).join(', ')}`);
+      if (left <= 0)
+        throw new Error(
+          `webhook receiver: condition not met within ${timeoutMs} ms; got ${this.received.length} deliveries: ${this.received.map((d) => `${d.path} ${d.message.type}#${d.headers['webhook-id']}`).join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -81,7 +87,12 @@ export class WebhookReceiver {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = (request.url ?? '/').split('?')[0];
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.join(', ') : (v ?? ''),
+        ]),
+      );
       let message: ReceivedDelivery['message'];
       try {
         message = JSON.parse(body) as ReceivedDelivery['message'];

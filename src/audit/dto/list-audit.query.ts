@@ -17,9 +17,14 @@ export class ListAuditQuery extends PageQuery {
   @IdFilter('Everything about one customer and what it owns')
   customerId?: number;
 
-  @ApiPropertyOptional({ description: '`admin:<id>`, `customer:<id>` or `system`', example: 'admin:1' })
+  @ApiPropertyOptional({
+    description: '`admin:<id>`, `customer:<id>` or `system`',
+    example: 'admin:1',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^(?:(?:admin|customer):\d{1,10}|system)$/, { message: 'actor must be admin:<id>, customer:<id> or system' })
+  @Matches(/^(?:(?:admin|customer):\d{1,10}|system)$/, {
+    message: 'actor must be admin:<id>, customer:<id> or system',
+  })
   actor?: string;
 }

@@ -18,13 +18,21 @@ export class PrincipalView {
   @ApiProperty() username!: string;
   @ApiProperty({ enum: ['admin', 'customer'] }) role!: 'admin' | 'customer';
   @ApiProperty({ nullable: true, type: Number }) customerId!: number | null;
-  @ApiProperty({ description: 'The customer\'s locale; null for administrators', nullable: true, type: String }) locale!: string | null;
+  @ApiProperty({
+    description: "The customer's locale; null for administrators",
+    nullable: true,
+    type: String,
+  })
+  locale!: string | null;
 }
 
 export class LoginResponse {
   @ApiProperty() accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn!: number;
-  @ApiProperty({ description: 'Send as X-CSRF-Token with changes authenticated by the session cookie' }) csrfToken!: string;
+  @ApiProperty({
+    description: 'Send as X-CSRF-Token with changes authenticated by the session cookie',
+  })
+  csrfToken!: string;
   @ApiProperty({ type: PrincipalView }) user!: PrincipalView;
 }

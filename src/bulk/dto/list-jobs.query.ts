@@ -1,4 +1,3 @@
 import { PageQuery } from '../../common/page.query';
 
-export class ListJobsQuery extends PageQuery {
-}
+export class ListJobsQuery extends PageQuery {}

@@ -3,39 +3,50 @@ import { CountryField, EmailField, LocaleField, NameField, PhoneField } from './
 
 /** Contact data that may always be left out. */
 export class OptionalContactFieldsDto {
-  @Optional() @TextField({ max: 60, nullable: true, api: { example: 'Example GmbH' } })
+  @Optional()
+  @TextField({ max: 60, nullable: true, api: { example: 'Example GmbH' } })
   company?: string | null;
 
-  @Optional() @PhoneField()
+  @Optional()
+  @PhoneField()
   phone?: string | null;
 
-  @Optional() @PhoneField()
+  @Optional()
+  @PhoneField()
   fax?: string | null;
 
-  @Optional() @TextField({ max: 255, nullable: true, api: { example: 'Hauptstrasse 1' } })
+  @Optional()
+  @TextField({ max: 255, nullable: true, api: { example: 'Hauptstrasse 1' } })
   address?: string | null;
 
-  @Optional() @TextField({ max: 50, nullable: true, api: { example: 'Berlin' } })
+  @Optional()
+  @TextField({ max: 50, nullable: true, api: { example: 'Berlin' } })
   city?: string | null;
 
-  @Optional() @TextField({ max: 50, nullable: true, api: { example: 'Berlin' } })
+  @Optional()
+  @TextField({ max: 50, nullable: true, api: { example: 'Berlin' } })
   state?: string | null;
 
-  @Optional() @TextField({ max: 16, nullable: true, api: { example: '10115' } })
+  @Optional()
+  @TextField({ max: 16, nullable: true, api: { example: '10115' } })
   postalCode?: string | null;
 
-  @Optional() @CountryField()
+  @Optional()
+  @CountryField()
   country?: string | null;
 
-  @WhenPresent() @LocaleField()
+  @WhenPresent()
+  @LocaleField()
   locale?: string;
 }
 
 /** Contact data as edited later (PATCH): name and email may be changed but not cleared. */
 export class ContactFieldsDto extends OptionalContactFieldsDto {
-  @WhenPresent() @NameField()
+  @WhenPresent()
+  @NameField()
   name?: string;
 
-  @WhenPresent() @EmailField()
+  @WhenPresent()
+  @EmailField()
   email?: string;
 }

@@ -9,7 +9,9 @@ export class ListCustomersQuery extends PageQuery {
   @IsIn(CUSTOMER_STATUSES)
   status?: CustomerStatus;
 
-  @ApiPropertyOptional({ description: 'Matches username, name, company and email (substring, case-insensitive)' })
+  @ApiPropertyOptional({
+    description: 'Matches username, name, company and email (substring, case-insensitive)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)

@@ -9,7 +9,10 @@ export class CreateDomainDto {
   @Max(MAX_ID)
   subscriptionId!: number;
 
-  @ApiProperty({ description: 'Host name in Unicode or punycode; stored lower-case in punycode', example: 'bücher.example' })
+  @ApiProperty({
+    description: 'Host name in Unicode or punycode; stored lower-case in punycode',
+    example: 'bücher.example',
+  })
   @IsString()
   @Length(1, 1012)
   name!: string;

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsString, Length, Max, MaxDate, Min, MinDate, ValidateIf } from 'class-validator';
+import {
+  IsDate,
+  IsInt,
+  IsString,
+  Length,
+  Max,
+  MaxDate,
+  Min,
+  MinDate,
+  ValidateIf,
+} from 'class-validator';
 import { Optional, TextField, WhenPresent } from '../../common/fields';
 import { MAX_ID } from '../../common/parse-id.pipe';
 
@@ -15,7 +25,10 @@ export class CreateSubscriptionDto {
   @Max(MAX_ID)
   customerId!: number;
 
-  @ApiProperty({ description: 'The main domain (Unicode or punycode); the subscription creates it', example: 'example.com' })
+  @ApiProperty({
+    description: 'The main domain (Unicode or punycode); the subscription creates it',
+    example: 'example.com',
+  })
   @IsString()
   @Length(1, 1012)
   name!: string;
@@ -37,7 +50,12 @@ export class UpdateSubscriptionDto {
   @TextField({ min: 1, max: 100, api: { required: false } })
   plan?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: '`null` clears it (and lifts the `expired` reason)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: '`null` clears it (and lifts the `expired` reason)',
+  })
   @ValidateIf((_: object, value: unknown) => value !== undefined && value !== null)
   @Type(() => Date)
   @IsDate()
