@@ -40,3 +40,30 @@ export function fieldErrorsOf(error: unknown, language: Language): Record<string
     ]),
   );
 }
+
+/** The line above a form that failed: point at the fields when the API named some, else say what went wrong. */
+export function failureSummary(
+  t: Translate,
+  fieldErrors: Record<string, string>,
+  error: unknown,
+): string {
+  return Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error);
+}
+
+export interface FormMessageState {
+  text: string;
+  error: boolean;
+}
+
+/** A form's outcome: an alert when it failed, a status line when it worked. */
+export function FormMessage({ message }: { message: FormMessageState | undefined }) {
+  if (!message) return null;
+  return (
+    <p
+      class={`message ${message.error ? 'error' : 'success'}`}
+      role={message.error ? 'alert' : 'status'}
+    >
+      {message.text}
+    </p>
+  );
+}

@@ -7,7 +7,7 @@ import {
   FormErrors,
   valuesOf,
 } from '../components/contact-fields';
-import { describeError, ErrorMessage, fieldErrorsOf } from '../components/errors';
+import { ErrorMessage, FormMessage, failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useResource } from '../components/resource';
@@ -76,7 +76,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
       const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
-        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        text: failureSummary(t, fieldErrors, error),
         error: true,
       });
     }
@@ -85,14 +85,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
   return (
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="account-edit-title">
       <h2 id="account-edit-title">{t('editContact')}</h2>
-      {message && (
-        <p
-          class={`message ${message.error ? 'error' : 'success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
       <ContactFields
         prefix="account"
         values={values}
@@ -128,7 +121,7 @@ function ChangePassword({ username }: { username: string }) {
       const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
-        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        text: failureSummary(t, fieldErrors, error),
         error: true,
       });
     }
@@ -137,14 +130,7 @@ function ChangePassword({ username }: { username: string }) {
   return (
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="password-title">
       <h2 id="password-title">{t('changePassword')}</h2>
-      {message && (
-        <p
-          class={`message ${message.error ? 'error' : 'success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
       <Field
         id="account-currentPassword"
         label={t('currentPassword')}

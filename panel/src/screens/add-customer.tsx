@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ContactFields, FormErrors, FormValues } from '../components/contact-fields';
-import { describeError, fieldErrorsOf } from '../components/errors';
+import { failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useI18n } from '../i18n/i18n';
@@ -37,7 +37,7 @@ export function AddCustomerScreen() {
     } catch (error) {
       const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
-      setSummary(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
+      setSummary(failureSummary(t, fieldErrors, error));
       // Take the keyboard user to the first field in error.
       requestAnimationFrame(() =>
         document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),

@@ -8,7 +8,7 @@ import {
   FormValues,
   valuesOf,
 } from '../components/contact-fields';
-import { describeError, fieldErrorsOf } from '../components/errors';
+import { FormMessage, failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
 import { useI18n } from '../i18n/i18n';
@@ -66,7 +66,7 @@ export function EditCustomer({
       const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
       setMessage({
-        text: Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error),
+        text: failureSummary(t, fieldErrors, error),
         error: true,
       });
     }
@@ -75,14 +75,7 @@ export function EditCustomer({
   return (
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="edit-title">
       <h2 id="edit-title">{t('editDetails')}</h2>
-      {message && (
-        <p
-          class={`message ${message.error ? 'error' : 'success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
       <ContactFields prefix="edit" values={values} errors={errors} onChange={set} />
       <fieldset>
         <legend>{t('credentials')}</legend>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { describeError, fieldErrorsOf } from '../components/errors';
+import { failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field, SelectField } from '../components/field';
 import { useI18n } from '../i18n/i18n';
 import { Subscription } from '../model';
@@ -26,7 +26,7 @@ function useAddForm(
     } catch (error) {
       const fieldErrors = fieldErrorsOf(error, language);
       setErrors(fieldErrors);
-      setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
+      setMessage(failureSummary(t, fieldErrors, error));
     }
   }
   const set = (field: string) => (value: string) =>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { describeError, ErrorMessage, fieldErrorsOf } from '../components/errors';
+import { ErrorMessage, failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
@@ -79,7 +79,7 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
       for (const [field, text] of Object.entries(fieldErrors))
         if (field.startsWith('events.')) fieldErrors.events ??= text;
       setErrors(fieldErrors);
-      setMessage(Object.keys(fieldErrors).length > 0 ? t('fixErrors') : describeError(t, error));
+      setMessage(failureSummary(t, fieldErrors, error));
     }
   }
 
