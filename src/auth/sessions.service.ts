@@ -56,7 +56,7 @@ export class SessionsService {
    * before its revocation, so suspension takes effect the moment it commits.
    */
   async resolve(token: string): Promise<ResolvedSession | undefined> {
-    const rows = await this.em.getConnection().execute<SessionRow[]>(
+    const rows = await this.em.execute<SessionRow[]>(
       `SELECT s.id, s.role, s.administrator_id, s.customer_id, s.csrf_hash,
               a.username AS admin_username, c.username AS customer_username, c.status AS customer_status
          FROM auth_session s
@@ -99,12 +99,11 @@ export class SessionsService {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.em
-      .getConnection()
-      .execute(
-        'UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
-        [sessionId],
-      );
+    await this.em.execute(
+      'UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
+      [sessionId],
+      'run',
+    );
   }
 
   /**
@@ -117,12 +116,12 @@ export class SessionsService {
     exceptSessionId?: string,
   ): Promise<void> {
     if (customerIds.length === 0) return;
-    await em.getConnection().execute(
+    // em.execute runs in em's transaction, if any, and converts driver errors (deadlocks) like the ORM does.
+    await em.execute(
       `UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3)
         WHERE customer_id IN (${customerIds.map(() => '?').join(',')}) AND revoked_at IS NULL${exceptSessionId ? ' AND id <> ?' : ''}`,
       exceptSessionId ? [...customerIds, exceptSessionId] : customerIds,
       'run',
-      em.getTransactionContext(),
     );
   }
 }

@@ -36,21 +36,20 @@ export class EventOutbox {
     return row;
   }
 
-  /** Reserves `count` sequence numbers for a customer and returns the first. */
+  /**
+   * Reserves `count` sequence numbers for a customer and returns the first. Needs the caller's
+   * transaction: the row lock orders concurrent writers, and LAST_INSERT_ID() is per connection.
+   */
   async nextSequence(em: EntityManager, customerId: number, count: number): Promise<number> {
-    const connection = em.getConnection();
-    const ctx = em.getTransactionContext();
-    await connection.execute(
+    if (!em.isInTransaction())
+      throw new Error('EventOutbox writes events inside the transaction of their change');
+    await em.execute(
       'UPDATE customer SET event_sequence = LAST_INSERT_ID(event_sequence + ?) WHERE id = ?',
       [count, customerId],
       'run',
-      ctx,
     );
-    const [row] = await connection.execute<Array<{ last: string | number }>>(
+    const [row] = await em.execute<Array<{ last: string | number }>>(
       'SELECT LAST_INSERT_ID() AS last',
-      [],
-      'all',
-      ctx,
     );
     return Number(row.last) - count + 1;
   }
