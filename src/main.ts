@@ -43,8 +43,17 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+  } else if (code === 'EADDRINUSE') {
+    process.stderr.write(
+      `clientele could not listen: port ${process.env.PORT ?? 3000} is in use. Stop the other process or set PORT.\n`,
+    );
+  } else if (code === 'ECONNREFUSED') {
+    process.stderr.write(
+      `clientele could not reach MySQL or Redis (${(error as Error).message}). Check DATABASE_URL and REDIS_URL, and that the servers run.\n`,
+    );
   } else {
     process.stderr.write(
       `clientele failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
