@@ -15,6 +15,8 @@ import {
 import { EventObjectType, EventType } from './event-types';
 
 const BATCH = 2000;
+const RELAYED_COLUMNS =
+  'id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at';
 /** Claims that run at once in one relay pass. */
 const LANES = 2;
 
@@ -85,15 +87,6 @@ export class OutboxRelay {
     // never wait for a relay pass.
     return connection.transactional(
       async (trx) => {
-        const rows = await connection.execute<OutboxRow[]>(
-          `SELECT id, type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at
-           FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-          [],
-          'all',
-          trx,
-        );
-        if (rows.length === 0) return 0;
-        const events = rows.map(toRelayedEvent);
         const endpoints = (
           await connection.execute<Array<{ id: number; events: string | string[] }>>(
             'SELECT id, events FROM webhook_endpoint WHERE enabled = 1',
@@ -106,6 +99,16 @@ export class OutboxRelay {
           events:
             typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,
         }));
+        // Without an enabled endpoint nothing is owed to anyone: claim ids only, skip the payloads.
+        const columns = endpoints.length === 0 ? 'id' : RELAYED_COLUMNS;
+        const rows = await connection.execute<OutboxRow[]>(
+          `SELECT ${columns} FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          [],
+          'all',
+          trx,
+        );
+        if (rows.length === 0) return 0;
+        const events = endpoints.length === 0 ? [] : rows.map(toRelayedEvent);
         const retries = this.config.webhookRetryScheduleMs.length;
         const jobs = planDeliveryBatches(
           events,
@@ -122,12 +125,12 @@ export class OutboxRelay {
         }));
         if (jobs.length > 0) await this.batches.addBulk(jobs);
         await connection.execute(
-          `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${events.map(() => '?').join(',')})`,
-          [toSqlDate(new Date()), ...events.map((e) => e.id)],
+          `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
+          [toSqlDate(new Date()), ...rows.map((row) => row.id)],
           'run',
           trx,
         );
-        return events.length;
+        return rows.length;
       },
       { isolationLevel: IsolationLevel.READ_COMMITTED },
     );

@@ -1,0 +1,61 @@
+import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { createCustomer } from './support/factories';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+const undispatched = async (test: TestApp) =>
+  Number(
+    (
+      await test
+        .em()
+        .getConnection()
+        .execute<Array<{ n: number }>>(
+          'SELECT COUNT(*) AS n FROM outbox_event WHERE dispatched_at IS NULL',
+        )
+    )[0].n,
+  );
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the relay without webhook endpoints', () => {
+  let test: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    test = await startTestApp({ PROCESS_ROLE: 'all', RELAY_SWEEP_INTERVAL_MS: '400' });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await test.close();
+  });
+
+  it('marks events relayed when nobody listens, and an endpoint added later hears only what happens after it', async () => {
+    const token = await loginAdmin(test);
+    const before = [await createCustomer(test, token), await createCustomer(test, token)];
+    await eventually(async () => (await undispatched(test)) === 0);
+
+    await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/late'), events: ['customer.created'] })
+      .expect(201);
+    const after = await createCustomer(test, token);
+    const [delivery] = await receiver.waitFor((received) => received.length >= 1);
+    expect(delivery.message.type).toBe('customer.created');
+    expect(delivery.message.data.objectId).toBe(after.id);
+
+    // Give a wrongly re-relayed old event time to arrive before concluding it does not.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const ids = receiver.deliveries().map((d) => d.message.data.objectId);
+    expect(ids).toEqual([after.id]);
+    expect(ids).not.toContain(before[0].id);
+    expect(await undispatched(test)).toBe(0);
+  });
+});
