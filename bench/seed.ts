@@ -39,14 +39,29 @@ export async function seedHosting(sql: Sql, shape: HostingShape): Promise<number
       ORDER BY c.id, q.seq`,
     range,
   );
+  await seedDomains(sql, 's.customer_id BETWEEN ? AND ?', range, domainsPerSubscription);
+  return ids;
+}
+
+/**
+ * Gives every subscription matching `where` (alias `s`) `perSubscription` domains in one statement:
+ * its main domain (the subscription's name) first, then `d<n>.<main>`. `suspended` seeds them with
+ * the reason `subscription`, as the cascade would under a suspended subscription.
+ */
+export async function seedDomains(
+  sql: Sql,
+  where: string,
+  params: unknown[],
+  perSubscription: number,
+  suspended = false,
+): Promise<void> {
   await sql(
     `INSERT INTO domain (subscription_id, customer_id, name, unicode_name, status, suspended_reasons, created_at, updated_at)
      SELECT s.id, s.customer_id, IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)), IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)),
-            'active', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
-       FROM subscription s JOIN seq_1_to_${domainsPerSubscription} q
-      WHERE s.customer_id BETWEEN ? AND ?
+            '${suspended ? 'suspended' : 'active'}', ${suspended ? 4 : 0}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
+       FROM subscription s JOIN seq_1_to_${perSubscription} q
+      WHERE ${where}
       ORDER BY s.id, q.seq`,
-    range,
+    params,
   );
-  return ids;
 }

@@ -1,3 +1,4 @@
+import { seedDomains } from '../../bench/seed';
 import { TestApp, bearer } from './app';
 
 export interface SeededHosting {
@@ -44,14 +45,13 @@ export async function seedHosting(
     [customerId, ...names],
   );
   const perSubscription = Math.max(1, Math.floor(domainsPerSubscription));
-  await connection.execute(
-    `INSERT INTO domain (subscription_id, customer_id, name, unicode_name, status, suspended_reasons, created_at, updated_at)
-     SELECT s.id, s.customer_id, IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)), IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)),
-            '${status}', ${suspended ? 4 : 0}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
-       FROM subscription s JOIN seq_1_to_${perSubscription} q
-      WHERE s.id IN (${rows.map(() => '?').join(', ')})
-      ORDER BY s.id, q.seq`,
+  await seedDomains(
+    <T>(statement: string, params: unknown[] = []) =>
+      connection.execute(statement, params) as Promise<T>,
+    `s.id IN (${rows.map(() => '?').join(', ')})`,
     rows.map((row) => row.id),
+    perSubscription,
+    suspended,
   );
   return {
     subscriptionIds: rows.map((row) => row.id),
