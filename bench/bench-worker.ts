@@ -6,8 +6,11 @@ import { join } from 'node:path';
 /** The bench's worker: a separate `PROCESS_ROLE=worker` process running compiled JavaScript, as in production. */
 const ROOT = join(__dirname, '..');
 
-/** Compiles src/ once without type checking (about 3 s) so the worker runs plain JavaScript, as in production. */
+let built: string | undefined;
+
+/** Compiles src/ once per bench run without type checking (about 3 s) so the worker runs plain JavaScript, as in production. */
 export function buildWorker(): string {
+  if (built) return built;
   // Per bench process, removed when it exits: two benches at once never share a build.
   const outDir = join(tmpdir(), `clientele-bench-build-${process.pid}`);
   process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
@@ -30,7 +33,8 @@ export function buildWorker(): string {
   );
   if (result.status !== 0)
     throw new Error(`building the worker failed:\n${result.stdout}${result.stderr}`);
-  return join(outDir, 'main.js');
+  built = join(outDir, 'main.js');
+  return built;
 }
 
 export async function startWorker(

@@ -1,16 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import Redis from 'ioredis';
-import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
-import { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
+import { BENCH_ADMIN, BenchApi, median, resetBenchStores } from './bench-support';
 import { seedHosting } from './seed';
 
 /**
@@ -21,7 +20,7 @@ import { seedHosting } from './seed';
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
 const REDIS_PREFIX = 'clientele_bench';
-const ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
+const ADMIN = BENCH_ADMIN;
 const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
 const JOB_TIMEOUT_MS = 120_000;
 
@@ -54,7 +53,7 @@ export async function runBulkBench(
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'error',
   });
-  await resetStores(config);
+  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
   await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
     ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }),
   );
@@ -84,7 +83,7 @@ export async function runBulkBench(
   });
   configureHttpApp(app, config);
   await app.listen(0, '127.0.0.1');
-  const api = new Api(
+  const api = new BenchApi(
     `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,
   );
   try {
@@ -135,7 +134,7 @@ class Bench {
 
   constructor(
     private readonly pool: Pool,
-    private readonly api: Api,
+    private readonly api: BenchApi,
     private readonly chunkSize: number,
   ) {}
 
@@ -242,59 +241,4 @@ class Bench {
         `bulk ${action} left ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
       );
   }
-}
-
-class Api {
-  private token = '';
-
-  constructor(private readonly base: string) {}
-
-  async login(): Promise<void> {
-    this.token = (
-      await this.call<{ accessToken: string }>('POST', '/auth/login', ADMIN, 200)
-    ).accessToken;
-  }
-
-  async call<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== expected)
-      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
-  }
-}
-
-/** A fresh bench database and no leftover queue keys. */
-async function resetStores(config: AppConfig): Promise<void> {
-  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
-  const connection = await createConnection({ host, port, user, password });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-  } finally {
-    await connection.end();
-  }
-  const redis = new Redis(config.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
 }

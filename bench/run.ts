@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_WEBHOOKS !== 'true') {
     log('webhook delivery ...');
     try {
-      webhooks = await runWebhookBench();
+      webhooks = await runWebhookBench(log);
     } catch (error) {
       process.stderr.write(
         `webhook bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   );
   if (webhooks)
     log(
-      `webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms`,
+      `webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, commit to receipt p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms ` +
+        `(from write p99 ${webhooks.p99_from_write_ms} ms; median of ${webhooks.rounds} rounds; worker peak RSS ${webhooks.worker_peak_rss_mb} MB)`,
     );
   log(`machine: ${machine}`);
 

@@ -24,6 +24,8 @@ export interface AppConfig {
   secretEncryptionKey: string | undefined;
   webhookAllowPrivateTargets: boolean;
   webhookConcurrency: number;
+  /** Threads of a worker process that sign and send deliveries; 0 sends on the main thread. */
+  webhookSenderThreads: number;
   /** Events per delivery job at their first attempt (retries go one event per job). */
   webhookBatchSize: number;
   /** How long one delivery may take before it counts as failed. */

@@ -74,6 +74,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
+    webhookSenderThreads: read.integer('WEBHOOK_SENDER_THREADS', 2, 0, 32),
     webhookBatchSize: read.integer('WEBHOOK_BATCH_SIZE', 50, 1, 1000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookRetryScheduleMs: read.ascendingIntegers(

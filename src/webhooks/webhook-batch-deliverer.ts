@@ -17,9 +17,6 @@ import {
 import { WebhookSender } from './webhook-sender';
 import { WebhookTargets } from './webhook-targets';
 
-/** Requests of one batch in flight at once (customers' event chains, each sent in order). */
-const CHAINS_AT_ONCE = 16;
-
 /**
  * Makes the first attempt of every event of a batch to its endpoint: one Standard Webhooks request
  * per event (`webhook-id` = event id), concurrently across customers and in order within one. The
@@ -59,51 +56,31 @@ export class WebhookBatchDeliverer {
     if (due.length === 0) return null;
 
     const startedAt = new Date();
-    const attempts: DeliveryAttempt[] = [];
-    const failed: Array<{ event: BatchedEvent; retryAfterMs: number | null }> = [];
-    const unsent: BatchedEvent[] = [];
-    let gone = false;
-    // Set once the endpoint gave no answer (timeout, connection error) or asked to slow down: the
-    // rest of the batch is not sent now but retried later, so a dead endpoint costs one round of
-    // timeouts per batch, not one per event.
-    let backOff = null as { retryAfterMs: number | null } | null;
-    await inParallel(chainsByCustomer(due), CHAINS_AT_ONCE, async (chain) => {
-      for (const event of chain) {
-        if (gone) return;
-        if (backOff) {
-          unsent.push(event);
-          continue;
-        }
-        const attemptAt = new Date();
-        const result = await this.sender.send(
-          target.url,
-          target.secrets,
-          event.eventId,
-          event.body,
-        );
-        attempts.push({
-          endpointId: batch.endpointId,
-          eventId: event.eventId,
-          eventType: event.type,
-          attempt: 1,
-          startedAt: attemptAt,
-          succeeded: result.ok,
-          statusCode: result.statusCode,
-          durationMs: result.durationMs,
-          error: result.error,
-        });
-        if (result.statusCode === 410) gone = true;
-        else if (!result.ok) {
-          failed.push({ event, retryAfterMs: result.retryAfterMs });
-          if (result.statusCode === null || result.statusCode === 429)
-            backOff ??= { retryAfterMs: result.retryAfterMs };
-        }
-      }
-    });
+    const outcome = await this.sender.sendBatch(target.url, target.secrets, due);
+    const byId = new Map(due.map((event) => [event.eventId, event]));
+    const eventOf = (eventId: string) => byId.get(eventId) as BatchedEvent;
+    const attempts: DeliveryAttempt[] = outcome.sent.map(({ eventId, startedAt: at, result }) => ({
+      endpointId: batch.endpointId,
+      eventId,
+      eventType: eventOf(eventId).type,
+      attempt: 1,
+      startedAt: new Date(at),
+      succeeded: result.ok,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+    }));
+    const failed = outcome.sent
+      .filter(({ result }) => !result.ok && result.statusCode !== 410)
+      .map(({ eventId, result }) => ({
+        event: eventOf(eventId),
+        retryAfterMs: result.retryAfterMs,
+      }));
+    const unsent = outcome.unsent.map(eventOf);
     await this.log.recordAll(attempts);
     const slowest = Math.max(0, ...attempts.map((a) => a.durationMs));
 
-    if (gone) {
+    if (outcome.gone) {
       await this.health.disable(batch.endpointId, target.url, 'gone');
       return slowest;
     }
@@ -139,7 +116,7 @@ export class WebhookBatchDeliverer {
         delay: Math.max(0, dueAt - Date.now()),
       },
     });
-    const unsentDueAt = firstRetryAt(backOff?.retryAfterMs ?? null);
+    const unsentDueAt = firstRetryAt(outcome.holdBackRetryAfterMs);
     await this.retries.addBulk([
       ...failed.map(({ event, retryAfterMs }) =>
         retry(event, 1, queuedAt, firstRetryAt(retryAfterMs)),
@@ -149,29 +126,4 @@ export class WebhookBatchDeliverer {
     ]);
     return slowest;
   }
-}
-
-/** A customer's events, in the id order they were claimed in; events of no customer alone. */
-function chainsByCustomer(events: BatchedEvent[]): BatchedEvent[][] {
-  const chains = new Map<string, BatchedEvent[]>();
-  for (const event of events) {
-    const key =
-      event.customerId === null ? `event-${event.eventId}` : `customer-${event.customerId}`;
-    const chain = chains.get(key);
-    if (chain) chain.push(event);
-    else chains.set(key, [event]);
-  }
-  return [...chains.values()];
-}
-
-async function inParallel<T>(
-  items: T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await run(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

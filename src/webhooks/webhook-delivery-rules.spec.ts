@@ -6,7 +6,7 @@ import { MessageSigner } from './message-signer';
 import { nextRetryDelayMs } from './retry-schedule';
 import { newWebhookSecret, SecretBox } from './secret-box';
 import { isPublicAddress } from './target-address';
-import { parseRetryAfter } from './webhook-sender';
+import { parseRetryAfter } from './http-delivery';
 
 const HOUR = 3_600_000;
 const SCHEDULE = loadConfig({}).webhookRetryScheduleMs;

@@ -1,172 +1,125 @@
-import http from 'node:http';
-import https from 'node:https';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { MessageSigner } from './message-signer';
-import { assertLiteralAllowed, guardedLookup, TargetRefused } from './target-address';
+import { BatchOutcome, OutgoingMessage, sendBatch } from './batch-send';
+import { HttpDelivery, HttpDeliveryOptions, SendResult } from './http-delivery';
+import type { SendRequest } from './sender-thread';
 
-export interface SendResult {
-  ok: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  /** From the consumer's Retry-After header, if it sent one. */
-  retryAfterMs: number | null;
+interface SendingThread {
+  worker: Worker;
+  pending: Map<number, { resolve: (outcome: BatchOutcome) => void; reject: (e: Error) => void }>;
 }
 
-const MAX_RETRY_AFTER_MS = 86_400_000;
-const ERROR_BODY_CHARS = 200;
-
 /**
- * Sends one signed Standard Webhooks message: POST with `webhook-id`, `webhook-timestamp` and
- * `webhook-signature` (one `v1,...` entry per active secret, space-separated, so consumers can
- * rotate). Keep-alive agents reuse connections; the guarded lookup refuses internal addresses at
- * connection time. Never throws: every outcome is a result to record.
+ * Where deliveries leave the process. With WEBHOOK_SENDER_THREADS > 0, batches are signed and sent
+ * by a pool of threads (each with its own keep-alive connections), the least busy one first, so a
+ * worker process uses more than one core for HTTP; with 0 they are sent on the main thread. Threads
+ * start with the first delivery; one that dies fails its batches (BullMQ retries them) and is
+ * replaced by the next delivery.
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly lookup;
-  /** Signers by secret: decoding a secret once, not per delivery. Bounded by the endpoints' secrets. */
-  private readonly signers = new Map<string, MessageSigner>();
-  /** Parsed and checked URLs by text: a batch sends many requests to one URL. Bounded like the signers. */
-  private readonly targets = new Map<string, URL>();
+  private readonly logger = new Logger(WebhookSender.name);
+  private readonly options: HttpDeliveryOptions;
+  private readonly threads: SendingThread[] = [];
+  private inProcess: HttpDelivery | null = null;
+  private nextRequestId = 1;
+  /** Batches handed out and not yet answered, on threads or here. */
+  private inFlight = 0;
+  private closing = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.lookup = guardedLookup(config.webhookAllowPrivateTargets);
+    this.options = {
+      allowPrivateTargets: config.webhookAllowPrivateTargets,
+      timeoutMs: config.webhookTimeoutMs,
+    };
   }
 
-  onApplicationShutdown(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+  /** Sends each message as its own signed request (see sendBatch); never rejects for an endpoint's failure. */
+  async sendBatch(
+    url: string,
+    secrets: string[],
+    messages: OutgoingMessage[],
+  ): Promise<BatchOutcome> {
+    if (this.closing) throw new Error('webhook sender is shutting down');
+    this.inFlight += 1;
+    try {
+      return await this.dispatch(url, secrets, messages);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private dispatch(
+    url: string,
+    secrets: string[],
+    messages: OutgoingMessage[],
+  ): Promise<BatchOutcome> {
+    if (this.config.webhookSenderThreads === 0) {
+      this.inProcess ??= new HttpDelivery(this.options);
+      return sendBatch(this.inProcess, url, secrets, messages);
+    }
+    const thread = this.leastBusyThread();
+    const id = this.nextRequestId++;
+    return new Promise<BatchOutcome>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, url, secrets, messages } satisfies SendRequest);
+    });
   }
 
   async send(url: string, secrets: string[], messageId: string, body: string): Promise<SendResult> {
-    const started = Date.now();
-    const timestamp = Math.floor(started / 1000);
-    const signature =
-      secrets.length === 1
-        ? this.signer(secrets[0]).sign(messageId, timestamp, body)
-        : secrets.map((secret) => this.signer(secret).sign(messageId, timestamp, body)).join(' ');
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'clientele-webhooks/1',
-      'webhook-id': messageId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature,
-      'content-length': String(Buffer.byteLength(body)),
-    };
-    try {
-      const response = await this.post(this.target(url), headers, body);
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      return {
-        ok,
-        statusCode: response.statusCode,
-        durationMs: Date.now() - started,
-        error: ok
-          ? null
-          : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt}` : ''}`,
-        retryAfterMs: ok ? null : parseRetryAfter(response.retryAfter),
-      };
-    } catch (error) {
-      return {
-        ok: false,
-        statusCode: null,
-        durationMs: Date.now() - started,
-        error: describe(error, this.config.webhookTimeoutMs),
-        retryAfterMs: null,
-      };
-    }
+    const outcome = await this.sendBatch(url, secrets, [
+      { eventId: messageId, body, customerId: null },
+    ]);
+    return outcome.sent[0].result;
   }
 
-  /** The parsed URL, once its literal host was checked (names are checked by the guarded lookup at connection time). */
-  private target(url: string): URL {
-    let target = this.targets.get(url);
-    if (!target) {
-      target = new URL(url);
-      assertLiteralAllowed(target, this.config.webhookAllowPrivateTargets);
-      if (this.targets.size >= 10_000) this.targets.clear();
-      this.targets.set(url, target);
-    }
-    return target;
+  /** Lets batches in flight finish (they end within the delivery timeout), then stops the threads. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const deadline = Date.now() + this.config.webhookTimeoutMs + 1000;
+    while (this.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    this.inProcess?.close();
   }
 
-  private signer(secret: string): MessageSigner {
-    let signer = this.signers.get(secret);
-    if (!signer) {
-      if (this.signers.size >= 10_000) this.signers.clear();
-      signer = new MessageSigner(secret);
-      this.signers.set(secret, signer);
+  private leastBusyThread(): SendingThread {
+    if (this.threads.length < this.config.webhookSenderThreads) {
+      const thread = this.startThread();
+      this.threads.push(thread);
+      return thread;
     }
-    return signer;
+    return this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  private post(
-    target: URL,
-    headers: Record<string, string>,
-    body: string,
-  ): Promise<{ statusCode: number; retryAfter?: string; excerpt: string }> {
-    const client = target.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const request = client.request(target, {
-        method: 'POST',
-        agent: target.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
-        lookup: this.lookup,
-        headers,
-      });
-      // One deadline for connecting, sending and reading the whole answer, from when the request has
-      // a connection: a batch may queue requests behind the agent's busy sockets to one host.
-      let deadline: NodeJS.Timeout | undefined;
-      request.once('socket', () => {
-        deadline = setTimeout(
-          () => request.destroy(new DeliveryTimeout()),
-          this.config.webhookTimeoutMs,
+  private startThread(): SendingThread {
+    // Compiled, the thread is a sibling .js file; run from TypeScript sources (tests, bench), ts-node compiles it.
+    const compiled = __filename.endsWith('.js');
+    const file = join(__dirname, compiled ? 'sender-thread.js' : 'sender-thread.ts');
+    const worker = compiled
+      ? new Worker(file, { workerData: this.options })
+      : new Worker(
+          `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(file)});`,
+          { eval: true, workerData: this.options },
         );
-      });
-      request.on('error', (error) => {
-        clearTimeout(deadline);
-        reject(error);
-      });
-      request.on('response', (response) => {
-        let excerpt = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (excerpt.length < ERROR_BODY_CHARS)
-            excerpt += chunk.slice(0, ERROR_BODY_CHARS - excerpt.length);
-        });
-        response.on('error', (error) => {
-          clearTimeout(deadline);
-          reject(error);
-        });
-        response.on('end', () => {
-          clearTimeout(deadline);
-          const retryAfter = response.headers['retry-after'];
-          resolve({
-            statusCode: response.statusCode ?? 0,
-            retryAfter,
-            excerpt: excerpt.replace(/\s+/g, ' ').trim(),
-          });
-        });
-      });
-      request.end(body);
+    worker.unref();
+    const thread: SendingThread = { worker, pending: new Map() };
+    worker.on('message', (answer: { id: number; outcome?: BatchOutcome; error?: string }) => {
+      const waiting = thread.pending.get(answer.id);
+      thread.pending.delete(answer.id);
+      if (answer.outcome) waiting?.resolve(answer.outcome);
+      else waiting?.reject(new Error(`webhook sending failed: ${answer.error}`));
     });
+    worker.on('error', (error) => this.logger.error(`webhook sending thread failed: ${error}`));
+    worker.on('exit', () => {
+      const index = this.threads.indexOf(thread);
+      if (index >= 0) this.threads.splice(index, 1);
+      for (const waiting of thread.pending.values())
+        waiting.reject(new Error('webhook sending thread stopped'));
+      thread.pending.clear();
+    });
+    return thread;
   }
-}
-
-class DeliveryTimeout extends Error {}
-
-function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof DeliveryTimeout) return `timed out after ${timeoutMs} ms`;
-  if (error instanceof TargetRefused) return `refused: ${error.message}`;
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, 500);
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
-  if (!value) return null;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
 }

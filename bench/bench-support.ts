@@ -1,0 +1,66 @@
+import { createConnection } from 'mysql2/promise';
+import Redis from 'ioredis';
+import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+
+/** The bench's administrator (bench databases are its own and dropped after the run). */
+export const BENCH_ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
+
+/** The service's API as the bench calls it: an administrator's bearer token, JSON in and out. */
+export class BenchApi {
+  private token = '';
+
+  constructor(private readonly base: string) {}
+
+  async login(): Promise<void> {
+    this.token = (
+      await this.call<{ accessToken: string }>('POST', '/auth/login', BENCH_ADMIN, 200)
+    ).accessToken;
+  }
+
+  async call<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== expected)
+      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/** Drops a bench database and its Redis keys: before a run for clean figures, after it to leave nothing behind. */
+export async function resetBenchStores(
+  databaseUrl: string,
+  redisUrl: string,
+  redisPrefix: string,
+): Promise<void> {
+  const { host, port, user, password, dbName } = parseDatabaseUrl(databaseUrl);
+  const connection = await createConnection({ host, port, user, password });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+  } finally {
+    await connection.end();
+  }
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+}
