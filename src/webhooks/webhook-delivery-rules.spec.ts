@@ -91,6 +91,20 @@ describe('endpoint slots for batches', () => {
   });
 });
 
+describe('endpoint slots for a busy endpoint', () => {
+  it('keeps every slot for an endpoint whose batches run long but keep finishing fast requests', () => {
+    const slots = new EndpointSlots(2, 1000);
+    expect([0, 0, 0].every((at) => slots.tryAcquire(7, at))).toBe(true);
+    slots.release(7, 0, 900, 40);
+    // The oldest batch has been in flight 1.5 s, but a batch finished 600 ms ago: busy, not hanging.
+    expect(slots.tryAcquire(7, 1500)).toBe(true);
+    expect(slots.tryAcquire(7, 1500)).toBe(true);
+    // Nothing finished for 1.6 s while batches are in flight: it hangs, and gets its share only.
+    expect(slots.tryAcquire(7, 2500)).toBe(false);
+    expect(slots.tryAcquire(8, 2500)).toBe(true);
+  });
+});
+
 describe('target addresses', () => {
   it.each([
     '127.0.0.1',
