@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   if (webhooks)
     log(
       `webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, commit to receipt p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms ` +
-        `(from write p99 ${webhooks.p99_from_write_ms} ms; median of ${webhooks.rounds} rounds; worker peak RSS ${webhooks.worker_peak_rss_mb} MB)`,
+        `(from write p99 ${webhooks.p99_from_write_ms} ms; median of ${webhooks.rounds} rounds; worker peak RSS ${webhooks.worker_peak_rss_mb} MB); ` +
+        `bare HTTP baseline ${webhooks.baseline_per_s}/s, ratio ${(webhooks.per_s / webhooks.baseline_per_s).toFixed(2)}`,
     );
   log(`machine: ${machine}`);
 

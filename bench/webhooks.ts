@@ -9,6 +9,7 @@ import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
+import { bareHttpEventsPerSecond } from './bare-http-baseline';
 import { BENCH_ADMIN, BenchApi, median, resetBenchStores } from './bench-support';
 import { CommitObserver } from './commit-observer';
 import { seedHosting } from './seed';
@@ -25,7 +26,8 @@ import { seedHosting } from './seed';
  * the one that first saw the row, so it is never later than the commit and latency is never
  * under-reported. Latency from the event's `timestamp` (written at the start of its transaction) is
  * printed beside it. One unmeasured warm-up round of the same size comes first (connections,
- * JIT, buffer pool), then BENCH_WEBHOOK_ROUNDS rounds (default 5); the medians count.
+ * JIT, buffer pool), then BENCH_WEBHOOK_ROUNDS rounds (default 5); the medians count. Last, the
+ * bare HTTP baseline sends the first round's bodies again (median of 3), for the machine's speed.
  */
 export interface WebhookBenchResult {
   events: number;
@@ -33,6 +35,8 @@ export interface WebhookBenchResult {
   p50_ms: number;
   p99_ms: number;
   rounds: number;
+  /** Bare HTTP (bench/bare-http-baseline.ts): the same bodies to the same consumer, nothing else. */
+  baseline_per_s: number;
   /** p99 counted from the event's write (its `timestamp`) rather than its commit. */
   p99_from_write_ms: number;
   worker_peak_rss_mb: number;
@@ -46,6 +50,7 @@ interface RoundFigures {
   p50FromWrite: number;
   p99FromWrite: number;
   commitToQueueP99: number;
+  firstEventId: number;
   bulkMs: number;
 }
 
@@ -121,6 +126,13 @@ export async function runWebhookBench(
           `commit to queue p99 ${f.commitToQueueP99} ms`,
       );
     }
+    const baselines: number[] = [];
+    for (let r = 1; r <= 3; r += 1)
+      baselines.push(await bareHttpEventsPerSecond(pool, receiver.url, figures[0].firstEventId));
+    const baselinePerS = median(baselines);
+    log(
+      `bare HTTP baseline (same bodies, same consumer, one plain process): ${baselinePerS} events/s`,
+    );
     const middle = (pick: (f: RoundFigures) => number) => median(figures.map(pick));
     return {
       events: figures[0].events,
@@ -128,6 +140,7 @@ export async function runWebhookBench(
       p50_ms: middle((f) => f.p50),
       p99_ms: middle((f) => f.p99),
       rounds,
+      baseline_per_s: baselinePerS,
       p99_from_write_ms: middle((f) => f.p99FromWrite),
       worker_peak_rss_mb: peakRssMb(worker.pid ?? 0),
     };
@@ -212,6 +225,7 @@ async function runRound(
     p99FromWrite: percentile(sorted(fromWrite), 0.99),
     commitToQueueP99: percentile(sorted(commitToQueue), 0.99),
     bulkMs,
+    firstEventId,
   };
 }
 

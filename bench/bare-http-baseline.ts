@@ -1,0 +1,67 @@
+import http from 'node:http';
+import { Pool, RowDataPacket } from 'mysql2/promise';
+import { messageBody, RelayedEvent } from '../src/events/relay.service';
+
+/**
+ * The webhook bench's baseline, measured in the same run: the same message bodies POSTed to the
+ * same consumer by one plain Node process with a keep-alive agent (64 sockets, 64 requests in
+ * flight), and nothing else: no signing, queue, database or second process. Its events per second
+ * are what this machine's loopback HTTP allows one process at the moment, so the delivery figures
+ * can be read against the machine's speed rather than alone.
+ */
+export async function bareHttpEventsPerSecond(
+  pool: Pool,
+  url: string,
+  fromEventId: number,
+): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT CAST(id AS CHAR) AS id, type, object_type, object_id, customer_id, sequence, actor, job_id,
+            CAST(payload AS CHAR) AS payload, created_at
+       FROM outbox_event WHERE id >= ? ORDER BY id`,
+    [fromEventId],
+  );
+  const bodies = rows.map((row) =>
+    messageBody({
+      id: row.id as string,
+      type: row.type,
+      objectType: row.object_type,
+      objectId: Number(row.object_id),
+      customerId: row.customer_id === null ? null : Number(row.customer_id),
+      sequence: row.sequence === null ? null : Number(row.sequence),
+      actor: row.actor,
+      jobId: row.job_id === null ? null : Number(row.job_id),
+      payload: row.payload,
+      createdAt: new Date(row.created_at),
+    } satisfies RelayedEvent),
+  );
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(url);
+  const post = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = bodies[index];
+      const request = http.request(target, {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': `bare-${index}`,
+          'content-length': String(Buffer.byteLength(body)),
+        },
+      });
+      request.on('error', reject);
+      request.on('response', (response) => {
+        response.resume();
+        response.on('end', resolve);
+      });
+      request.end(body);
+    });
+  let next = 0;
+  const lane = async () => {
+    while (next < bodies.length) await post(next++);
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 64 }, lane));
+  const elapsed = Date.now() - started;
+  agent.destroy();
+  return Math.round((bodies.length / Math.max(1, elapsed)) * 1000);
+}
