@@ -126,6 +126,7 @@ export async function runBulkBench(
     worker.kill('SIGTERM');
     await app.close();
     await pool.end();
+    await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
   }
 }
 
