@@ -124,13 +124,17 @@ export class OutboxRelay {
             jobId: deliveryBatchJobId(batch.endpointId, batch.events),
           },
         }));
-        if (jobs.length > 0) await this.batches.addBulk(jobs);
-        await connection.execute(
-          `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
-          [toSqlDate(new Date()), ...rows.map((row) => row.id)],
-          'run',
-          trx,
-        );
+        // Marking and enqueueing run at once (MySQL and Redis); the claim commits only if both
+        // succeeded, so a failed enqueue still leaves the events to a later pass.
+        await Promise.all([
+          connection.execute(
+            `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
+            [toSqlDate(new Date()), ...rows.map((row) => row.id)],
+            'run',
+            trx,
+          ),
+          jobs.length > 0 ? this.batches.addBulk(jobs) : undefined,
+        ]);
         return rows.length;
       },
       { isolationLevel: IsolationLevel.READ_COMMITTED },
