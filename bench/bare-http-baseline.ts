@@ -1,6 +1,11 @@
 import http from 'node:http';
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { messageBody, RelayedEvent } from '../src/events/relay.service';
+import {
+  messageBody,
+  OutboxRow,
+  RELAYED_COLUMNS,
+  toRelayedEvent,
+} from '../src/events/relay.service';
 
 /**
  * The webhook bench's baseline, measured in the same run: the same message bodies POSTed to the
@@ -15,25 +20,10 @@ export async function bareHttpEventsPerSecond(
   fromEventId: number,
 ): Promise<number> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT CAST(id AS CHAR) AS id, type, object_type, object_id, customer_id, sequence, actor, job_id,
-            CAST(payload AS CHAR) AS payload, created_at
-       FROM outbox_event WHERE id >= ? ORDER BY id`,
+    `SELECT ${RELAYED_COLUMNS} FROM outbox_event WHERE id >= ? ORDER BY id`,
     [fromEventId],
   );
-  const bodies = rows.map((row) =>
-    messageBody({
-      id: row.id as string,
-      type: row.type,
-      objectType: row.object_type,
-      objectId: Number(row.object_id),
-      customerId: row.customer_id === null ? null : Number(row.customer_id),
-      sequence: row.sequence === null ? null : Number(row.sequence),
-      actor: row.actor,
-      jobId: row.job_id === null ? null : Number(row.job_id),
-      payload: row.payload,
-      createdAt: new Date(row.created_at),
-    } satisfies RelayedEvent),
-  );
+  const bodies = (rows as OutboxRow[]).map((row) => messageBody(toRelayedEvent(row)));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
   const post = (index: number) =>

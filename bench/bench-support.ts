@@ -1,6 +1,12 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { createConnection } from 'mysql2/promise';
 import Redis from 'ioredis';
+import { AppModule } from '../src/app.module';
+import { AppConfig } from '../src/config/app-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+import { configureHttpApp } from '../src/http-app';
 
 /** The bench's administrator (bench databases are its own and dropped after the run). */
 export const BENCH_ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
@@ -31,6 +37,28 @@ export class BenchApi {
       throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+/** The service's API (PROCESS_ROLE from `config`) in this process on a free port, and the bench's administrator logged in. */
+export async function startBenchApi(
+  config: AppConfig,
+): Promise<{ app: INestApplication; api: BenchApi }> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
+    bodyParser: false,
+    logger: ['error'],
+  });
+  configureHttpApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const api = new BenchApi(
+    `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,
+  );
+  try {
+    await api.login();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return { app, api };
 }
 
 /** Drops a bench database and its Redis keys: before a run for clean figures, after it to leave nothing behind. */

@@ -1,15 +1,11 @@
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
-import { configureHttpApp } from '../src/http-app';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
-import { BENCH_ADMIN, BenchApi, median, resetBenchStores } from './bench-support';
+import { BENCH_ADMIN, BenchApi, median, resetBenchStores, startBenchApi } from './bench-support';
 import { seedHosting } from './seed';
 
 /**
@@ -77,17 +73,8 @@ export async function runBulkBench(
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHttpApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const api = new BenchApi(
-    `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,
-  );
+  const { app, api } = await startBenchApi(config);
   try {
-    await api.login();
     const bench = new Bench(pool, api, config.bulkChunkSize);
     log('warming up ...');
     for (const action of ['suspend', 'activate', 'remove'] as const) {

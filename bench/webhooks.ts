@@ -1,16 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
-import { configureHttpApp } from '../src/http-app';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
 import { bareHttpEventsPerSecond } from './bare-http-baseline';
-import { BENCH_ADMIN, BenchApi, median, resetBenchStores } from './bench-support';
+import { BENCH_ADMIN, BenchApi, median, resetBenchStores, startBenchApi } from './bench-support';
 import { CommitObserver } from './commit-observer';
 import { seedHosting } from './seed';
 
@@ -104,17 +100,8 @@ export async function runWebhookBench(
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     SECRET_ENCRYPTION_KEY,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHttpApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const api = new BenchApi(
-    `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,
-  );
+  const { app, api } = await startBenchApi(config);
   try {
-    await api.login();
     await api.call('POST', '/webhooks', { url: receiver.url, events: ['*'] }, 201);
     const round = (tag: string, customers: number) =>
       runRound({ pool, api, receiver, observer }, tag, customers);

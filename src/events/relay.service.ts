@@ -16,7 +16,7 @@ import { EventObjectType, EventType } from './event-types';
 
 const BATCH = 2000;
 // The payload as text: the driver would parse a JSON column only for the relay to encode it again.
-const RELAYED_COLUMNS =
+export const RELAYED_COLUMNS =
   'id, type, object_type, object_id, customer_id, sequence, actor, job_id, CAST(payload AS CHAR) AS payload, created_at';
 /** Claims that run at once in one relay pass. */
 const LANES = 2;
@@ -35,7 +35,7 @@ export interface RelayedEvent {
   createdAt: Date;
 }
 
-interface OutboxRow {
+export interface OutboxRow {
   id: string | number;
   type: EventType;
   object_type: EventObjectType;
@@ -142,7 +142,7 @@ export class OutboxRelay {
   }
 }
 
-function toRelayedEvent(row: OutboxRow): RelayedEvent {
+export function toRelayedEvent(row: OutboxRow): RelayedEvent {
   return {
     id: String(row.id),
     type: row.type,

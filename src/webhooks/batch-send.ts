@@ -26,7 +26,7 @@ export interface BatchOutcome {
 }
 
 /** Requests of one batch in flight at once (customers' event chains, each sent in order). */
-export const CHAINS_AT_ONCE = 16;
+const CHAINS_AT_ONCE = 16;
 
 /**
  * Sends a batch to one endpoint: one request per message, concurrently across customers and in
