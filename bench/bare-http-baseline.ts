@@ -5,7 +5,7 @@ import {
   OutboxRow,
   RELAYED_COLUMNS,
   toRelayedEvent,
-} from '../src/events/relay.service';
+} from '../src/webhooks/delivery/relay.service';
 
 /**
  * The webhook bench's baseline, measured in the same run: the same message bodies POSTed to the

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BulkWorkerModule } from './bulk/bulk-worker.module';
 import { EventsModule } from './events/events.module';
-import { RelaySweep } from './events/relay.sweep';
-import { DeliveryLogPruner } from './webhooks/delivery-log-pruner';
-import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { RelaySweep } from './webhooks/delivery/relay.sweep';
+import { DeliveryLogPruner } from './webhooks/delivery/delivery-log-pruner';
+import { WebhookDeliveryProcessor } from './webhooks/delivery/webhook-delivery.processor';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and repeatable schedulers over the shared feature modules. */

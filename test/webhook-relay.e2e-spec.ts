@@ -3,8 +3,8 @@ import { Queue } from 'bullmq';
 import { createConnection } from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { OutboxRelay } from '../src/events/relay.service';
-import { WEBHOOK_DELIVERY_QUEUE } from '../src/webhooks/webhook-delivery.queue';
+import { OutboxRelay } from '../src/webhooks/delivery/relay.service';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/webhooks/delivery/webhook-delivery.queue';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { WebhookReceiver } from './support/webhook-receiver';
 

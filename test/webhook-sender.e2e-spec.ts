@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../src/config/load-config';
 import { newWebhookSecret } from '../src/webhooks/secret-box';
-import { WebhookSender } from '../src/webhooks/webhook-sender';
+import { WebhookSender } from '../src/webhooks/delivery/webhook-sender';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 /**

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
-import { DeliveryLog } from '../src/webhooks/delivery-log';
+import { DeliveryLog } from '../src/webhooks/delivery/delivery-log';
 
 interface CreatedWebhook {
   id: number;

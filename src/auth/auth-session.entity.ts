@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Ref } from '@mikro-orm/core';
-import { Customer } from '../customers/customer.entity';
+import { Customer } from '../hosting/customer.entity';
 import { Administrator } from './administrator.entity';
 
 export type PrincipalRole = 'admin' | 'customer';

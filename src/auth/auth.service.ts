@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { AccountSuspended, InvalidCredentials } from '../common/domain-errors';
-import { Customer } from '../customers/customer.entity';
+import { Customer } from '../hosting/customer.entity';
 import { Administrator } from './administrator.entity';
 import { LoginDto, LoginResponse, PrincipalView } from './dto/login.dto';
 import { LoginAttempts } from './login-attempts.service';

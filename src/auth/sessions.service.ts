@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { revokeCustomerSessions } from '../hosting/customer-sessions';
 import { EntityManager } from '@mikro-orm/mysql';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthSession, PrincipalRole } from './auth-session.entity';
@@ -106,22 +107,12 @@ export class SessionsService {
     );
   }
 
-  /**
-   * Revokes every session of the given customers, in the caller's transaction when `em` is one.
-   * Used on suspension, password change and removal. `exceptSessionId` keeps the caller's own.
-   */
-  async revokeForCustomers(
+  /** Revokes every session of the given customers (see revokeCustomerSessions). */
+  revokeForCustomers(
     em: EntityManager,
     customerIds: number[],
     exceptSessionId?: string,
   ): Promise<void> {
-    if (customerIds.length === 0) return;
-    // em.execute runs in em's transaction, if any, and converts driver errors (deadlocks) like the ORM does.
-    await em.execute(
-      `UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3)
-        WHERE customer_id IN (${customerIds.map(() => '?').join(',')}) AND revoked_at IS NULL${exceptSessionId ? ' AND id <> ?' : ''}`,
-      exceptSessionId ? [...customerIds, exceptSessionId] : customerIds,
-      'run',
-    );
+    return revokeCustomerSessions(em, customerIds, exceptSessionId);
   }
 }

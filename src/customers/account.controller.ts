@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Auth, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { AccountService } from './account.service';
-import { CustomerAccountView } from './customer.views';
+import { CustomerAccountView } from '../hosting/customer.views';
 import { UpdateAccountDto } from './dto/customer-input.dto';
 
 @ApiTags('account')

@@ -5,8 +5,8 @@ import { actorOf, Principal } from '../auth/principal';
 import { SessionsService } from '../auth/sessions.service';
 import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { EventOutbox } from '../events/event-outbox.service';
-import { Customer } from './customer.entity';
-import { CustomerAccountView, toAccountView, toAdminView } from './customer.views';
+import { Customer } from '../hosting/customer.entity';
+import { CustomerAccountView, toAccountView, toAdminView } from '../hosting/customer.views';
 import { assertPasswordOmitsUsername, changedFields } from './customers.service';
 import { UpdateAccountDto } from './dto/customer-input.dto';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { CustomerCounts } from './customer.views';
+import { CustomerCounts } from '../hosting/customer.views';
 
 /** Counts of subscriptions and domains per customer, in one query for a whole page. */
 @Injectable()

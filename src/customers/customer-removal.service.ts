@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
-import { datetimeLiteral } from '../suspension/reasons.sql';
+import { datetimeLiteral } from '../hosting/reasons.sql';
 import { CascadeStatements, ChangeContext, idsIn } from '../suspension/cascade-statements';
-import { Customer } from './customer.entity';
-import { toAdminView } from './customer.views';
+import { Customer } from '../hosting/customer.entity';
+import { toAdminView } from '../hosting/customer.views';
 
 export type RemovalOutcome = 'removed' | 'not_found';
 

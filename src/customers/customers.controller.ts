@@ -25,7 +25,7 @@ import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { etagOf, IfMatchVersion } from '../common/if-match';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CustomerDetailView, CustomerPage } from './customer.views';
+import { CustomerDetailView, CustomerPage } from '../hosting/customer.views';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';

@@ -16,8 +16,8 @@ import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerRemoval } from './customer-removal.service';
-import { Customer } from './customer.entity';
-import { CustomerDetailView, toAdminView, toDetailView } from './customer.views';
+import { Customer } from '../hosting/customer.entity';
+import { CustomerDetailView, toAdminView, toDetailView } from '../hosting/customer.views';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
 

@@ -2,11 +2,11 @@ import { Administrator } from '../auth/administrator.entity';
 import { AuthSession } from '../auth/auth-session.entity';
 import { BulkJobResult } from '../bulk/bulk-job-result.entity';
 import { BulkJob } from '../bulk/bulk-job.entity';
-import { Customer } from '../customers/customer.entity';
-import { Domain } from '../domains/domain.entity';
+import { Customer } from '../hosting/customer.entity';
+import { Domain } from '../hosting/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
-import { Subscription } from '../subscriptions/subscription.entity';
-import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { Subscription } from '../hosting/subscription.entity';
+import { WebhookDelivery } from '../webhooks/delivery/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */

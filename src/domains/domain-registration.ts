@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/mysql';
 import { Conflict } from '../common/domain-errors';
 import { EventOutbox } from '../events/event-outbox.service';
-import { Subscription } from '../subscriptions/subscription.entity';
-import { SuspensionReason } from '../suspension/suspension-reason';
-import { Domain } from './domain.entity';
+import { Subscription } from '../hosting/subscription.entity';
+import { SuspensionReason } from '../hosting/suspension-reason';
+import { Domain } from '../hosting/domain.entity';
 import { DomainName } from './domain-name';
-import { toDomainView } from './domain.views';
+import { toDomainView } from '../hosting/domain.views';
 
 /**
  * Adds a domain to a subscription whose customer the caller has locked: the one way domains come

@@ -12,7 +12,7 @@ import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { DomainPage, DomainView } from './domain.views';
+import { DomainPage, DomainView } from '../hosting/domain.views';
 import { DomainsService } from './domains.service';
 import { CreateDomainDto } from './dto/domain-input.dto';
 import { ListDomainsQuery } from './dto/list-domains.query';

@@ -1,20 +1,12 @@
 import { Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
-import { WEBHOOK_DELIVERY_QUEUE } from '../webhooks/webhook-delivery.queue';
 import { EventOutbox } from './event-outbox.service';
-import { OutboxRelay } from './relay.service';
-import { OUTBOX_SWEEP_QUEUE } from './relay.sweep';
-import { RelayTrigger } from './relay.trigger';
 
 /**
- * The outbox and its relay. Every process that commits events relays them right after commit;
- * the sweep itself (RelaySweep) runs in workers (WorkerModule).
+ * The outbox: the one writer of events, inside the transaction of their change. Who hears of the
+ * events (webhook delivery, under src/webhooks/delivery/) is none of this module's business.
  */
 @Module({
-  imports: [
-    BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE }, { name: OUTBOX_SWEEP_QUEUE }),
-  ],
-  providers: [EventOutbox, OutboxRelay, RelayTrigger],
-  exports: [EventOutbox, OutboxRelay, BullModule],
+  providers: [EventOutbox],
+  exports: [EventOutbox],
 })
 export class EventsModule {}

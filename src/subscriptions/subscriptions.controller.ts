@@ -25,7 +25,7 @@ import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription-input.dto';
 import { ListSubscriptionsQuery } from './dto/list-subscriptions.query';
-import { SubscriptionPage, SubscriptionView } from './subscription.views';
+import { SubscriptionPage, SubscriptionView } from '../hosting/subscription.views';
 import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('subscriptions')

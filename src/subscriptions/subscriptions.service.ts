@@ -3,17 +3,17 @@ import { EntityManager, LockMode, ObjectQuery } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { NotFound } from '../common/domain-errors';
-import { Customer } from '../customers/customer.entity';
+import { Customer } from '../hosting/customer.entity';
 import { DomainRegistration, withDomainNameUniqueness } from '../domains/domain-registration';
 import { parseDomainName } from '../domains/domain-name';
 import { EventOutbox } from '../events/event-outbox.service';
-import { SuspensionReason } from '../suspension/suspension-reason';
+import { SuspensionReason } from '../hosting/suspension-reason';
 import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription-input.dto';
 import { ListSubscriptionsQuery } from './dto/list-subscriptions.query';
-import { Subscription } from './subscription.entity';
-import { SubscriptionView, toSubscriptionView } from './subscription.views';
+import { Subscription } from '../hosting/subscription.entity';
+import { SubscriptionView, toSubscriptionView } from '../hosting/subscription.views';
 
 /** Subscriptions: administrators manage them; customers read their own. Status changes go through SuspensionService. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/mysql';
-import { domainViewSql } from '../domains/domain.views';
-import { subscriptionViewSql } from '../subscriptions/subscription.views';
-import { datetimeLiteral, reasonsJsonSql, statusSql } from './reasons.sql';
-import { ALL_REASONS, SuspensionReason } from './suspension-reason';
+import { domainViewSql } from '../hosting/domain.views';
+import { subscriptionViewSql } from '../hosting/subscription.views';
+import { datetimeLiteral, reasonsJsonSql, statusSql } from '../hosting/reasons.sql';
+import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
 
 export interface ChangeContext {
   /** `admin:<id>`, `customer:<id>` or `system`. */

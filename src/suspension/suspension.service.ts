@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { SessionsService } from '../auth/sessions.service';
-import { Customer } from '../customers/customer.entity';
-import { toAdminView } from '../customers/customer.views';
+import { revokeCustomerSessions } from '../hosting/customer-sessions';
+import { Customer } from '../hosting/customer.entity';
+import { toAdminView } from '../hosting/customer.views';
 import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
-import { datetimeLiteral } from './reasons.sql';
-import { ALL_REASONS, SuspensionReason } from './suspension-reason';
+import { datetimeLiteral } from '../hosting/reasons.sql';
+import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -36,8 +36,6 @@ const sequencesOf = (customers: LockedCustomer[]) =>
  */
 @Injectable()
 export class SuspensionService {
-  constructor(private readonly sessions: SessionsService) {}
-
   suspendCustomers(
     em: EntityManager,
     ids: number[],
@@ -189,7 +187,7 @@ export class SuspensionService {
       idsIn('d.customer_id', moving),
     );
     await statements.saveSequences();
-    if (target === 'suspended') await this.sessions.revokeForCustomers(em, moving);
+    if (target === 'suspended') await revokeCustomerSessions(em, moving);
     return outcomes;
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDelivery } from './delivery/webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export class WebhookView {

@@ -7,8 +7,8 @@ import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
 import { newWebhookSecret, SecretBox } from './secret-box';
-import { checkTargetUrl, TargetRefused } from './target-address';
-import { WebhookDelivery } from './webhook-delivery.entity';
+import { checkTargetUrl, TargetRefused } from './delivery/target-address';
+import { WebhookDelivery } from './delivery/webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import {
   PingAccepted,

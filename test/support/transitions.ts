@@ -1,4 +1,4 @@
-import { reasonsToNames } from '../../src/suspension/suspension-reason';
+import { reasonsToNames } from '../../src/hosting/suspension-reason';
 import { TestApp, bearer } from './app';
 import { eventsAfter, lastEventId, OutboxRow } from './hosting';
 

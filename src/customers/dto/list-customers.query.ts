@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { CUSTOMER_STATUSES, CustomerStatus } from '../customer.entity';
+import { CUSTOMER_STATUSES, CustomerStatus } from '../../hosting/customer.entity';
 import { PageQuery } from '../../common/page.query';
 
 export class ListCustomersQuery extends PageQuery {

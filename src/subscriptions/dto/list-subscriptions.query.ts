@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { SUSPENSION_STATUSES, SuspensionStatus } from '../../suspension/suspension-reason';
+import { SUSPENSION_STATUSES, SuspensionStatus } from '../../hosting/suspension-reason';
 import { IdFilter, PageQuery } from '../../common/page.query';
 
 export class ListSubscriptionsQuery extends PageQuery {

@@ -14,7 +14,7 @@ import {
 
 /** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
-import { SUBSCRIBABLE_EVENT_TYPES } from '../webhook-delivery.queue';
+import { SUBSCRIBABLE_EVENT_TYPES } from '../delivery/webhook-delivery.queue';
 import { PageQuery } from '../../common/page.query';
 
 export class CreateWebhookDto {

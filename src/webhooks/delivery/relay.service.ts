@@ -2,17 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { fromSqlDate, toSqlDate } from '../common/sql-dates';
-import { planDeliveryBatches } from '../webhooks/delivery-batches';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { fromSqlDate, toSqlDate } from '../../common/sql-dates';
+import { planDeliveryBatches } from './delivery-batches';
 import {
   DELIVERY_BATCH_JOB,
   deliveryBatchJobId,
   deliveryJobOptions,
   WEBHOOK_DELIVERY_QUEUE,
   WebhookBatchJob,
-} from '../webhooks/webhook-delivery.queue';
-import { EventObjectType, EventType } from './event-types';
+} from './webhook-delivery.queue';
+import { EventObjectType, EventType } from '../../events/event-types';
 
 const BATCH = 2000;
 // The payload as text: the driver would parse a JSON column only for the relay to encode it again.

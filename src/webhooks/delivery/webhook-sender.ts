@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { BatchOutcome, OutgoingMessage, sendBatch } from './batch-send';
 import { HttpDelivery, HttpDeliveryOptions, SendResult } from './http-delivery';
 import type { SendRequest } from './sender-thread';

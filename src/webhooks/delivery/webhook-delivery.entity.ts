@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEndpoint } from '../webhook-endpoint.entity';
 
 /** One attempt to deliver one event to one endpoint, successful or not. */
 @Entity({ tableName: 'webhook_delivery' })

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { isoSql, reasonsJsonSql, statusSql } from '../suspension/reasons.sql';
+import { isoSql, reasonsJsonSql, statusSql } from './reasons.sql';
 import {
   reasonsToNames,
   SUSPENSION_STATUSES,
   SuspensionReasonName,
   SuspensionStatus,
-} from '../suspension/suspension-reason';
+} from './suspension-reason';
 import { Domain } from './domain.entity';
 
 /** A domain as administrators, its customer and webhook consumers see it (nothing is secret). */

@@ -7,9 +7,9 @@ import {
   Property,
   Ref,
 } from '@mikro-orm/core';
-import { Customer } from '../customers/customer.entity';
-import { Subscription } from '../subscriptions/subscription.entity';
-import { SuspensionStatus } from '../suspension/suspension-reason';
+import { Customer } from './customer.entity';
+import { Subscription } from './subscription.entity';
+import { SuspensionStatus } from './suspension-reason';
 
 /**
  * A domain of one subscription. `name` is the lower-case punycode form, unique across the system;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DeliveryAttempt, DeliveryLog } from './delivery-log';
 import { EndpointHealth } from './endpoint-health';
 import { nextRetryDelayMs } from './retry-schedule';

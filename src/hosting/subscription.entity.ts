@@ -7,8 +7,8 @@ import {
   Property,
   Ref,
 } from '@mikro-orm/core';
-import { Customer } from '../customers/customer.entity';
-import { SuspensionStatus } from '../suspension/suspension-reason';
+import { Customer } from './customer.entity';
+import { SuspensionStatus } from './suspension-reason';
 
 /**
  * A hosting subscription of one customer. `status` and `suspendedReasons` change only through

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DeliveryLog } from './delivery-log';
 import { EndpointHealth } from './endpoint-health';
 import { DeliveryFailed, nextRetryDelayMs } from './retry-schedule';

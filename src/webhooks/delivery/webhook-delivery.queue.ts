@@ -1,5 +1,5 @@
 import { JobsOptions } from 'bullmq';
-import { EVENT_TYPES, EventType } from '../events/event-types';
+import { EVENT_TYPES, EventType } from '../../events/event-types';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 

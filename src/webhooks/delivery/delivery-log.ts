@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { toSqlDate } from '../common/sql-dates';
+import { toSqlDate } from '../../common/sql-dates';
 import { GroupBatcher } from './group-batcher';
 
 export interface DeliveryAttempt {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { fromSqlDate } from '../common/sql-dates';
+import { fromSqlDate } from '../../common/sql-dates';
 import { GroupBatcher } from './group-batcher';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '../secret-box';
 
 /** An endpoint as a delivery needs it, right now. */
 export interface DeliveryTarget {

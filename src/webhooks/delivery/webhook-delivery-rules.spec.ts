@@ -1,10 +1,10 @@
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from '../../config/load-config';
 import { Webhook } from 'standardwebhooks';
 import { planDeliveryBatches } from './delivery-batches';
 import { EndpointSlots } from './endpoint-slots';
 import { MessageSigner } from './message-signer';
 import { nextRetryDelayMs } from './retry-schedule';
-import { newWebhookSecret, SecretBox } from './secret-box';
+import { newWebhookSecret, SecretBox } from '../secret-box';
 import { isPublicAddress } from './target-address';
 import { parseRetryAfter } from './http-delivery';
 

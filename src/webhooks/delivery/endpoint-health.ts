@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { SYSTEM_ACTOR } from '../auth/principal';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { EventOutbox } from '../events/event-outbox.service';
-import { WebhookDisabledReason, WebhookEndpoint } from './webhook-endpoint.entity';
+import { SYSTEM_ACTOR } from '../../auth/principal';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.service';
+import { WebhookDisabledReason, WebhookEndpoint } from '../webhook-endpoint.entity';
 import { DeliveryTarget } from './webhook-targets';
 
 /**

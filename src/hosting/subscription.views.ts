@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { isoSql, reasonsJsonSql, statusSql } from '../suspension/reasons.sql';
+import { isoSql, reasonsJsonSql, statusSql } from './reasons.sql';
 import {
   reasonsToNames,
   SUSPENSION_STATUSES,
   SuspensionReasonName,
   SuspensionStatus,
-} from '../suspension/suspension-reason';
+} from './suspension-reason';
 import { Subscription } from './subscription.entity';
 
 /** A subscription as administrators, its customer and webhook consumers see it (nothing is secret). */

@@ -1,0 +1,141 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { ContactFields, FormErrors, FormValues } from '../components/contact-fields';
+import { failureSummary, fieldErrorsOf } from '../components/errors';
+import { Field } from '../components/field';
+import { PasswordField } from '../components/password-field';
+import { useI18n } from '../i18n/i18n';
+import { Customer } from '../model';
+import { navigate } from '../router';
+
+/** "Add customer": contact data, login, and the two info texts with who can see them. */
+export function AddCustomerScreen() {
+  const { t, language } = useI18n();
+  const [values, setValues] = useState<FormValues>({
+    locale: language === 'de' ? 'de-DE' : 'en-US',
+  });
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [summary, setSummary] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  // Editing a field clears its error: the message no longer describes what the field holds.
+  const set = (field: string, value: string) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setErrors(({ [field]: _, ...others }) => others);
+  };
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setSummary(undefined);
+    // Empty optional fields are left out: the API then stores nothing for them.
+    const body = Object.fromEntries(
+      Object.entries(values).filter(([, value]) => value.trim() !== ''),
+    );
+    try {
+      const customer = await api.post<Customer>('/customers', body);
+      navigate(`/customers/${customer.id}`);
+    } catch (error) {
+      const fieldErrors = fieldErrorsOf(error, language);
+      setErrors(fieldErrors);
+      setSummary(failureSummary(t, fieldErrors, error));
+      // Take the keyboard user to the first field in error.
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="screen">
+      <div class="screen-head">
+        <p class="crumb">
+          <a href="#/customers">{t('customers')}</a>
+        </p>
+        <h1 id="add-title">{t('addCustomer')}</h1>
+      </div>
+      <form class="card form add-customer" onSubmit={submit} noValidate aria-labelledby="add-title">
+        <p class="message error" role="alert" hidden={!summary}>
+          {summary ?? ''}
+        </p>
+        <ContactFields prefix="customer" values={values} errors={errors} onChange={set} />
+        <fieldset>
+          <legend>{t('credentials')}</legend>
+          <div class="grid">
+            <Field
+              id="customer-username"
+              label={t('username')}
+              value={values.username ?? ''}
+              required
+              maxLength={60}
+              autoComplete="off"
+              error={errors.username}
+              onInput={(value) => set('username', value)}
+            />
+            <PasswordField
+              id="customer-password"
+              label={t('password')}
+              value={values.password ?? ''}
+              username={values.username}
+              required
+              error={errors.password}
+              onInput={(value) => set('password', value)}
+            />
+          </div>
+        </fieldset>
+        <InfoFields values={values} errors={errors} onChange={set} />
+        <div class="buttons">
+          <a class="button secondary" href="#/customers">
+            {t('cancel')}
+          </a>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('addCustomer')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** Additional information (the customer sees it) and description (staff only), labelled so. */
+export function InfoFields({
+  values,
+  errors,
+  onChange,
+}: {
+  values: FormValues;
+  errors: FormErrors;
+  onChange: (field: string, value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset>
+      <legend>
+        {t('additionalInfo')} / {t('description')}
+      </legend>
+      <div class="grid two">
+        <Field
+          id="customer-additionalInfo"
+          label={t('additionalInfo')}
+          hint={t('additionalInfoHint')}
+          multiline
+          maxLength={4000}
+          value={values.additionalInfo ?? ''}
+          error={errors.additionalInfo}
+          onInput={(value) => onChange('additionalInfo', value)}
+        />
+        <Field
+          id="customer-description"
+          label={t('description')}
+          hint={t('descriptionHint')}
+          multiline
+          maxLength={4000}
+          value={values.description ?? ''}
+          error={errors.description}
+          onInput={(value) => onChange('description', value)}
+        />
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,198 @@
+import { useState } from 'preact/hooks';
+import { api, query } from '../api';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorMessage } from '../components/errors';
+import { JobProgress } from '../components/job-progress';
+import { MenuButton } from '../components/menu-button';
+import { useResource } from '../components/resource';
+import { useI18n } from '../i18n/i18n';
+import { BulkAction, Customer, Page } from '../model';
+import { CustomerTable } from './customer-table';
+
+const PAGE_SIZES = [10, 25, 50, 100];
+
+/** Plesk's "Customers" screen: search, filter, page, check rows, act on them in bulk. */
+export function CustomerListScreen() {
+  const { t } = useI18n();
+  const [searchText, setSearchText] = useState('');
+  const [filter, setFilter] = useState({ q: '', status: '', limit: 25 });
+  // Cursors of the pages visited so far; the first page has none.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const [selected, setSelected] = useState<Map<number, string>>(new Map());
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [job, setJob] = useState<{ id: number; names: Map<number, string> } | undefined>();
+  const [actionError, setActionError] = useState<unknown>();
+
+  const page = useResource(
+    () =>
+      api.get<Page<Customer>>(
+        `/customers${query({ q: filter.q, status: filter.status, limit: filter.limit, cursor })}`,
+      ),
+    [filter, cursor],
+  );
+
+  function applyFilter(next: Partial<typeof filter>) {
+    setFilter({ ...filter, ...next });
+    setCursors([undefined]);
+  }
+
+  async function runBulk(action: BulkAction) {
+    setActionError(undefined);
+    setConfirmRemove(false);
+    const names = new Map(selected);
+    try {
+      const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
+        action,
+        ids: [...names.keys()],
+      });
+      setJob({ id: jobId, names });
+    } catch (error) {
+      setActionError(error);
+    }
+  }
+
+  const items = page.data?.items ?? [];
+  const none = selected.size === 0;
+  return (
+    <div class="screen">
+      <div class="screen-head">
+        <h1>{t('customers')}</h1>
+      </div>
+
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          applyFilter({ q: searchText.trim() });
+        }}
+      >
+        <label class="grow">
+          <span class="visually-hidden">{t('search')}</span>
+          <input
+            type="search"
+            placeholder={t('searchPlaceholder')}
+            aria-label={t('search')}
+            value={searchText}
+            maxLength={100}
+            onInput={(event) => setSearchText(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" class="secondary">
+          {t('search')}
+        </button>
+        <label class="inline-field">
+          {t('statusFilter')}
+          <select
+            value={filter.status}
+            onChange={(event) => applyFilter({ status: event.currentTarget.value })}
+          >
+            <option value="">{t('allStatuses')}</option>
+            <option value="active">{t('active')}</option>
+            <option value="suspended">{t('suspended')}</option>
+          </select>
+        </label>
+      </form>
+
+      <div class="toolbar" role="toolbar" aria-label={t('actions')}>
+        <a class="button primary" href="#/customers/new">
+          {t('addCustomer')}
+        </a>
+        <MenuButton
+          label={t('changeStatus')}
+          disabled={none}
+          items={[
+            { label: t('suspend'), onSelect: () => void runBulk('suspend') },
+            { label: t('activate'), onSelect: () => void runBulk('activate') },
+          ]}
+        />
+        <button
+          type="button"
+          class="secondary danger-text"
+          disabled={none}
+          onClick={() => setConfirmRemove(true)}
+        >
+          {t('remove')}
+        </button>
+        <span class="selected-count" aria-live="polite">
+          {none ? '' : t('selectedCount', { count: selected.size })}
+        </span>
+      </div>
+
+      <ErrorMessage error={actionError} />
+      {job && (
+        <JobProgress
+          key={job.id}
+          jobId={job.id}
+          names={job.names}
+          onFinished={() => {
+            setSelected(new Map());
+            void page.reload();
+          }}
+          onDismiss={() => setJob(undefined)}
+        />
+      )}
+
+      <ErrorMessage error={page.error} />
+      <CustomerTable
+        items={items}
+        loading={page.loading && !page.data}
+        rows={filter.limit}
+        selected={selected}
+        onSelect={setSelected}
+      />
+
+      <nav class="pager" aria-label={t('pageNumber', { page: cursors.length })}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          ← {t('previousPage')}
+        </button>
+        <span>{t('pageNumber', { page: cursors.length })}</span>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!page.data?.nextCursor}
+          onClick={() => setCursors([...cursors, page.data?.nextCursor ?? undefined])}
+        >
+          {t('nextPage')} →
+        </button>
+        <label class="inline-field">
+          {t('pageSize')}
+          <select
+            value={String(filter.limit)}
+            onChange={(event) => applyFilter({ limit: Number(event.currentTarget.value) })}
+          >
+            {PAGE_SIZES.map((size) => (
+              <option key={size} value={String(size)}>
+                {size}
+              </option>
+            ))}
+          </select>
+        </label>
+      </nav>
+
+      {confirmRemove && (
+        <ConfirmDialog
+          title={t('removeCustomersTitle', { count: selected.size })}
+          confirmLabel={t('remove')}
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => void runBulk('remove')}
+        >
+          <p>
+            <strong>{t('removeWarning')}</strong>
+          </p>
+          <ul class="names">
+            {[...selected.values()].map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+          </ul>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

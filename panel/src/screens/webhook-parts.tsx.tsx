@@ -1,0 +1,170 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { ErrorMessage, failureSummary, fieldErrorsOf } from '../components/errors';
+import { Field } from '../components/field';
+import { useResource } from '../components/resource';
+import { useI18n } from '../i18n/i18n';
+import { itemsOf, Page, Webhook, WebhookDelivery } from '../model';
+
+/** Parts of the webhooks screen: the secret shown once, the add form, an endpoint's deliveries. */
+export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () => void }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(webhook.secret ?? '');
+    } catch {
+      // Without clipboard access (plain http), select the text so Ctrl+C copies it.
+      const field = document.getElementById('webhook-secret') as HTMLInputElement | null;
+      field?.select();
+    }
+    setCopied(true);
+  }
+  return (
+    <section class="card notice" aria-labelledby="secret-title">
+      <h2 id="secret-title">{t('secret')}</h2>
+      <p>{t('secretOnce', { url: webhook.url })}</p>
+      <div class="secret-row">
+        <label for="webhook-secret" class="visually-hidden">
+          {t('secret')}
+        </label>
+        <input
+          id="webhook-secret"
+          readOnly
+          value={webhook.secret}
+          onFocus={(event) => event.currentTarget.select()}
+        />
+        <button type="button" class="primary" onClick={() => void copy()}>
+          {t('copy')}
+        </button>
+        <button type="button" class="secondary" onClick={onDismiss}>
+          {t('dismiss')}
+        </button>
+      </div>
+      <p role="status" class="hint">
+        {copied ? t('copied') : ''}
+      </p>
+    </section>
+  );
+}
+
+export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
+  const { t, language } = useI18n();
+  const initial = { url: '', events: '*', description: '' };
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | undefined>();
+  const set = (field: keyof typeof initial) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setMessage(undefined);
+    const events = values.events
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+    try {
+      const webhook = await api.post<Webhook>('/webhooks', {
+        url: values.url.trim(),
+        events,
+        ...(values.description.trim() ? { description: values.description.trim() } : {}),
+      });
+      setValues(initial);
+      setErrors({});
+      onCreated(webhook);
+    } catch (error) {
+      const fieldErrors = fieldErrorsOf(error, language);
+      // Errors about single entries of `events` (events.0) belong beside the events field.
+      for (const [field, text] of Object.entries(fieldErrors))
+        if (field.startsWith('events.')) fieldErrors.events ??= text;
+      setErrors(fieldErrors);
+      setMessage(failureSummary(t, fieldErrors, error));
+    }
+  }
+
+  return (
+    <form class="card form" onSubmit={submit} noValidate aria-labelledby="add-webhook-title">
+      <h2 id="add-webhook-title">{t('addWebhook')}</h2>
+      {message && (
+        <p class="message error" role="alert">
+          {message}
+        </p>
+      )}
+      <div class="grid">
+        <Field
+          id="webhook-url"
+          label={t('url')}
+          type="url"
+          value={values.url}
+          required
+          error={errors.url}
+          onInput={set('url')}
+        />
+        <Field
+          id="webhook-events"
+          label={t('events')}
+          hint={t('eventsHint')}
+          value={values.events}
+          required
+          error={errors.events}
+          onInput={set('events')}
+        />
+        <Field
+          id="webhook-description"
+          label={t('description')}
+          value={values.description}
+          error={errors.description}
+          onInput={set('description')}
+        />
+      </div>
+      <div class="buttons">
+        <button type="submit" class="primary">
+          {t('addWebhook')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function Deliveries({ webhookId }: { webhookId: number }) {
+  const { t, formatDate } = useI18n();
+  const deliveries = useResource(
+    async () =>
+      itemsOf(
+        await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(
+          `/webhooks/${webhookId}/deliveries`,
+        ),
+      ),
+    [webhookId],
+  );
+  if (deliveries.error) return <ErrorMessage error={deliveries.error} />;
+  if (!deliveries.data) return <p>{t('loading')}</p>;
+  if (deliveries.data.length === 0) return <p class="empty">{t('noDeliveries')}</p>;
+  return (
+    <table class="deliveries">
+      <thead>
+        <tr>
+          <th scope="col">{t('when')}</th>
+          <th scope="col">{t('event')}</th>
+          <th scope="col">{t('statusCode')}</th>
+          <th scope="col">{t('duration')}</th>
+          <th scope="col">{t('error')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {deliveries.data.map((delivery) => (
+          <tr key={delivery.id}>
+            <td class="nowrap">{formatDate(delivery.attemptedAt ?? delivery.createdAt)}</td>
+            <td>
+              <code>{delivery.eventType ?? delivery.type ?? delivery.eventId ?? ''}</code>
+            </td>
+            <td>{delivery.statusCode ?? '–'}</td>
+            <td>{delivery.durationMs != null ? `${delivery.durationMs} ms` : '–'}</td>
+            <td class="break">{delivery.error ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

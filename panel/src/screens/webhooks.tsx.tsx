@@ -1,0 +1,140 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorMessage } from '../components/errors';
+import { useResource } from '../components/resource';
+import { useI18n } from '../i18n/i18n';
+import { itemsOf, Page, Webhook } from '../model';
+import { AddWebhook, Deliveries, SecretOnce } from './webhook-parts';
+
+/** Webhook endpoints: list, add (secret shown once), enable/disable, remove, deliveries. */
+export function WebhooksScreen() {
+  const { t } = useI18n();
+  const webhooks = useResource(
+    async () => itemsOf(await api.get<Webhook[] | Page<Webhook>>('/webhooks')),
+    [],
+  );
+  const [created, setCreated] = useState<Webhook | undefined>();
+  const [open, setOpen] = useState<number | undefined>();
+  const [removing, setRemoving] = useState<Webhook | undefined>();
+  const [actionError, setActionError] = useState<unknown>();
+
+  async function act(change: () => Promise<unknown>) {
+    setActionError(undefined);
+    try {
+      await change();
+    } catch (error) {
+      setActionError(error);
+    }
+    await webhooks.reload();
+  }
+
+  return (
+    <div class="screen">
+      <div class="screen-head">
+        <h1>{t('webhookEndpoints')}</h1>
+      </div>
+      {created?.secret && <SecretOnce webhook={created} onDismiss={() => setCreated(undefined)} />}
+      <ErrorMessage error={actionError} />
+      <ErrorMessage error={webhooks.error} />
+      <div class="table-wrap card">
+        <table class="webhooks">
+          <thead>
+            <tr>
+              <th scope="col">{t('url')}</th>
+              <th scope="col" class="optional">
+                {t('events')}
+              </th>
+              <th scope="col">{t('colStatus')}</th>
+              <th scope="col">{t('actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {webhooks.data?.length === 0 && (
+              <tr>
+                <td colSpan={4} class="empty">
+                  {t('noWebhooks')}
+                </td>
+              </tr>
+            )}
+            {(webhooks.data ?? []).map((webhook) => (
+              <Fragment key={webhook.id}>
+                <tr data-webhook-id={webhook.id}>
+                  <td class="break">
+                    {webhook.url}
+                    {webhook.description && <div class="hint">{webhook.description}</div>}
+                  </td>
+                  <td class="optional">{webhook.events.join(', ')}</td>
+                  <td>
+                    <span class={`status status-${webhook.enabled ? 'active' : 'suspended'}`}>
+                      <span class="status-dot" aria-hidden="true" />
+                      {webhook.enabled ? t('enabled') : t('disabled')}
+                    </span>
+                  </td>
+                  <td>
+                    <div class="row-actions">
+                      <button
+                        type="button"
+                        class="small secondary"
+                        onClick={() =>
+                          void act(() =>
+                            api.patch(`/webhooks/${webhook.id}`, { enabled: !webhook.enabled }),
+                          )
+                        }
+                      >
+                        {webhook.enabled ? t('disable') : t('enable')}
+                      </button>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        aria-expanded={open === webhook.id ? 'true' : 'false'}
+                        onClick={() => setOpen(open === webhook.id ? undefined : webhook.id)}
+                      >
+                        {open === webhook.id ? t('hideDeliveries') : t('deliveries')}
+                      </button>
+                      <button
+                        type="button"
+                        class="small secondary danger-text"
+                        onClick={() => setRemoving(webhook)}
+                      >
+                        {t('remove')}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+                {open === webhook.id && (
+                  <tr>
+                    <td colSpan={4}>
+                      <Deliveries webhookId={webhook.id} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <AddWebhook
+        onCreated={(webhook) => {
+          setCreated(webhook);
+          void webhooks.reload();
+        }}
+      />
+      {removing && (
+        <ConfirmDialog
+          title={t('removeWebhookConfirm', { url: removing.url })}
+          confirmLabel={t('remove')}
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={() => {
+            const target = removing;
+            setRemoving(undefined);
+            void act(() => api.delete(`/webhooks/${target.id}`));
+          }}
+        >
+          <p>{removing.url}</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
