@@ -3,7 +3,14 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mik
 export const BULK_ACTIONS = ['suspend', 'activate', 'remove'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
-export const BULK_JOB_STATES = ['queued', 'running', 'completed', 'failed'] as const;
+export const BULK_JOB_STATES = [
+  'scheduled',
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type BulkJobState = (typeof BULK_JOB_STATES)[number];
 
 /**
@@ -23,6 +30,8 @@ export class BulkJob {
     | 'failed'
     | 'idempotencyKey'
     | 'requestHash'
+    | 'runAt'
+    | 'reason'
     | 'error'
     | 'createdAt'
     | 'startedAt'
@@ -70,6 +79,14 @@ export class BulkJob {
 
   @Property({ type: 'integer', unsigned: true, default: 0 })
   failed: number = 0;
+
+  /** When a `scheduled` job is to run; null for a job that runs at once. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  runAt: Date | null = null;
+
+  /** The suspension reason given with a `suspend` job (staff only). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  reason: string | null = null;
 
   /** The client's `Idempotency-Key`, unique per actor; cleared once older than 24 h when reused. */
   @Property({ type: 'string', length: 255, nullable: true })

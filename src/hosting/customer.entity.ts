@@ -66,6 +66,18 @@ export class Customer {
   @Property({ type: 'string', length: 16, index: 'customer_status_idx' })
   status: CustomerStatus = 'active';
 
+  /** Why the customer is suspended (staff only, like `description`); null while active or when none was given. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  suspensionReason: string | null = null;
+
+  /** When the current suspension began; null while active. Indexed for `suspendedBefore`. */
+  @Property({ type: 'datetime', length: 3, nullable: true, index: 'customer_suspended_at_idx' })
+  suspendedAt: Date | null = null;
+
+  /** Who suspended it: `admin:<id>`, `apikey:<id>` or `job:<id>` (a scheduled job); null while active. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  suspendedBy: string | null = null;
+
   /** Last `sequence` given to an event about this customer; events carry it for ordering. */
   @Property({ type: 'integer', unsigned: true, default: 0 })
   eventSequence: number = 0;

@@ -22,10 +22,29 @@ export class CustomerAccountView {
   @ApiProperty() updatedAt!: string;
 }
 
+/** Why, since when and by whom a customer is suspended: staff only, never shown to the customer. */
+export class CustomerSuspensionView {
+  @ApiProperty({ type: String, nullable: true, maxLength: 255 }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) suspendedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: '`admin:<id>`, `apikey:<id>` or `job:<id>` (a scheduled bulk job)',
+    example: 'admin:1',
+  })
+  suspendedBy!: string | null;
+}
+
 /** What administrators (and webhook consumers) see. */
 export class CustomerAdminView extends CustomerAccountView {
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: String, nullable: true }) externalId!: string | null;
+  @ApiProperty({
+    type: CustomerSuspensionView,
+    nullable: true,
+    description: 'Set while the customer is suspended, null while it is active',
+  })
+  suspension!: CustomerSuspensionView | null;
   @ApiProperty({ description: 'Optimistic lock: send as If-Match to edit' }) version!: number;
 }
 
@@ -75,7 +94,17 @@ export function toAdminView(customer: Customer): CustomerAdminView {
     ...toAccountView(customer),
     description: customer.description,
     externalId: customer.externalId,
+    suspension: toSuspensionView(customer),
     version: customer.version,
+  };
+}
+
+export function toSuspensionView(customer: Customer): CustomerSuspensionView | null {
+  if (customer.status !== 'suspended') return null;
+  return {
+    reason: customer.suspensionReason,
+    suspendedAt: customer.suspendedAt?.toISOString() ?? null,
+    suspendedBy: customer.suspendedBy,
   };
 }
 

@@ -20,6 +20,15 @@ interface LockedCustomer {
   id: number;
   status: string;
   event_sequence: number;
+  suspension_reason: string | null;
+}
+
+/** Staff-only details of a customer's suspension, stored on its row (issue 14). */
+export interface SuspensionDetails {
+  /** 0-255 characters; omitted (undefined) leaves an already suspended customer's reason as it is. */
+  reason?: string | null;
+  /** Who to name as having suspended it; the context's actor by default (`job:<id>` for a scheduled job). */
+  suspendedBy?: string;
 }
 
 const sequencesOf = (customers: LockedCustomer[]) =>
@@ -36,12 +45,14 @@ const sequencesOf = (customers: LockedCustomer[]) =>
  */
 @Injectable()
 export class SuspensionService {
-  suspendCustomers(
+  /** Already suspended customers stay so (`unchanged`, no event); a new `reason` replaces theirs (a `customer.updated` event). */
+  async suspendCustomers(
     em: EntityManager,
     ids: number[],
     context: ChangeContext,
+    details: SuspensionDetails = {},
   ): Promise<Map<number, SuspendOutcome>> {
-    return this.changeCustomers(em, ids, context, 'suspended');
+    return this.changeCustomers(em, ids, context, 'suspended', details);
   }
 
   activateCustomers(
@@ -49,7 +60,7 @@ export class SuspensionService {
     ids: number[],
     context: ChangeContext,
   ): Promise<Map<number, ActivateOutcome>> {
-    return this.changeCustomers(em, ids, context, 'active');
+    return this.changeCustomers(em, ids, context, 'active', {});
   }
 
   suspendSubscription(
@@ -143,12 +154,14 @@ export class SuspensionService {
     ids: number[],
     context: ChangeContext,
     target: 'suspended' | 'active',
+    details: SuspensionDetails,
   ): Promise<Map<number, O>> {
     const changed: O = (target === 'suspended' ? 'suspended' : 'activated') as O;
     const outcomes = new Map<number, O>(ids.map((id) => [id, 'not_found' as O]));
     const rows = await this.lockCustomerRows(em, ids);
     for (const row of rows)
       outcomes.set(row.id, row.status === target ? ('unchanged' as O) : changed);
+    if (target === 'suspended') await this.replaceReasons(em, rows, context, details);
     const moving = rows.filter((row) => row.status !== target).map((row) => row.id);
     if (moving.length === 0) return outcomes;
 
@@ -158,9 +171,10 @@ export class SuspensionService {
       sequencesOf(rows.filter((row) => row.status !== target)),
     );
     const customers = idsIn('id', moving);
+    const suspension = suspensionColumns(target, details, context, statements.timestamp);
     await statements.run(
-      `UPDATE customer SET status = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
-      [target, ...customers.params],
+      `UPDATE customer SET status = ?, ${suspension.sql}, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
+      [target, ...suspension.params, ...customers.params],
     );
     const updated = await em.find(
       Customer,
@@ -174,7 +188,12 @@ export class SuspensionService {
         objectType: 'customer',
         objectId: customer.id,
         customerId: customer.id,
-        payload: { customer: toAdminView(customer), reasonsBefore: before, reasonsAfter: after },
+        payload: {
+          customer: toAdminView(customer),
+          reasonsBefore: before,
+          reasonsAfter: after,
+          ...(target === 'suspended' ? { reason: customer.suspensionReason } : {}),
+        },
       })),
     );
     const next =
@@ -228,6 +247,48 @@ export class SuspensionService {
     return transitions > 0 ? changed : ('unchanged' as O);
   }
 
+  /**
+   * Re-suspending with a different reason: no transition, but the new reason is stored (one
+   * set-based UPDATE) and recorded as `customer.updated`, so the audit trail shows who changed it.
+   */
+  private async replaceReasons(
+    em: EntityManager,
+    rows: LockedCustomer[],
+    context: ChangeContext,
+    details: SuspensionDetails,
+  ): Promise<void> {
+    if (details.reason === undefined) return;
+    const reason = details.reason || null;
+    const stale = rows.filter(
+      (row) => row.status === 'suspended' && row.suspension_reason !== reason,
+    );
+    if (stale.length === 0) return;
+    const statements = new CascadeStatements(em, context, sequencesOf(stale));
+    const where = idsIn(
+      'id',
+      stale.map((row) => row.id),
+    );
+    await statements.run(
+      `UPDATE customer SET suspension_reason = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${where.sql}`,
+      [reason, ...where.params],
+    );
+    const updated = await em.find(
+      Customer,
+      { id: { $in: stale.map((row) => row.id) } },
+      { refresh: true, orderBy: { id: 'asc' } },
+    );
+    await statements.insertPrepared(
+      updated.map((customer) => ({
+        type: 'customer.updated',
+        objectType: 'customer',
+        objectId: customer.id,
+        customerId: customer.id,
+        payload: { customer: toAdminView(customer), changes: ['suspension.reason'], reason },
+      })),
+    );
+    await statements.saveSequences();
+  }
+
   /** Locks the customer owning a subscription or domain, then the object itself; undefined when it does not exist (any more). */
   private async ownerOf(
     em: EntityManager,
@@ -253,8 +314,26 @@ export class SuspensionService {
     const unique = [...new Set(ids)].sort((a, b) => a - b);
     const where = idsIn('id', unique);
     return em.execute<LockedCustomer[]>(
-      `SELECT id, status, event_sequence FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`,
+      `SELECT id, status, event_sequence, suspension_reason FROM customer WHERE ${where.sql} ORDER BY id FOR UPDATE`,
       where.params,
     );
   }
+}
+
+/** The suspension columns of the customers that change status: set on suspension, cleared on activation. */
+function suspensionColumns(
+  target: 'suspended' | 'active',
+  details: SuspensionDetails,
+  context: ChangeContext,
+  timestamp: string,
+): Condition {
+  if (target === 'active')
+    return {
+      sql: 'suspension_reason = NULL, suspended_at = NULL, suspended_by = NULL',
+      params: [],
+    };
+  return {
+    sql: `suspension_reason = ?, suspended_at = ${timestamp}, suspended_by = ?`,
+    params: [details.reason || null, details.suspendedBy ?? context.actor],
+  };
 }
