@@ -29,6 +29,7 @@ import { CustomerDetailView, CustomerPage } from '../hosting/customer.views';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
+import { SuspendCustomerDto } from './dto/suspend-customer.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -111,14 +112,17 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Suspend a customer with all its subscriptions and domains; its sessions end at once',
+    description:
+      'The optional `reason` (staff only) is shown in `suspension` with the time and the actor. Suspending a suspended customer with a different reason replaces the reason (a `customer.updated` event, no `customer.suspended`).',
   })
   @ApiOkResponse({ type: CustomerDetailView })
   async suspend(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
+    @Body() dto: SuspendCustomerDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CustomerDetailView> {
-    const customer = await this.customers.suspend(auth, id);
+    const customer = await this.customers.suspend(auth, id, dto);
     response.setHeader(
       'ETag',
       etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),

@@ -1,25 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import {
-  EntityManager,
-  FilterQuery,
-  LockMode,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/mysql';
+import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/mysql';
 import { Administrator } from '../auth/administrator.entity';
 import { PasswordHasher } from '../auth/password-hasher';
 import { actorOf, Principal } from '../auth/principal';
 import { SessionsService } from '../auth/sessions.service';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '../common/domain-errors';
-import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
+import { Page } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
 import { CustomerCountsReader } from './customer-counts.reader';
+import { CustomerListReader } from './customer-list.reader';
 import { CustomerRemoval } from './customer-removal.service';
 import { Customer } from '../hosting/customer.entity';
 import { CustomerDetailView, toAdminView, toDetailView } from '../hosting/customer.views';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
+import { SuspendCustomerDto } from './dto/suspend-customer.dto';
 
 /** Fields whose change is an edit worth a `customer.updated` event. */
 const EDITABLE = [
@@ -50,34 +47,13 @@ export class CustomersService {
     private readonly sessions: SessionsService,
     private readonly outbox: EventOutbox,
     private readonly counts: CustomerCountsReader,
+    private readonly lists: CustomerListReader,
     private readonly removal: CustomerRemoval,
     private readonly suspension: SuspensionService,
   ) {}
 
-  async list(_auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
-    const where: FilterQuery<Customer> = {};
-    if (query.status) where.status = query.status;
-    if (query.cursor) where.id = { $lt: decodeCursor(query.cursor, isIdCursor).id };
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [
-        { username: { $like: like } },
-        { name: { $like: like } },
-        { company: { $like: like } },
-        { email: { $like: like } },
-      ];
-    }
-    const rows = await this.em.find(Customer, where, {
-      orderBy: { id: 'desc' },
-      limit: query.limit + 1,
-    });
-    const counts = await this.counts.forCustomers(rows.slice(0, query.limit).map((c) => c.id));
-    return toPage(
-      rows,
-      query.limit,
-      (c) => ({ id: c.id }),
-      (c) => toDetailView(c, counts.get(c.id) ?? { subscriptions: 0, domains: 0 }),
-    );
+  list(auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+    return this.lists.list(auth, query);
   }
 
   async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
@@ -173,9 +149,19 @@ export class CustomersService {
   }
 
   /** Suspends the customer with all its subscriptions and domains, and ends its sessions: the same code as bulk jobs. */
-  async suspend(auth: Principal, id: number): Promise<CustomerDetailView> {
+  async suspend(
+    auth: Principal,
+    id: number,
+    dto: SuspendCustomerDto = {},
+  ): Promise<CustomerDetailView> {
     const outcomes = await this.em.transactional(
-      (em) => this.suspension.suspendCustomers(em, [id], { actor: actorOf(auth) }),
+      (em) =>
+        this.suspension.suspendCustomers(
+          em,
+          [id],
+          { actor: actorOf(auth) },
+          { reason: dto.reason },
+        ),
       CASCADE_TRANSACTION,
     );
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);

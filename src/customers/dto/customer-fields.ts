@@ -151,3 +151,14 @@ function NotReserved() {
       },
     });
 }
+
+export const SuspensionReasonField = () =>
+  TextField({
+    max: 255,
+    nullable: true,
+    api: {
+      required: false,
+      description: 'Why the customer is suspended: staff only, never shown to the customer',
+      example: 'Invoice 2026-113 overdue',
+    },
+  });
