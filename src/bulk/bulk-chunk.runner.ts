@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
-import { SuspensionService } from '../suspension/suspension.service';
+import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';
 import { describeError, isTransient } from './transient-errors';
@@ -12,6 +12,10 @@ export interface RunningJob {
   id: number;
   action: BulkAction;
   actor: string;
+  /** The suspension reason of a `suspend` job. */
+  reason: string | null;
+  /** A scheduled job names itself as who suspended (`job:<id>`): nobody pressed a button then. */
+  scheduled: boolean;
 }
 
 /** Attempts per chunk for deadlocks, lock wait timeouts and lost connections; waits 100, 200, 400, 800 ms (+ jitter) in between. */
@@ -69,7 +73,7 @@ export class BulkChunkRunner {
     const context = { actor: job.actor, jobId: job.id };
     const outcomes: Map<number, BulkOutcome> =
       job.action === 'suspend'
-        ? await this.suspension.suspendCustomers(em, todo, context)
+        ? await this.suspension.suspendCustomers(em, todo, context, suspensionOf(job))
         : job.action === 'activate'
           ? await this.suspension.activateCustomers(em, todo, context)
           : await this.removal.removeCustomers(em, todo, context);
@@ -148,3 +152,8 @@ export class BulkChunkRunner {
     );
   }
 }
+
+const suspensionOf = (job: RunningJob): SuspensionDetails => ({
+  reason: job.reason ?? undefined,
+  suspendedBy: job.scheduled ? `job:${job.id}` : job.actor,
+});

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
 import { EventOutbox } from '../events/event-outbox.service';
-import { BulkJob } from './bulk-job.entity';
+import { BulkJob, BulkJobState } from './bulk-job.entity';
 import { toSummaryView } from './bulk-job.views';
 import { RunningJob } from './bulk-chunk.runner';
+
+/** A scheduled job woken before its time (a clock ahead, a stray wake-up): to be put back until then. */
+export interface EarlyJob {
+  notBefore: Date;
+}
 
 export interface StartedJob extends RunningJob {
   /** Ascending. */
@@ -20,14 +25,20 @@ export class BulkJobLifecycle {
     private readonly outbox: EventOutbox,
   ) {}
 
-  /** Marks the job running (keeping the first `startedAt` across retries); null if it is already finished or unknown. */
-  start(id: number): Promise<StartedJob | null> {
+  /**
+   * Marks the job running (keeping the first `startedAt` across retries); null if it is already
+   * finished, cancelled or unknown. Cancelling takes the same row lock, so it is either done before
+   * this or refused after.
+   */
+  start(id: number): Promise<StartedJob | EarlyJob | null> {
     return this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         populate: ['customerIds'],
       });
-      if (!job || job.state === 'completed' || job.state === 'failed') return null;
+      if (!job || isEnded(job.state)) return null;
+      if (job.state === 'scheduled' && job.runAt && job.runAt.getTime() > Date.now())
+        return { notBefore: job.runAt };
       job.state = 'running';
       job.startedAt ??= new Date();
       await em.flush();
@@ -35,6 +46,8 @@ export class BulkJobLifecycle {
         id: job.id,
         action: job.action,
         actor: job.actor,
+        reason: job.reason,
+        scheduled: job.runAt !== null,
         customerIds: job.customerIds,
         position: job.position,
       };
@@ -58,7 +71,7 @@ export class BulkJobLifecycle {
   ): Promise<void> {
     await this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!job || job.state === 'completed' || job.state === 'failed') return;
+      if (!job || isEnded(job.state)) return;
       job.state = state;
       job.error = error;
       job.finishedAt = new Date();
@@ -75,3 +88,6 @@ export class BulkJobLifecycle {
     });
   }
 }
+
+const isEnded = (state: BulkJobState) =>
+  state === 'completed' || state === 'failed' || state === 'cancelled';

@@ -37,10 +37,16 @@ export class BulkJobRecovery {
     const unfinished = await this.em.fork().find(
       BulkJob,
       {
-        state: { $in: ['queued', 'running'] },
-        createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+        $or: [
+          {
+            state: { $in: ['queued', 'running'] },
+            createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+          },
+          // A schedule lives in MySQL; its delayed BullMQ entry is lost with Redis's data.
+          { state: 'scheduled' },
+        ],
       },
-      { fields: ['id', 'createdAt'], orderBy: { id: 'asc' }, limit: 1000 },
+      { fields: ['id', 'createdAt', 'runAt'], orderBy: { id: 'asc' }, limit: 1000 },
     );
     const verdicts = await Promise.all(unfinished.map((job) => this.reconcile(job)));
     const recovery = {
@@ -56,7 +62,7 @@ export class BulkJobRecovery {
   }
 
   private async reconcile(
-    job: Pick<BulkJob, 'id' | 'createdAt'>,
+    job: Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>,
   ): Promise<'requeued' | 'failed' | 'fine'> {
     const entry = await this.queue.getJob(bullJobIdOf(job));
     if (!entry) {

@@ -62,6 +62,10 @@ export class BulkJobProcessor
   private async run(job: Job<BulkJobData>, token?: string): Promise<void> {
     const started = await this.lifecycle.start(job.data.bulkJobId);
     if (!started) return;
+    if ('notBefore' in started) {
+      await job.moveToDelayed(started.notBefore.getTime(), token);
+      throw new DelayedError();
+    }
     const size = this.config.bulkChunkSize;
     // Resume after the last committed chunk; the runner skips any id that has an outcome anyway.
     const pending = started.customerIds.filter((id) => id > started.position);

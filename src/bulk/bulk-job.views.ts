@@ -27,6 +27,19 @@ export class BulkJobSummaryView {
   @ApiProperty() id!: number;
   @ApiProperty({ enum: BULK_ACTIONS }) action!: BulkAction;
   @ApiProperty({ enum: BULK_JOB_STATES }) state!: BulkJobState;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'When a scheduled job runs (null: at once)',
+  })
+  runAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The suspension reason of a `suspend` job (staff only)',
+  })
+  reason!: string | null;
   @ApiProperty() total!: number;
   @ApiProperty() processed!: number;
   @ApiProperty() succeeded!: number;
@@ -62,6 +75,8 @@ export function toSummaryView(job: BulkJob): BulkJobSummaryView {
     id: job.id,
     action: job.action,
     state: job.state,
+    runAt: job.runAt?.toISOString() ?? null,
+    reason: job.reason,
     total: job.total,
     processed: job.processed,
     succeeded: job.succeeded,

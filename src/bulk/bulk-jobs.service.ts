@@ -6,6 +6,8 @@ import { Queue } from 'bullmq';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
+import { EventOutbox } from '../events/event-outbox.service';
+import { delayUntil, planOf } from './bulk-job-schedule';
 import { BulkJob } from './bulk-job.entity';
 import {
   BulkJobSummaryView,
@@ -38,13 +40,23 @@ export class BulkJobsService {
   constructor(
     private readonly em: EntityManager,
     @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async enqueue(auth: Principal, dto: BulkCommandDto, idempotencyKey?: string): Promise<Enqueued> {
     const actor = actorOf(auth);
     const customerIds = [...dto.ids].sort((a, b) => a - b);
+    const plan = planOf(dto, new Date());
+    // Reason and time join the hash only when given, so hashes of plain commands stay as they were.
     const requestHash = createHash('sha256')
-      .update(JSON.stringify({ action: dto.action, ids: customerIds }))
+      .update(
+        JSON.stringify({
+          action: dto.action,
+          ids: customerIds,
+          ...(plan.reason !== null ? { reason: plan.reason } : {}),
+          ...(plan.runAt !== null ? { runAt: plan.runAt.toISOString() } : {}),
+        }),
+      )
       .digest('hex');
 
     if (idempotencyKey !== undefined) {
@@ -63,8 +75,12 @@ export class BulkJobsService {
           lastId: customerIds[customerIds.length - 1],
           idempotencyKey: idempotencyKey ?? null,
           requestHash,
+          ...(plan.runAt ? { state: 'scheduled' as const } : {}),
+          runAt: plan.runAt,
+          reason: plan.reason,
         });
         await em.flush();
+        if (plan.runAt) await this.recordSchedule(em, created);
         return created;
       });
     } catch (error) {
@@ -83,12 +99,12 @@ export class BulkJobsService {
    * Puts a recorded job on the queue. Idempotent (the BullMQ job id derives from ours). If Redis
    * is unreachable the job stays `queued` in MySQL and the worker's sweep submits it later.
    */
-  async submit(job: Pick<BulkJob, 'id' | 'createdAt'>): Promise<void> {
+  async submit(job: Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>): Promise<void> {
     try {
       await this.queue.add(
         RUN_BULK_JOB,
         { bulkJobId: job.id },
-        { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) },
+        { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job), delay: delayUntil(job.runAt) },
       );
     } catch (error) {
       this.logger.warn(
@@ -116,11 +132,26 @@ export class BulkJobsService {
   }
 
   async list(_auth: Principal, query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
-    const where = query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {};
+    const where = {
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {}),
+    };
     const rows = await this.em
       .fork()
       .find(BulkJob, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
     return toPage(rows, query.limit, (job) => ({ id: job.id }), toSummaryView);
+  }
+
+  /** A schedule is a decision worth auditing: who planned what for when. */
+  private async recordSchedule(em: EntityManager, job: BulkJob): Promise<void> {
+    await this.outbox.record(em, {
+      type: 'job.scheduled',
+      objectType: 'job',
+      objectId: job.id,
+      actor: job.actor,
+      jobId: job.id,
+      payload: { job: toSummaryView(job) },
+    });
   }
 
   /**

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { BulkJobPage, BulkJobSummaryView, BulkJobView } from './bulk-job.views';
+import { BulkJobCancellation } from './bulk-job-cancellation';
 import { BulkJobsService } from './bulk-jobs.service';
 import { GetJobQuery } from './dto/get-job.query';
 import { ListJobsQuery } from './dto/list-jobs.query';
@@ -14,7 +15,10 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 @AdminOnly()
 @Controller('jobs')
 export class JobsController {
-  constructor(private readonly jobs: BulkJobsService) {}
+  constructor(
+    private readonly jobs: BulkJobsService,
+    private readonly cancellation: BulkJobCancellation,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Bulk jobs, newest first (keyset pagination; without per-id results)' })
@@ -36,5 +40,20 @@ export class JobsController {
     @Query() query: GetJobQuery,
   ): Promise<BulkJobView | BulkJobSummaryView> {
     return this.jobs.get(auth, id, query.results);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a scheduled or queued job: it becomes `cancelled` and never runs',
+    description:
+      'Cancelling a cancelled job answers it again; a job that has started (running, completed or failed) is 409.',
+  })
+  @ApiOkResponse({ type: BulkJobSummaryView })
+  cancel(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<BulkJobSummaryView> {
+    return this.cancellation.cancel(auth, id);
   }
 }

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'domain.activated',
   'domain.deleted',
   'job.completed',
+  'job.scheduled',
   'webhook.ping',
   'webhook.disabled',
 ] as const;

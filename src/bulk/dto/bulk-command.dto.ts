@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -6,10 +6,14 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsISO8601,
+  IsOptional,
   Max,
   Min,
 } from 'class-validator';
+import { Optional } from '../../common/fields';
 import { MAX_ID } from '../../common/parse-id.pipe';
+import { SuspensionReasonField } from '../../customers/dto/customer-fields';
 import { BULK_ACTIONS, BulkAction } from '../bulk-job.entity';
 
 export const MAX_BULK_IDS = 10_000;
@@ -34,4 +38,19 @@ export class BulkCommandDto {
   @Max(MAX_ID, { each: true })
   @ArrayUnique({ message: 'ids must not contain duplicates' })
   ids!: number[];
+
+  /** Only with `suspend`: stored on every customer the job suspends. */
+  @Optional()
+  @SuspensionReasonField()
+  reason?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Run the job at this time (ISO 8601, in the future, at most a year ahead) instead of at once: the job is `scheduled` until then and can be cancelled',
+    example: '2027-01-01T02:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  runAt?: string;
 }

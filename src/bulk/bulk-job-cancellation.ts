@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { Queue } from 'bullmq';
+import { actorOf, Principal } from '../auth/principal';
+import { Conflict, NotFound } from '../common/domain-errors';
+import { EventOutbox } from '../events/event-outbox.service';
+import { BulkJob } from './bulk-job.entity';
+import { BulkJobSummaryView, toSummaryView } from './bulk-job.views';
+import { BULK_QUEUE, BulkJobData, bullJobIdOf } from './bulk-queue';
+
+/**
+ * Cancelling a job that has not started: `scheduled` or `queued` becomes `cancelled`. The job row
+ * is locked, and the worker takes the same lock to move a job to `running` (BulkJobLifecycle.start),
+ * so a job is either cancelled before it starts or it runs and cancelling is 409: never both.
+ */
+@Injectable()
+export class BulkJobCancellation {
+  private readonly logger = new Logger(BulkJobCancellation.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: EventOutbox,
+    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+  ) {}
+
+  async cancel(auth: Principal, id: number): Promise<BulkJobSummaryView> {
+    const job = await this.em.fork().transactional(async (em) => {
+      const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!job) throw new NotFound('Job', id);
+      if (job.state === 'cancelled') return job;
+      if (job.state !== 'scheduled' && job.state !== 'queued') {
+        throw new Conflict(
+          `Job ${id} is ${job.state}: only a scheduled or queued job can be cancelled.`,
+        );
+      }
+      job.state = 'cancelled';
+      job.finishedAt = new Date();
+      await em.flush();
+      // The end of the job, as for completed and failed jobs; the audit trail names who cancelled it.
+      await this.outbox.record(em, {
+        type: 'job.completed',
+        objectType: 'job',
+        objectId: id,
+        actor: actorOf(auth),
+        jobId: id,
+        payload: { job: toSummaryView(job) },
+      });
+      return job;
+    });
+    await this.forget(job);
+    return toSummaryView(job);
+  }
+
+  /** Spares a worker the wake-up; harmless if it fails, the worker finds the job cancelled. */
+  private async forget(job: BulkJob): Promise<void> {
+    try {
+      await this.queue.remove(bullJobIdOf(job));
+    } catch (error) {
+      this.logger.warn(
+        `bulk job ${job.id} cancelled; its queue entry stays until a worker skips it (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+}
