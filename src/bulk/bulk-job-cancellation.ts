@@ -25,15 +25,13 @@ export class BulkJobCancellation {
   ) {}
 
   async cancel(auth: Principal, id: number): Promise<BulkJobSummaryView> {
+    // A plain read first: a running job's row is locked by its current chunk, and the answer
+    // (409) must not wait for that chunk to commit.
+    assertCancellable(id, await this.em.fork().findOne(BulkJob, id));
     const job = await this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!job) throw new NotFound('Job', id);
+      assertCancellable(id, job);
       if (job.state === 'cancelled') return job;
-      if (job.state !== 'scheduled' && job.state !== 'queued') {
-        throw new Conflict(
-          `Job ${id} is ${job.state}: only a scheduled or queued job can be cancelled.`,
-        );
-      }
       job.state = 'cancelled';
       job.finishedAt = new Date();
       await em.flush();
@@ -61,5 +59,14 @@ export class BulkJobCancellation {
         `bulk job ${job.id} cancelled; its queue entry stays until a worker skips it (${error instanceof Error ? error.message : String(error)})`,
       );
     }
+  }
+}
+
+function assertCancellable(id: number, job: BulkJob | null): asserts job is BulkJob {
+  if (!job) throw new NotFound('Job', id);
+  if (job.state !== 'scheduled' && job.state !== 'queued' && job.state !== 'cancelled') {
+    throw new Conflict(
+      `Job ${id} is ${job.state}: only a scheduled or queued job can be cancelled.`,
+    );
   }
 }
