@@ -6,6 +6,8 @@ import { eventsAfter, lastEventId } from './support/hosting';
 
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+jest.setTimeout(120_000);
+
 describe('scheduled bulk jobs', () => {
   let test: TestApp;
   let admin: string;

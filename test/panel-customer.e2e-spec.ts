@@ -58,7 +58,15 @@ describe('panel: customer page and own account', () => {
 
     // Suspending from the customer's own page: one customer, synchronously.
     await page.locator('.toolbar').getByRole('button', { name: 'Suspend' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Suspend customer/ });
+    await dialog.getByLabel('Reason').fill('Chargeback on the last invoice');
+    await dialog.getByRole('button', { name: 'Suspend' }).click();
     await page.locator('.toolbar').getByRole('button', { name: 'Activate' }).waitFor();
+    // Staff see why, by whom and since when.
+    await page.locator('.card.suspension').getByText('Chargeback on the last invoice').waitFor();
+    expect(await page.locator('.card.suspension').textContent()).toMatch(
+      /Suspended since .+ by Administrator 1/,
+    );
     await page.locator('tr[data-domain-name="www-erin.example"]').getByText('Suspended').waitFor();
     expect(await panel.domainStatuses(customer.id)).toEqual(['suspended', 'suspended']);
   });

@@ -63,6 +63,10 @@ describe('panel in English and German', () => {
     await page.getByRole('button', { name: 'Status ändern' }).click();
     await page.getByRole('menuitem', { name: 'Aktivieren' }).waitFor();
     await page.getByRole('menuitem', { name: 'Sperren' }).click();
+    await page
+      .getByRole('dialog', { name: '2 Kunden sperren?' })
+      .getByRole('button', { name: 'Sperren' })
+      .click();
     await page.locator('section.job[data-job-state="completed"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('section.job').textContent()).toContain('2 von 2 bearbeitet');
     await page.locator('table.customers .status-suspended').nth(1).waitFor();

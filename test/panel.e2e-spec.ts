@@ -136,6 +136,10 @@ describe('panel: customer list', () => {
     await page.getByText('3 selected').waitFor();
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.getByRole('menuitem', { name: 'Suspend' }).click();
+    // The dialog asks for a reason and an optional time; without a time it suspends now.
+    const suspendDialog = page.getByRole('dialog', { name: 'Suspend 3 customers?' });
+    await suspendDialog.getByLabel('Reason').fill('Overdue invoices');
+    await suspendDialog.getByRole('button', { name: 'Suspend' }).click();
 
     const finished = await waitForJob(page);
     expect(finished).toContain('3 of 3 processed: 3 succeeded, 0 failed');
@@ -177,7 +181,7 @@ describe('panel: customer list', () => {
     await check(page, ['Dave Removeme']);
     await page.getByRole('button', { name: 'Remove' }).click();
 
-    const dialog = page.getByRole('dialog', { name: 'Remove 1 customers?' });
+    const dialog = page.getByRole('dialog', { name: 'Remove 1 customer?' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(
       'All subscriptions and domains of these customers will be deleted.',

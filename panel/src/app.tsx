@@ -17,6 +17,7 @@ import { AddCustomerScreen } from './screens/add-customer';
 import { CustomerListScreen } from './screens/customer-list';
 import { CustomerScreen } from './screens/customer-page';
 import { LoginScreen } from './screens/login';
+import { ScheduledJobsScreen } from './screens/scheduled-jobs';
 import { WebhooksScreen } from './screens/webhooks';
 
 type Session =
@@ -93,6 +94,8 @@ function AdminScreen({ route }: { route: ReturnType<typeof useRoute> }) {
       return <CustomerScreen id={route.id} />;
     case 'webhooks':
       return <WebhooksScreen />;
+    case 'scheduled':
+      return <ScheduledJobsScreen />;
     default:
       return <CustomerListScreen />;
   }

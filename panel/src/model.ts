@@ -33,9 +33,18 @@ export interface Account extends ContactData {
   updatedAt: string;
 }
 
+/** Why, since when and by whom a customer is suspended (staff only). */
+export interface Suspension {
+  reason: string | null;
+  suspendedAt: string | null;
+  /** `admin:<id>`, `apikey:<id>` or `job:<id>` */
+  suspendedBy: string | null;
+}
+
 export interface Customer extends Account {
   description: string | null;
   externalId: string | null;
+  suspension: Suspension | null;
   version: number;
   counts: { subscriptions: number; domains: number };
 }
@@ -77,10 +86,22 @@ export interface JobResult {
   error?: string;
 }
 
+export type JobState = 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** What a bulk command may add: a suspension reason, and a time to run at. */
+export interface JobPlan {
+  reason?: string;
+  /** ISO 8601 (UTC), from the user's local date and time. */
+  runAt?: string;
+}
+
 export interface Job {
   id: number;
   action: BulkAction;
-  state: 'queued' | 'running' | 'completed' | 'failed';
+  state: JobState;
+  /** When a scheduled job runs; null for one that ran at once. */
+  runAt: string | null;
+  reason: string | null;
   total: number;
   processed: number;
   succeeded: number;

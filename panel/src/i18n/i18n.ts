@@ -10,12 +10,22 @@ const CHOICE_KEY = 'clientele.language';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/**
+ * A numeric `count` picks the plural form `<key>_<category>` (Intl.PluralRules: `one`, `other`,
+ * and whatever other categories a language has) when the language has that variant; otherwise
+ * `<key>` itself.
+ */
 export function translator(language: Language): Translate {
-  const messages = MESSAGES[language];
-  return (key, params = {}) =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  const messages: Record<string, string> = MESSAGES[language];
+  const plurals = new Intl.PluralRules(language);
+  return (key, params = {}) => {
+    const count = params.count;
+    const variant =
+      typeof count === 'number' ? messages[`${key}_${plurals.select(count)}`] : undefined;
+    return (variant ?? messages[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
       name in params ? String(params[name]) : whole,
     );
+  };
 }
 
 export const languageOf = (tag: string | null | undefined): Language | undefined =>

@@ -16,7 +16,7 @@ function describeEvent(t: Translate, type: string): string {
 }
 
 /** `admin:1` -> "Administrator 1", `customer:5` -> "Customer 5", `system` -> "System". */
-function describeActor(t: Translate, actor: string): string {
+export function describeActor(t: Translate, actor: string): string {
   const [kind, id] = actor.split(':');
   const key = `actor_${kind}`;
   return known(key) ? t(key, { id: id ?? '' }).trim() : actor;

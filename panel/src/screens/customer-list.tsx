@@ -1,27 +1,29 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/errors';
 import { JobProgress } from '../components/job-progress';
 import { MenuButton } from '../components/menu-button';
+import { PlanDialog } from '../components/plan-dialog';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { BulkAction, Customer, Page } from '../model';
+import { BulkAction, Customer, JobPlan, Page } from '../model';
 import { CustomerTable } from './customer-table';
 
 const PAGE_SIZES = [10, 25, 50, 100];
 
 /** Plesk's "Customers" screen: search, filter, page, check rows, act on them in bulk. */
 export function CustomerListScreen() {
-  const { t } = useI18n();
+  const { t, formatDate } = useI18n();
   const [searchText, setSearchText] = useState('');
   const [filter, setFilter] = useState({ q: '', status: '', limit: 25 });
   // Cursors of the pages visited so far; the first page has none.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const [selected, setSelected] = useState<Map<number, string>>(new Map());
-  const [confirmRemove, setConfirmRemove] = useState(false);
+  // The dialog that asks for a reason and an optional time before suspending or removing.
+  const [planning, setPlanning] = useState<'suspend' | 'remove' | undefined>();
   const [job, setJob] = useState<{ id: number; names: Map<number, string> } | undefined>();
+  const [scheduled, setScheduled] = useState<{ id: number; runAt: string } | undefined>();
   const [actionError, setActionError] = useState<unknown>();
 
   const page = useResource(
@@ -37,15 +39,23 @@ export function CustomerListScreen() {
     setCursors([undefined]);
   }
 
-  async function runBulk(action: BulkAction) {
+  async function runBulk(action: BulkAction, plan: JobPlan = {}) {
     setActionError(undefined);
-    setConfirmRemove(false);
+    setPlanning(undefined);
+    setScheduled(undefined);
     const names = new Map(selected);
     try {
       const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
         action,
         ids: [...names.keys()],
+        ...plan,
       });
+      if (plan.runAt) {
+        // Nothing to watch until then: the job waits in the "Scheduled" list.
+        setScheduled({ id: jobId, runAt: plan.runAt });
+        setSelected(new Map());
+        return;
+      }
       setJob({ id: jobId, names });
     } catch (error) {
       setActionError(error);
@@ -103,7 +113,7 @@ export function CustomerListScreen() {
           label={t('changeStatus')}
           disabled={none}
           items={[
-            { label: t('suspend'), onSelect: () => void runBulk('suspend') },
+            { label: t('suspend'), onSelect: () => setPlanning('suspend') },
             { label: t('activate'), onSelect: () => void runBulk('activate') },
           ]}
         />
@@ -111,7 +121,7 @@ export function CustomerListScreen() {
           type="button"
           class="secondary danger-text"
           disabled={none}
-          onClick={() => setConfirmRemove(true)}
+          onClick={() => setPlanning('remove')}
         >
           {t('remove')}
         </button>
@@ -121,6 +131,12 @@ export function CustomerListScreen() {
       </div>
 
       <ErrorMessage error={actionError} />
+      {scheduled && (
+        <p class="message success" role="status">
+          {t('scheduledNotice', { id: scheduled.id, time: formatDate(scheduled.runAt) })}{' '}
+          <a href="#/scheduled">{t('scheduledJobsTitle')}</a>
+        </p>
+      )}
       {job && (
         <JobProgress
           key={job.id}
@@ -176,22 +192,27 @@ export function CustomerListScreen() {
         </label>
       </nav>
 
-      {confirmRemove && (
-        <ConfirmDialog
-          title={t('removeCustomersTitle', { count: selected.size })}
-          confirmLabel={t('remove')}
-          onCancel={() => setConfirmRemove(false)}
-          onConfirm={() => void runBulk('remove')}
+      {planning && (
+        <PlanDialog
+          title={t(planning === 'remove' ? 'removeCustomersTitle' : 'suspendCustomersTitle', {
+            count: selected.size,
+          })}
+          confirmLabel={t(planning)}
+          withReason={planning === 'suspend'}
+          onCancel={() => setPlanning(undefined)}
+          onConfirm={(plan) => void runBulk(planning, plan)}
         >
-          <p>
-            <strong>{t('removeWarning')}</strong>
-          </p>
+          {planning === 'remove' && (
+            <p>
+              <strong>{t('removeWarning')}</strong>
+            </p>
+          )}
           <ul class="names">
             {[...selected.values()].map((name) => (
               <li key={name}>{name}</li>
             ))}
           </ul>
-        </ConfirmDialog>
+        </PlanDialog>
       )}
     </div>
   );

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/errors';
+import { PlanDialog } from '../components/plan-dialog';
 import { useResource } from '../components/resource';
 import { StatusBadge } from '../components/status';
 import { useI18n } from '../i18n/i18n';
-import { Customer } from '../model';
+import { Customer, JobPlan } from '../model';
 import { navigate } from '../router';
-import { AuditTrail } from './audit-trail';
+import { AuditTrail, describeActor } from './audit-trail';
 import { CustomerServices } from './customer-services';
 import { EditCustomer } from './edit-customer';
 
@@ -16,7 +16,8 @@ export function CustomerScreen({ id }: { id: number }) {
   const { t, formatDate } = useI18n();
   const customer = useResource(() => api.get<Customer>(`/customers/${id}`), [id]);
   const [actionError, setActionError] = useState<unknown>();
-  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [planning, setPlanning] = useState<'suspend' | 'remove' | undefined>();
+  const [scheduled, setScheduled] = useState<{ id: number; runAt: string } | undefined>();
   // Bumped after every change so the audit trail shows it.
   const [changes, setChanges] = useState(0);
   // Bumped when the customer's status changed: the cascade changed its subscriptions and domains.
@@ -26,16 +27,31 @@ export function CustomerScreen({ id }: { id: number }) {
     void customer.reload();
   };
 
-  async function act(action: 'suspend' | 'activate' | 'remove') {
+  async function act(action: 'suspend' | 'activate' | 'remove', plan: JobPlan = {}) {
     setActionError(undefined);
-    setConfirmRemove(false);
+    setPlanning(undefined);
+    setScheduled(undefined);
     try {
+      if (plan.runAt) {
+        // At a later time: a scheduled bulk job of one customer, listed under "Scheduled".
+        const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
+          action,
+          ids: [id],
+          ...plan,
+        });
+        setScheduled({ id: jobId, runAt: plan.runAt });
+        setChanges((count) => count + 1);
+        return;
+      }
       if (action === 'remove') {
         await api.delete(`/customers/${id}`);
         navigate('/customers');
         return;
       }
-      await api.post(`/customers/${id}/${action}`);
+      await api.post(
+        `/customers/${id}/${action}`,
+        action === 'suspend' && plan.reason ? { reason: plan.reason } : {},
+      );
       setStatusChanges((count) => count + 1);
       changed();
     } catch (error) {
@@ -76,7 +92,7 @@ export function CustomerScreen({ id }: { id: number }) {
       </div>
       <div class="toolbar" role="toolbar" aria-label={t('actions')}>
         {data.status === 'active' ? (
-          <button type="button" class="secondary" onClick={() => void act('suspend')}>
+          <button type="button" class="secondary" onClick={() => setPlanning('suspend')}>
             {t('suspend')}
           </button>
         ) : (
@@ -84,11 +100,30 @@ export function CustomerScreen({ id }: { id: number }) {
             {t('activate')}
           </button>
         )}
-        <button type="button" class="secondary danger-text" onClick={() => setConfirmRemove(true)}>
+        <button type="button" class="secondary danger-text" onClick={() => setPlanning('remove')}>
           {t('remove')}
         </button>
       </div>
+      {data.suspension && (
+        <section class="card suspension" aria-label={t('suspended')}>
+          <p>
+            {t('suspendedSince', {
+              time: formatDate(data.suspension.suspendedAt),
+              actor: data.suspension.suspendedBy
+                ? describeActor(t, data.suspension.suspendedBy)
+                : '?',
+            })}
+          </p>
+          <p class="suspension-reason">{data.suspension.reason ?? t('noReasonGiven')}</p>
+        </section>
+      )}
       <ErrorMessage error={actionError} />
+      {scheduled && (
+        <p class="message success" role="status">
+          {t('scheduledNotice', { id: scheduled.id, time: formatDate(scheduled.runAt) })}{' '}
+          <a href="#/scheduled">{t('scheduledJobsTitle')}</a>
+        </p>
+      )}
       <div class="columns">
         <div>
           <EditCustomer
@@ -103,17 +138,22 @@ export function CustomerScreen({ id }: { id: number }) {
           <AuditTrail customerId={id} version={changes} />
         </div>
       </div>
-      {confirmRemove && (
-        <ConfirmDialog
-          title={t('removeCustomerTitle', { name: data.name })}
-          confirmLabel={t('remove')}
-          onCancel={() => setConfirmRemove(false)}
-          onConfirm={() => void act('remove')}
+      {planning && (
+        <PlanDialog
+          title={t(planning === 'remove' ? 'removeCustomerTitle' : 'suspendCustomerTitle', {
+            name: data.name,
+          })}
+          confirmLabel={t(planning)}
+          withReason={planning === 'suspend'}
+          onCancel={() => setPlanning(undefined)}
+          onConfirm={(plan) => void act(planning, plan)}
         >
-          <p>
-            <strong>{t('removeOneWarning')}</strong>
-          </p>
-        </ConfirmDialog>
+          {planning === 'remove' && (
+            <p>
+              <strong>{t('removeOneWarning')}</strong>
+            </p>
+          )}
+        </PlanDialog>
       )}
     </div>
   );
