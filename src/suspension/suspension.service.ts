@@ -6,6 +6,9 @@ import { toAdminView } from '../hosting/customer.views';
 import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
 import { datetimeLiteral } from '../hosting/reasons.sql';
 import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
+import { replaceReasons, SuspensionDetails, suspensionColumns } from './suspension-details';
+
+export type { SuspensionDetails } from './suspension-details';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -23,14 +26,6 @@ interface LockedCustomer {
   suspension_reason: string | null;
 }
 
-/** Staff-only details of a customer's suspension, stored on its row (issue 14). */
-export interface SuspensionDetails {
-  /** 0-255 characters; omitted (undefined) leaves an already suspended customer's reason as it is. */
-  reason?: string | null;
-  /** Who to name as having suspended it; the context's actor by default (`job:<id>` for a scheduled job). */
-  suspendedBy?: string;
-}
-
 const sequencesOf = (customers: LockedCustomer[]) =>
   new Map(customers.map((customer) => [customer.id, Number(customer.event_sequence)]));
 
@@ -46,7 +41,7 @@ const sequencesOf = (customers: LockedCustomer[]) =>
 @Injectable()
 export class SuspensionService {
   /** Already suspended customers stay so (`unchanged`, no event); a new `reason` replaces theirs (a `customer.updated` event). */
-  async suspendCustomers(
+  suspendCustomers(
     em: EntityManager,
     ids: number[],
     context: ChangeContext,
@@ -161,7 +156,7 @@ export class SuspensionService {
     const rows = await this.lockCustomerRows(em, ids);
     for (const row of rows)
       outcomes.set(row.id, row.status === target ? ('unchanged' as O) : changed);
-    if (target === 'suspended') await this.replaceReasons(em, rows, context, details);
+    if (target === 'suspended') await replaceReasons(em, rows, context, details);
     const moving = rows.filter((row) => row.status !== target).map((row) => row.id);
     if (moving.length === 0) return outcomes;
 
@@ -247,48 +242,6 @@ export class SuspensionService {
     return transitions > 0 ? changed : ('unchanged' as O);
   }
 
-  /**
-   * Re-suspending with a different reason: no transition, but the new reason is stored (one
-   * set-based UPDATE) and recorded as `customer.updated`, so the audit trail shows who changed it.
-   */
-  private async replaceReasons(
-    em: EntityManager,
-    rows: LockedCustomer[],
-    context: ChangeContext,
-    details: SuspensionDetails,
-  ): Promise<void> {
-    if (details.reason === undefined) return;
-    const reason = details.reason || null;
-    const stale = rows.filter(
-      (row) => row.status === 'suspended' && row.suspension_reason !== reason,
-    );
-    if (stale.length === 0) return;
-    const statements = new CascadeStatements(em, context, sequencesOf(stale));
-    const where = idsIn(
-      'id',
-      stale.map((row) => row.id),
-    );
-    await statements.run(
-      `UPDATE customer SET suspension_reason = ?, version = version + 1, updated_at = ${statements.timestamp} WHERE ${where.sql}`,
-      [reason, ...where.params],
-    );
-    const updated = await em.find(
-      Customer,
-      { id: { $in: stale.map((row) => row.id) } },
-      { refresh: true, orderBy: { id: 'asc' } },
-    );
-    await statements.insertPrepared(
-      updated.map((customer) => ({
-        type: 'customer.updated',
-        objectType: 'customer',
-        objectId: customer.id,
-        customerId: customer.id,
-        payload: { customer: toAdminView(customer), changes: ['suspension.reason'], reason },
-      })),
-    );
-    await statements.saveSequences();
-  }
-
   /** Locks the customer owning a subscription or domain, then the object itself; undefined when it does not exist (any more). */
   private async ownerOf(
     em: EntityManager,
@@ -318,22 +271,4 @@ export class SuspensionService {
       where.params,
     );
   }
-}
-
-/** The suspension columns of the customers that change status: set on suspension, cleared on activation. */
-function suspensionColumns(
-  target: 'suspended' | 'active',
-  details: SuspensionDetails,
-  context: ChangeContext,
-  timestamp: string,
-): Condition {
-  if (target === 'active')
-    return {
-      sql: 'suspension_reason = NULL, suspended_at = NULL, suspended_by = NULL',
-      params: [],
-    };
-  return {
-    sql: `suspension_reason = ?, suspended_at = ${timestamp}, suspended_by = ?`,
-    params: [details.reason || null, details.suspendedBy ?? context.actor],
-  };
 }
