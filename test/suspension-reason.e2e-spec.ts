@@ -210,6 +210,25 @@ describe('suspension reason', () => {
     });
   });
 
+  it('is documented: an optional body with an optional reason, and a nullable suspension in the admin view', async () => {
+    const doc = (await test.http().get('/api/docs-json').expect(200)).body;
+    const suspend = doc.paths['/api/v1/customers/{id}/suspend'].post;
+    expect(suspend.requestBody.required).toBe(false);
+    const dto = doc.components.schemas.SuspendCustomerDto;
+    expect(dto.properties.reason).toMatchObject({ type: 'string', maxLength: 255 });
+    expect(dto.required ?? []).not.toContain('reason');
+    expect(doc.components.schemas.CustomerDetailView.properties.suspension).toMatchObject({
+      nullable: true,
+    });
+    const account = doc.paths['/api/v1/account'].get.responses['200'].content['application/json'];
+    const accountView = doc.components.schemas[account.schema.$ref.split('/').pop()];
+    expect(Object.keys(accountView.properties)).not.toContain('suspension');
+    const bulk = doc.components.schemas.BulkCommandDto;
+    expect(bulk.required).toEqual(['action', 'ids']);
+    expect(bulk.properties.runAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(doc.paths['/api/v1/jobs/{id}/cancel'].post).toBeDefined();
+  });
+
   describe('bulk suspend', () => {
     it('refuses a reason with activate or remove, and one over 255 characters, recording no job', async () => {
       const customer = await createCustomer(test, admin);

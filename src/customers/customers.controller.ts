@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -115,6 +116,7 @@ export class CustomersController {
     description:
       'The optional `reason` (staff only) is shown in `suspension` with the time and the actor. Suspending a suspended customer with a different reason replaces the reason (a `customer.updated` event, no `customer.suspended`).',
   })
+  @ApiBody({ type: SuspendCustomerDto, required: false })
   @ApiOkResponse({ type: CustomerDetailView })
   async suspend(
     @Auth() auth: Principal,
