@@ -40,6 +40,24 @@ describe('scheduled bulk jobs', () => {
     }
   });
 
+  it('replaces the reason of customers it finds suspended: unchanged, announced as customer.updated only', async () => {
+    const ids = await seedCustomers(test, 2, 1, 1);
+    await waitForJob(
+      test,
+      admin,
+      (await bulk({ action: 'suspend', ids, reason: 'First' }).expect(202)).body.jobId,
+    );
+    const after = await lastEventId(test);
+    const again = await bulk({ action: 'suspend', ids, reason: 'Second' }).expect(202);
+    const job = await waitForJob(test, admin, again.body.jobId);
+    expect(job.results.map((result) => result.outcome)).toEqual(['unchanged', 'unchanged']);
+    const types = (await eventsAfter(test, after))
+      .filter((event) => event.objectType === 'customer')
+      .map((event) => `${event.type}:${event.objectId}:${event.jobId}`);
+    expect(types).toEqual(ids.map((id) => `customer.updated:${id}:${job.id}`));
+    for (const id of ids) expect((await customer(id)).suspension.reason).toBe('Second');
+  });
+
   it('runs at runAt and not before, through the worker, and announces job.completed', async () => {
     const ids = await seedCustomers(test, 9, 1, 1);
     const after = await lastEventId(test);
