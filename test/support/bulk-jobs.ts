@@ -4,7 +4,9 @@ import { bearer, TestApp } from './app';
 export interface JobBody {
   id: number;
   action: string;
-  state: 'queued' | 'running' | 'completed' | 'failed';
+  state: 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  runAt: string | null;
+  reason: string | null;
   total: number;
   processed: number;
   succeeded: number;
