@@ -26,6 +26,8 @@ export class CustomerAccountView {
 export class CustomerAdminView extends CustomerAccountView {
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: String, nullable: true }) externalId!: string | null;
+  @ApiProperty({ format: 'uuid', description: 'Fixed at creation, for integrations' })
+  guid!: string;
   @ApiProperty({ description: 'Optimistic lock: send as If-Match to edit' }) version!: number;
 }
 
@@ -75,6 +77,7 @@ export function toAdminView(customer: Customer): CustomerAdminView {
     ...toAccountView(customer),
     description: customer.description,
     externalId: customer.externalId,
+    guid: customer.guid,
     version: customer.version,
   };
 }
