@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../common/domain-errors';
 import { Administrator } from './administrator.entity';
-import { addressAllowed, canonicalRange } from './address-list';
+import { addressAllowed, canonicalRange, unmapIpv4 } from './address-list';
 import { ApiKey, ApiKeyAccess } from './api-key.entity';
 import { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './dto/api-key.dto';
 import { Principal } from './principal';
@@ -102,7 +102,8 @@ export class ApiKeysService {
    * One indexed read per request, like sessions: no cache, so a revocation or an expiry holds at
    * once everywhere. `clientIp` is Express's `request.ip` (see TRUST_PROXY).
    */
-  async check(key: string, clientIp: string): Promise<ApiKeyCheck> {
+  async check(key: string, ip: string): Promise<ApiKeyCheck> {
+    const clientIp = unmapIpv4(ip);
     const rows = await this.em.execute<KeyRow[]>(
       `SELECT k.id, k.access, k.allowed_ips, a.id AS administrator_id, a.username,
               (k.expires_at IS NOT NULL AND k.expires_at <= UTC_TIMESTAMP(3)) AS expired,
