@@ -23,7 +23,7 @@ const TypeField = () =>
       description: 'Only customers: resellers are not managed here',
     }),
     IsIn(['customer'], {
-      message: 'type must be "customer": resellers and administrators are not managed here',
+      message: 'type must be "customer": resellers are not managed here, nor administrators',
     }),
   );
 
