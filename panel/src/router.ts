@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'add-customer' }
   | { screen: 'customer'; id: number }
   | { screen: 'webhooks' }
+  | { screen: 'api-keys' }
   | { screen: 'account' }
   | { screen: 'unknown' };
 
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   const customer = /^\/customers\/([1-9]\d{0,9})$/.exec(path);
   if (customer) return { screen: 'customer', id: Number(customer[1]) };
   if (path === '/webhooks') return { screen: 'webhooks' };
+  if (path === '/api-keys') return { screen: 'api-keys' };
   if (path === '/account') return { screen: 'account' };
   return { screen: 'unknown' };
 }

@@ -21,6 +21,7 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
             current: ['customers', 'customer', 'add-customer'].includes(route.screen),
           },
           { href: '#/webhooks', label: t('webhooks'), current: route.screen === 'webhooks' },
+          { href: '#/api-keys', label: t('apiKeys'), current: route.screen === 'api-keys' },
         ]
       : [{ href: '#/account', label: t('myAccount'), current: true }];
   return (
