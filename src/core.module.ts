@@ -13,6 +13,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-csrf-token"]',
+  'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',

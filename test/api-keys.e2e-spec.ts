@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
@@ -344,6 +345,28 @@ describe('API keys', () => {
         lastUsedIp: '::1',
       });
     });
+  });
+
+  it('never writes a key to the log, in X-API-Key or as a bearer token', async () => {
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logged = await startTestApp({ LOG_LEVEL: 'debug' }, { reset: false, logStream });
+    try {
+      const { key } = await createKey();
+      await logged.http().get('/api/v1/customers').set('X-API-Key', key).expect(200);
+      await logged.http().get('/api/v1/customers').set(bearer(key)).expect(200);
+      await logged.http().get('/api/v2/clients').set('X-API-Key', key).expect(200);
+      const log = lines.join('');
+      expect(log).toContain('/api/v2/clients');
+      expect(log).not.toContain(key.slice(3));
+    } finally {
+      await logged.close();
+    }
   });
 
   it('is declared in the OpenAPI document beside the bearer scheme', async () => {
