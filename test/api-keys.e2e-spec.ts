@@ -361,8 +361,10 @@ describe('API keys', () => {
       await logged.http().get('/api/v1/customers').set('X-API-Key', key).expect(200);
       await logged.http().get('/api/v1/customers').set(bearer(key)).expect(200);
       await logged.http().get('/api/v2/clients').set('X-API-Key', key).expect(200);
+      await logged.http().delete(`/api/v2/auth/keys/${key}`).set('X-API-Key', key).expect(200);
       const log = lines.join('');
       expect(log).toContain('/api/v2/clients');
+      expect(log).toContain('/api/v2/auth/keys/[redacted]');
       expect(log).not.toContain(key.slice(3));
     } finally {
       await logged.close();
