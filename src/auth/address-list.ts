@@ -14,11 +14,14 @@ export function canonicalRange(entry: string): string | undefined {
   if (rest.length > 0) return undefined;
   const plain = unmapIpv4(address);
   const family = isIP(plain);
-  if (family === 0) return undefined;
-  if (prefix === undefined) return plain.toLowerCase();
+  // A zone (`fe80::1%eth0`) names an interface of this host: meaningless for a client address.
+  if (family === 0 || plain.includes('%')) return undefined;
+  // The URL parser writes IPv6 in its compressed lower-case form (RFC 5952).
+  const canonical = family === 4 ? plain : new URL(`http://[${plain}]`).hostname.slice(1, -1);
+  if (prefix === undefined) return canonical;
   const bits = family === 4 ? 32 : 128;
   if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) return undefined;
-  return `${plain.toLowerCase()}/${Number(prefix)}`;
+  return `${canonical}/${Number(prefix)}`;
 }
 
 /** Matches client addresses against a key's `allowedIps` (entries already canonical). */
