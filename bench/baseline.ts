@@ -83,13 +83,13 @@ const customerJson = (c: string) =>
   `JSON_OBJECT('id', ${c}.id, 'username', ${c}.username, 'name', ${c}.name, 'company', ${c}.company, 'email', ${c}.email, 'phone', ${c}.phone,
      'fax', ${c}.fax, 'address', ${c}.address, 'city', ${c}.city, 'state', ${c}.state, 'postalCode', ${c}.postal_code, 'country', ${c}.country,
      'locale', ${c}.locale, 'additionalInfo', ${c}.additional_info, 'status', ${c}.status, 'createdAt', ${iso(`${c}.created_at`)},
-     'updatedAt', ${iso(`${c}.updated_at`)}, 'description', ${c}.description, 'externalId', ${c}.external_id, 'version', ${c}.version)`;
+     'updatedAt', ${iso(`${c}.updated_at`)}, 'description', ${c}.description, 'externalId', ${c}.external_id, 'guid', ${c}.guid, 'version', ${c}.version)`;
 const subscriptionJson = (next: string) =>
   `JSON_OBJECT('id', s.id, 'customerId', s.customer_id, 'name', s.name, 'unicodeName', s.unicode_name, 'plan', s.plan, 'status', ${status(next)},
      'suspendedReasons', ${reasons(next)}, 'expiresAt', ${iso('s.expires_at')}, 'createdAt', ${iso('s.created_at')}, 'updatedAt', ${iso(NOW)})`;
 const domainJson = (next: string) =>
   `JSON_OBJECT('id', d.id, 'subscriptionId', d.subscription_id, 'customerId', d.customer_id, 'name', d.name, 'unicodeName', d.unicode_name,
-     'status', ${status(next)}, 'suspendedReasons', ${reasons(next)}, 'createdAt', ${iso('d.created_at')}, 'updatedAt', ${iso(NOW)})`;
+     'status', ${status(next)}, 'suspendedReasons', ${reasons(next)}, 'createdAt', ${iso('d.created_at')}, 'updatedAt', ${iso(NOW)}, 'guid', d.guid)`;
 
 async function changeStatus(
   connection: PoolConnection,

@@ -21,8 +21,8 @@ export async function seedHosting(sql: Sql, shape: HostingShape): Promise<number
     throw new Error(`tag must be 1-20 lower-case letters or digits: ${tag}`);
   const prefix = `${tag}u`;
   await sql(
-    `INSERT INTO customer (username, password_hash, name, email, locale, status, event_sequence, created_at, updated_at, version)
-     SELECT CONCAT('${prefix}', seq), 'not-a-hash', CONCAT('Customer ', seq), CONCAT('${prefix}', seq, '@example.com'), 'en-US', 'active', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 1
+    `INSERT INTO customer (username, password_hash, name, email, locale, status, event_sequence, created_at, updated_at, version, guid)
+     SELECT CONCAT('${prefix}', seq), 'not-a-hash', CONCAT('Customer ', seq), CONCAT('${prefix}', seq, '@example.com'), 'en-US', 'active', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 1, UUID()
        FROM seq_1_to_${customers}`,
   );
   const ids = (
@@ -56,9 +56,9 @@ export async function seedDomains(
   suspended = false,
 ): Promise<void> {
   await sql(
-    `INSERT INTO domain (subscription_id, customer_id, name, unicode_name, status, suspended_reasons, created_at, updated_at)
+    `INSERT INTO domain (subscription_id, customer_id, name, unicode_name, status, suspended_reasons, created_at, updated_at, guid)
      SELECT s.id, s.customer_id, IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)), IF(q.seq = 1, s.name, CONCAT('d', q.seq, '.', s.name)),
-            '${suspended ? 'suspended' : 'active'}', ${suspended ? 4 : 0}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
+            '${suspended ? 'suspended' : 'active'}', ${suspended ? 4 : 0}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UUID()
        FROM subscription s JOIN seq_1_to_${perSubscription} q
       WHERE ${where}
       ORDER BY s.id, q.seq`,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AuditModule } from './audit/audit.module';
+import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule } from './auth/auth.module';
 import { BulkController } from './bulk/bulk.controller';
@@ -13,6 +14,7 @@ import { DomainsController } from './domains/domains.controller';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
 import { PanelModule } from './panel/panel.module';
+import { PleskModule } from './plesk/plesk.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -30,6 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DomainsModule,
     AuditModule,
     PanelModule,
+    PleskModule,
   ],
   controllers: [
     AuthController,
@@ -41,6 +44,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SubscriptionsController,
     DomainsController,
     AuditController,
+    ApiKeysController,
   ],
 })
 export class ApiModule {}

@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
+import { redactKeyInPath } from './auth/log-redaction';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
@@ -13,6 +14,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-csrf-token"]',
+  'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',
@@ -41,6 +43,7 @@ export class CoreModule {
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
               autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
               quietReqLogger: true,
+              serializers: { req: redactKeyInPath },
             },
             options.logStream ?? pino.destination(1),
           ],

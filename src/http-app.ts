@@ -1,12 +1,15 @@
-import { Logger as NestLogger } from '@nestjs/common';
+import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
+import { API_KEY_SCHEME, offerApiKeyBesideBearer } from './auth/api-key-openapi';
 import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { PLESK_PREFIX } from './plesk/plesk-api';
+import { sendPleskError } from './plesk/plesk-error.filter';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -30,19 +33,30 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use(limitJsonDepth);
   // Errors of the body parser (malformed JSON, too large) become problem details too.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (error && request.originalUrl.startsWith(`/${PLESK_PREFIX}/`))
+      return sendPleskError(error, response, logger);
     if (error) return sendProblem(error, request, response, logger);
     next();
   });
   app.use(cookieParser());
   // API answers are per principal and change without notice (counts, status): never cached, so a
   // conditional GET can never serve stale data behind an ETag that only versions the edit.
-  app.use(`/${API_PREFIX}`, (_request: Request, response: Response, next: NextFunction) => {
-    response.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(
+    [`/${API_PREFIX}`, `/${PLESK_PREFIX}`],
+    (_request: Request, response: Response, next: NextFunction) => {
+      response.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  );
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      'health/live',
+      'health/ready',
+      { path: `${PLESK_PREFIX}/{*path}`, method: RequestMethod.ALL },
+    ],
+  });
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
@@ -54,8 +68,11 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       )
       .setVersion('1')
       .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
+      .addBasicAuth({ type: 'http', scheme: 'basic' }, 'basic')
       .build(),
   );
+  offerApiKeyBesideBearer(document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,

@@ -29,6 +29,7 @@ describe('domains', () => {
       suspendedReasons: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      guid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
     });
     const found = await test.http().get('/api/v1/domains?q=bücher').set(bearer(admin)).expect(200);
     expect(found.body.items.map((d: { id: number }) => d.id)).toEqual([created.body.id]);

@@ -13,6 +13,7 @@ import {
 import { Me } from './model';
 import { useRoute } from './router';
 import { AccountScreen } from './screens/account';
+import { ApiKeysScreen } from './screens/api-keys';
 import { AddCustomerScreen } from './screens/add-customer';
 import { CustomerListScreen } from './screens/customer-list';
 import { CustomerScreen } from './screens/customer-page';
@@ -96,6 +97,8 @@ function AdminScreen({ route }: { route: ReturnType<typeof useRoute> }) {
       return <WebhooksScreen />;
     case 'scheduled':
       return <ScheduledJobsScreen />;
+    case 'api-keys':
+      return <ApiKeysScreen />;
     default:
       return <CustomerListScreen />;
   }

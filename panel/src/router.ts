@@ -10,6 +10,7 @@ export type Route =
   | { screen: 'customer'; id: number }
   | { screen: 'webhooks' }
   | { screen: 'scheduled' }
+  | { screen: 'api-keys' }
   | { screen: 'account' }
   | { screen: 'unknown' };
 
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (customer) return { screen: 'customer', id: Number(customer[1]) };
   if (path === '/webhooks') return { screen: 'webhooks' };
   if (path === '/scheduled') return { screen: 'scheduled' };
+  if (path === '/api-keys') return { screen: 'api-keys' };
   if (path === '/account') return { screen: 'account' };
   return { screen: 'unknown' };
 }

@@ -13,7 +13,8 @@ export class AuditEntry {
   @ApiProperty({ description: 'The event id (a decimal string: it is a 64-bit number)' })
   id!: string;
   @ApiProperty({ enum: EVENT_TYPES }) type!: EventType;
-  @ApiProperty({ description: '`admin:<id>`, `customer:<id>` or `system`' }) actor!: string;
+  @ApiProperty({ description: '`admin:<id>`, `customer:<id>`, `apikey:<id>` or `system`' })
+  actor!: string;
   @ApiProperty({ type: AuditObject }) object!: AuditObject;
   @ApiProperty({ type: Number, nullable: true }) customerId!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'The bulk job that made the change' })

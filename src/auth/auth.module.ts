@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
+import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginAttempts } from './login-attempts.service';
@@ -22,8 +23,9 @@ import { SessionsService } from './sessions.service';
     PasswordHasher,
     SessionsService,
     LoginAttempts,
+    ApiKeysService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, PasswordHasher, SessionsService],
+  exports: [AuthService, PasswordHasher, SessionsService, ApiKeysService],
 })
 export class AuthModule {}

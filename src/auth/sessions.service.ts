@@ -111,8 +111,8 @@ export class SessionsService {
   revokeForCustomers(
     em: EntityManager,
     customerIds: number[],
-    exceptSessionId?: string,
+    exceptSessionId?: string | null,
   ): Promise<void> {
-    return revokeCustomerSessions(em, customerIds, exceptSessionId);
+    return revokeCustomerSessions(em, customerIds, exceptSessionId ?? undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { Administrator } from '../auth/administrator.entity';
+import { ApiKey } from '../auth/api-key.entity';
 import { AuthSession } from '../auth/auth-session.entity';
 import { BulkJobResult } from '../bulk/bulk-job-result.entity';
 import { BulkJob } from '../bulk/bulk-job.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   BulkJobResult,
   WebhookEndpoint,
   WebhookDelivery,
+  ApiKey,
 ];

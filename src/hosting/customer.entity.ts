@@ -1,4 +1,5 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
 
 export type CustomerStatus = 'active' | 'suspended';
 export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ['active', 'suspended'];
@@ -9,7 +10,8 @@ export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ['active', 'suspende
  */
 @Entity({ tableName: 'customer' })
 export class Customer {
-  [OptionalProps]?: 'status' | 'locale' | 'createdAt' | 'updatedAt' | 'version' | 'eventSequence';
+  [OptionalProps]?:
+    'status' | 'guid' | 'locale' | 'createdAt' | 'updatedAt' | 'version' | 'eventSequence';
 
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;
@@ -62,6 +64,10 @@ export class Customer {
 
   @Property({ type: 'string', length: 255, nullable: true, unique: 'customer_external_id_unique' })
   externalId: string | null = null;
+
+  /** Fixed at creation, for integrations (Plesk's `guid`). */
+  @Property({ type: 'string', length: 36, unique: 'customer_guid_unique' })
+  guid: string = randomUUID();
 
   @Property({ type: 'string', length: 16, index: 'customer_status_idx' })
   status: CustomerStatus = 'active';

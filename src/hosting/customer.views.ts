@@ -45,6 +45,8 @@ export class CustomerAdminView extends CustomerAccountView {
     description: 'Set while the customer is suspended, null while it is active',
   })
   suspension!: CustomerSuspensionView | null;
+  @ApiProperty({ format: 'uuid', description: 'Fixed at creation, for integrations' })
+  guid!: string;
   @ApiProperty({ description: 'Optimistic lock: send as If-Match to edit' }) version!: number;
 }
 
@@ -95,6 +97,7 @@ export function toAdminView(customer: Customer): CustomerAdminView {
     description: customer.description,
     externalId: customer.externalId,
     suspension: toSuspensionView(customer),
+    guid: customer.guid,
     version: customer.version,
   };
 }

@@ -7,6 +7,7 @@ import {
   Property,
   Ref,
 } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
 import { Customer } from './customer.entity';
 import { Subscription } from './subscription.entity';
 import { SuspensionStatus } from './suspension-reason';
@@ -20,7 +21,7 @@ import { SuspensionStatus } from './suspension-reason';
 @Index({ name: 'domain_subscription_idx', properties: ['subscription', 'id'] })
 @Index({ name: 'domain_customer_idx', properties: ['customer', 'id'] })
 export class Domain {
-  [OptionalProps]?: 'status' | 'suspendedReasons' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'guid' | 'suspendedReasons' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;
@@ -36,6 +37,10 @@ export class Domain {
 
   @Property({ type: 'string', length: 253 })
   unicodeName!: string;
+
+  /** Fixed at creation, for integrations (Plesk's `guid`). */
+  @Property({ type: 'string', length: 36, unique: 'domain_guid_unique' })
+  guid: string = randomUUID();
 
   @Property({ type: 'string', length: 16 })
   status: SuspensionStatus = 'active';

@@ -22,6 +22,8 @@ export class DomainView {
   suspendedReasons!: SuspensionReasonName[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiProperty({ format: 'uuid', description: 'Fixed at creation, for integrations' })
+  guid!: string;
 }
 
 export class DomainPage {
@@ -40,6 +42,7 @@ export function toDomainView(domain: Domain): DomainView {
     suspendedReasons: reasonsToNames(domain.suspendedReasons),
     createdAt: domain.createdAt.toISOString(),
     updatedAt: domain.updatedAt.toISOString(),
+    guid: domain.guid,
   };
 }
 
@@ -47,5 +50,5 @@ export function toDomainView(domain: Domain): DomainView {
 export function domainViewSql(alias: string, reasonsAfter: string, updatedAt: string): string {
   return `JSON_OBJECT('id', ${alias}.id, 'subscriptionId', ${alias}.subscription_id, 'customerId', ${alias}.customer_id,
     'name', ${alias}.name, 'unicodeName', ${alias}.unicode_name, 'status', ${statusSql(reasonsAfter)},
-    'suspendedReasons', ${reasonsJsonSql(reasonsAfter)}, 'createdAt', ${isoSql(`${alias}.created_at`)}, 'updatedAt', ${isoSql(updatedAt)})`;
+    'suspendedReasons', ${reasonsJsonSql(reasonsAfter)}, 'createdAt', ${isoSql(`${alias}.created_at`)}, 'updatedAt', ${isoSql(updatedAt)}, 'guid', ${alias}.guid)`;
 }

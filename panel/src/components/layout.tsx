@@ -22,6 +22,7 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
           },
           { href: '#/webhooks', label: t('webhooks'), current: route.screen === 'webhooks' },
           { href: '#/scheduled', label: t('scheduledJobs'), current: route.screen === 'scheduled' },
+          { href: '#/api-keys', label: t('apiKeys'), current: route.screen === 'api-keys' },
         ]
       : [{ href: '#/account', label: t('myAccount'), current: true }];
   return (

@@ -18,13 +18,13 @@ export class ListAuditQuery extends PageQuery {
   customerId?: number;
 
   @ApiPropertyOptional({
-    description: '`admin:<id>`, `customer:<id>` or `system`',
+    description: '`admin:<id>`, `customer:<id>`, `apikey:<id>` or `system`',
     example: 'admin:1',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^(?:(?:admin|customer):\d{1,10}|system)$/, {
-    message: 'actor must be admin:<id>, customer:<id> or system',
+  @Matches(/^(?:(?:admin|customer|apikey):\d{1,10}|system)$/, {
+    message: 'actor must be admin:<id>, customer:<id>, apikey:<id> or system',
   })
   actor?: string;
 }

@@ -4,6 +4,7 @@ import { Migration20261124054203 } from './Migration20261124054203';
 import { Migration20261124054510 } from './Migration20261124054510';
 import { Migration20261124054654 } from './Migration20261124054654';
 import { Migration20261124062311 } from './Migration20261124062311';
+import { Migration20261201033947 } from './Migration20261201033947';
 import { Migration20261201034311 } from './Migration20261201034311';
 
 /**
@@ -16,5 +17,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124054510', class: Migration20261124054510 },
   { name: 'Migration20261124054654', class: Migration20261124054654 },
   { name: 'Migration20261124062311', class: Migration20261124062311 },
+  { name: 'Migration20261201033947', class: Migration20261201033947 },
   { name: 'Migration20261201034311', class: Migration20261201034311 },
 ];
