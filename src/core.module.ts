@@ -3,29 +3,56 @@ import { BullModule } from '@nestjs/bullmq';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
+import { MetricsModule } from './metrics/metrics.module';
 import { bullConnection, RedisModule } from './redis/redis.module';
 
-/** Secrets that never reach a log line. */
+/** Secrets that never reach a log line: credentials in headers, and fields named like a secret. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-api-key"]',
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',
+  '*.newPassword',
+  '*.adminPassword',
   '*.accessToken',
+  '*.csrfToken',
+  '*.token',
   '*.secret',
+  '*.secrets',
+  '*.key',
+  '*.apiKey',
+  '*.secretEncryptionKey',
 ];
+
+/**
+ * JSON lines in production; readable lines for a person (NODE_ENV=development, or a terminal).
+ * Either way the same redaction applies: pino redacts before a line reaches its stream.
+ */
+function logDestination(config: AppConfig, options: RootOptions): DestinationStream {
+  if (options.logStream) return options.logStream;
+  const terminal = process.stdout.isTTY === true;
+  if (config.nodeEnv === 'development' || terminal)
+    return pinoPretty({
+      colorize: terminal,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    });
+  return pino.destination(1);
+}
 
 export interface RootOptions {
   /** Where logs go (stdout by default); tests capture them to prove secrets never appear. */
   logStream?: DestinationStream;
 }
 
-/** Infrastructure every process needs: configuration, logging, MySQL, Redis and BullMQ. */
+/** Infrastructure every process needs: configuration, logging, metrics, MySQL, Redis and BullMQ. */
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, options: RootOptions = {}): DynamicModule {
@@ -42,7 +69,7 @@ export class CoreModule {
               autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
               quietReqLogger: true,
             },
-            options.logStream ?? pino.destination(1),
+            logDestination(config, options),
           ],
         }),
         MikroOrmModule.forRoot({
@@ -52,6 +79,7 @@ export class CoreModule {
         }),
         RedisModule,
         BullModule.forRoot(bullConnection(config)),
+        MetricsModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
 import { EventOutbox } from '../events/event-outbox.service';
+import { recordBulkJobFinished } from '../metrics/bulk-metrics';
 import { BulkJob } from './bulk-job.entity';
 import { toSummaryView } from './bulk-job.views';
 import { RunningJob } from './bulk-chunk.runner';
@@ -56,9 +57,9 @@ export class BulkJobLifecycle {
     state: 'completed' | 'failed',
     error: string | null,
   ): Promise<void> {
-    await this.em.fork().transactional(async (em) => {
+    const finished = await this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!job || job.state === 'completed' || job.state === 'failed') return;
+      if (!job || job.state === 'completed' || job.state === 'failed') return null;
       job.state = state;
       job.error = error;
       job.finishedAt = new Date();
@@ -72,6 +73,8 @@ export class BulkJobLifecycle {
         jobId: id,
         payload: { job: toSummaryView(job) },
       });
+      return job;
     });
+    if (finished) recordBulkJobFinished(finished);
   }
 }
