@@ -13,6 +13,7 @@ import { DomainsController } from './domains/domains.controller';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
 import { PanelModule } from './panel/panel.module';
+import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -30,6 +31,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DomainsModule,
     AuditModule,
     PanelModule,
+    QueuesDashboardModule,
   ],
   controllers: [
     AuthController,

@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -42,7 +43,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health/live', 'health/ready', `${QUEUES_DASHBOARD_PATH}{/*path}`],
+  });
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
