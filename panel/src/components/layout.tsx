@@ -21,6 +21,8 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
             current: ['customers', 'customer', 'add-customer'].includes(route.screen),
           },
           { href: '#/webhooks', label: t('webhooks'), current: route.screen === 'webhooks' },
+          // Bull Board, served by the API beside the panel (same session cookie): a page of its own.
+          { href: '/admin/queues', label: t('queueDashboard'), current: false },
         ]
       : [{ href: '#/account', label: t('myAccount'), current: true }];
   return (
