@@ -1,6 +1,8 @@
+import { AddressInfo, createServer } from 'node:net';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
 import { postBulk, waitForJob } from './support/bulk-jobs';
+import { testConfig } from './support/database';
 import { createCustomer } from './support/factories';
 import { freePort, scrape, valueOf } from './support/prometheus';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -44,6 +46,7 @@ describe('Prometheus metrics', () => {
     for (const id of customerIds)
       await test.http().get(`/api/v1/customers/${id}`).set(bearer(token)).expect(200);
     await test.http().get('/api/v1/customers/999999').set(bearer(token)).expect(404);
+    await test.http().get(`/api/v1/no-such-thing/${customerIds[0]}`).set(bearer(token)).expect(404);
 
     const job = await waitForJob(test, token, await postBulk(test, token, 'suspend', customerIds));
     expect(job.state).toBe('completed');
@@ -61,7 +64,6 @@ describe('Prometheus metrics', () => {
     expect(valueOf(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(samples.some((sample) => sample.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
     await test.http().get('/metrics').expect(404);
-    await test.http().get('/api/v1/metrics').set(bearer(token)).expect(404);
   });
 
   it('times HTTP requests by the declared route, never by raw ids', async () => {
@@ -72,6 +74,7 @@ describe('Prometheus metrics', () => {
     expect(count({ method: 'GET', route: '/api/v1/customers/:id', status_code: '404' })).toBe(1);
     expect(count({ method: 'POST', route: '/api/v1/customers/bulk', status_code: '202' })).toBe(1);
     expect(count({ method: 'POST', route: '/api/v1/auth/login', status_code: '200' })).toBe(1);
+    expect(count({ method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
     const routes = new Set(
       samples
         .filter((sample) => sample.name.startsWith('http_request_duration_seconds'))
@@ -146,14 +149,31 @@ describe('Prometheus metrics', () => {
   });
 });
 
+describe('Prometheus metrics: the listener', () => {
+  it('stops a process at start when METRICS_PORT is taken, saying so', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const config = testConfig();
+      await expect(startWorkerProcess(config, { METRICS_PORT: String(port) })).rejects.toThrow(
+        `METRICS_PORT ${port} is in use`,
+      );
+    } finally {
+      taken.close();
+      await killAllWorkers();
+    }
+  });
+});
+
 describe('Prometheus metrics: the outbox backlog', () => {
   let test: TestApp;
   let port: number;
 
   beforeAll(async () => {
     port = await freePort();
+    // Nothing commits in this process (no login either), so its relay never runs.
     test = await startTestApp({ PROCESS_ROLE: 'api', METRICS_PORT: String(port) });
-    await loginAdmin(test);
   });
 
   afterAll(async () => {

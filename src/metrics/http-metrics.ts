@@ -11,18 +11,23 @@ const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** The label of requests that matched no declared route: panel files, the dashboard's assets, 404s. */
+/** The label of requests that no declared route answered (404s). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
+ * Nest mounts path-bound middleware (this timer, the request logger) as catch-all routes
+ * (`/api/v1/{*path}`): a request that reaches no controller still carries one of those.
+ */
+const MIDDLEWARE_CATCH_ALL = /\{\*\w+\}$/;
+
+/**
  * The route as declared (`/api/v1/customers/:id`), which Express sets on the request when a route
- * handles it; a router mounted under a path (the queue dashboard) adds its base.
+ * handles it; never the raw path, so ids never become label values.
  */
 function routeOf(request: Request): string {
   const path = (request.route as { path?: unknown } | undefined)?.path;
-  if (typeof path === 'string') return request.baseUrl + path;
-  if (Array.isArray(path)) return request.baseUrl + path.join('|');
-  return UNMATCHED_ROUTE;
+  if (typeof path !== 'string' || MIDDLEWARE_CATCH_ALL.test(path)) return UNMATCHED_ROUTE;
+  return request.baseUrl + path;
 }
 
 /** Express middleware: times every request until its response is written. */
