@@ -9,6 +9,8 @@ import { metricsRegistry } from './registry';
 
 /** The same in every process: read at most once per this long, however often and by whom it is scraped. */
 export const SHARED_STATE_TTL_MS = 5_000;
+/** A read that takes longer fails the scrape well within Prometheus's default 10 s scrape timeout. */
+export const SHARED_STATE_TIMEOUT_MS = 3_000;
 
 /** A state of BullMQ's and the Redis command that counts its jobs (`wait` and `paused` both count as waiting). */
 const STATE_KEYS: ReadonlyArray<[state: string, command: 'llen' | 'zcard', key: string]> = [
@@ -101,8 +103,23 @@ export class SharedStateMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   private async readState(): Promise<SharedState> {
-    const [queueJobs, outbox] = await Promise.all([this.countQueueJobs(), this.readOutbox()]);
-    return { queueJobs, ...outbox };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`Redis or MySQL did not answer within ${SHARED_STATE_TIMEOUT_MS} ms`)),
+        SHARED_STATE_TIMEOUT_MS,
+      );
+    });
+    try {
+      const [queueJobs, outbox] = await Promise.race([
+        Promise.all([this.countQueueJobs(), this.readOutbox()]),
+        timeout,
+      ]);
+      return { queueJobs, ...outbox };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async countQueueJobs(): Promise<SharedState['queueJobs']> {
