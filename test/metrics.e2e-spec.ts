@@ -1,7 +1,7 @@
 import { AddressInfo, createServer } from 'node:net';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
-import { postBulk, waitForJob } from './support/bulk-jobs';
+import { postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
 import { testConfig } from './support/database';
 import { createCustomer } from './support/factories';
 import { freePort, scrape, valueOf } from './support/prometheus';
@@ -200,5 +200,45 @@ describe('Prometheus metrics: the outbox backlog', () => {
   it('serves 404 for anything but GET /metrics', async () => {
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('Prometheus metrics: failed bulk chunks', () => {
+  let test: TestApp;
+  let port: number;
+  const sql = (statement: string) => test.em().getConnection().execute(statement);
+
+  beforeAll(async () => {
+    port = await freePort();
+    test = await startTestApp({
+      PROCESS_ROLE: 'all',
+      BULK_CHUNK_SIZE: '5',
+      METRICS_PORT: String(port),
+    });
+  });
+
+  afterAll(async () => {
+    await sql('DROP TRIGGER IF EXISTS test_fail_customer').catch(() => undefined);
+    await test?.close();
+  });
+
+  it('counts a chunk that kept failing, by action', async () => {
+    const token = await loginAdmin(test);
+    const ids = await seedCustomers(test, 10, 1, 1);
+    // A real MariaDB error on one customer of the second chunk, on every attempt.
+    await sql(
+      `CREATE TRIGGER test_fail_customer BEFORE UPDATE ON customer FOR EACH ROW BEGIN
+         IF NEW.id = ${ids[7]} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'disk full (test)'; END IF;
+       END`,
+    );
+    const labels = { action: 'suspend' };
+    const before = await scrape(port);
+    const job = await waitForJob(test, token, await postBulk(test, token, 'suspend', ids));
+    expect(job).toMatchObject({ state: 'completed', succeeded: 5, failed: 5 });
+    const after = await scrape(port);
+    const delta = (name: string) =>
+      (valueOf(after, name, labels) ?? 0) - (valueOf(before, name, labels) ?? 0);
+    expect(delta('clientele_bulk_chunk_failures_total')).toBe(1);
+    expect(delta('clientele_bulk_job_duration_seconds_count')).toBe(1);
   });
 });
