@@ -10,12 +10,12 @@ import { buildOrmOptions } from './database/mikro-orm.options';
 import { MetricsModule } from './metrics/metrics.module';
 import { bullConnection, RedisModule } from './redis/redis.module';
 
-/** Secrets that never reach a log line: credentials in headers, and fields named like a secret. */
+/** Secrets that never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  'req.headers["x-api-key"]',
   'req.headers["x-csrf-token"]',
+  'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',
