@@ -24,18 +24,18 @@ const commitToDelivered = new Histogram({
 // timestamp from its fixed place costs nothing, parsing a whole body per delivery would.
 const TIMESTAMP = '"timestamp":"';
 
-function committedAt(body: string): number {
+/** When the event of a Standard Webhooks body (as the relay builds it) was committed. */
+export function committedAtOf(body: string): Date {
   const start = body.indexOf(TIMESTAMP);
-  if (start < 0) return NaN;
+  if (start < 0) return new Date(NaN);
   const from = start + TIMESTAMP.length;
-  return Date.parse(body.slice(from, body.indexOf('"', from)));
+  return new Date(body.slice(from, body.indexOf('"', from)));
 }
 
-/** One attempt to deliver an event (its Standard Webhooks body, as signed) to one endpoint. */
-export function recordWebhookAttempt(succeeded: boolean, body: string): void {
+/** One attempt to deliver an event (committed at `committedAt`) to one endpoint. */
+export function recordWebhookAttempt(succeeded: boolean, committedAt: Date): void {
   deliveries.inc({ outcome: succeeded ? 'succeeded' : 'failed' });
-  if (!succeeded) return;
-  const committed = committedAt(body);
-  if (Number.isFinite(committed))
+  const committed = committedAt.getTime();
+  if (succeeded && Number.isFinite(committed))
     commitToDelivered.observe(Math.max(0, (Date.now() - committed) / 1000));
 }
