@@ -63,27 +63,38 @@ describe('logs in production', () => {
   });
 });
 
-describe('logs of a process', () => {
-  it('are JSON in production', async () => {
-    const worker = await startWorkerProcess(testConfig(), { NODE_ENV: 'production' });
-    const started = worker
-      .output()
-      .split('\n')
-      .find((line) => line.includes('worker started'));
-    expect(JSON.parse(started ?? '')).toMatchObject({ level: 30 });
-    worker.kill('SIGTERM');
-    await worker.exited;
-  });
+// The first worker of a Jest worker compiles src/ first (test/support/worker-process.ts).
+const BOOT_TIMEOUT_MS = 120_000;
 
-  it('are readable lines with NODE_ENV=development', async () => {
-    const worker = await startWorkerProcess(testConfig(), { NODE_ENV: 'development' });
-    const started = worker
-      .output()
-      .split('\n')
-      .find((line) => line.includes('worker started'));
-    expect(started).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO/);
-    expect(() => JSON.parse(started ?? '')).toThrow();
-    worker.kill('SIGTERM');
-    await worker.exited;
-  });
+describe('logs of a process', () => {
+  it(
+    'are JSON in production',
+    async () => {
+      const worker = await startWorkerProcess(testConfig(), { NODE_ENV: 'production' });
+      const started = worker
+        .output()
+        .split('\n')
+        .find((line) => line.includes('worker started'));
+      expect(JSON.parse(started ?? '')).toMatchObject({ level: 30 });
+      worker.kill('SIGTERM');
+      await worker.exited;
+    },
+    BOOT_TIMEOUT_MS,
+  );
+
+  it(
+    'are readable lines with NODE_ENV=development',
+    async () => {
+      const worker = await startWorkerProcess(testConfig(), { NODE_ENV: 'development' });
+      const started = worker
+        .output()
+        .split('\n')
+        .find((line) => line.includes('worker started'));
+      expect(started).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO/);
+      expect(() => JSON.parse(started ?? '')).toThrow();
+      worker.kill('SIGTERM');
+      await worker.exited;
+    },
+    BOOT_TIMEOUT_MS,
+  );
 });
