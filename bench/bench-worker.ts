@@ -49,6 +49,7 @@ export async function startWorker(
       NODE_ENV: 'production',
       PROCESS_ROLE: 'worker',
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

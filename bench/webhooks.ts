@@ -73,6 +73,7 @@ export async function runWebhookBench(
     NODE_ENV: 'production',
     PROCESS_ROLE: 'api',
     PORT: '0',
+    METRICS_PORT: '0', // recording stays on (the hot paths measured); only the scrape listener is off
     DATABASE_URL,
     REDIS_PREFIX,
     ADMIN_USERNAME: ADMIN.username,

@@ -15,6 +15,7 @@ import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
 import { PanelModule } from './panel/panel.module';
 import { PleskModule } from './plesk/plesk.module';
+import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -33,6 +34,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AuditModule,
     PanelModule,
     PleskModule,
+    QueuesDashboardModule,
   ],
   controllers: [
     AuthController,

@@ -4,9 +4,11 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import { redactKeyInPath } from './auth/log-redaction';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
+import { MetricsModule } from './metrics/metrics.module';
 import { bullConnection, RedisModule } from './redis/redis.module';
 
 /** Secrets that never reach a log line. */
@@ -18,16 +20,40 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',
+  '*.newPassword',
+  '*.adminPassword',
   '*.accessToken',
+  '*.csrfToken',
+  '*.token',
   '*.secret',
+  '*.secrets',
+  '*.key',
+  '*.apiKey',
+  '*.secretEncryptionKey',
 ];
+
+/**
+ * JSON lines in production; readable lines for a person (NODE_ENV=development, or a terminal).
+ * Either way the same redaction applies: pino redacts before a line reaches its stream.
+ */
+function logDestination(config: AppConfig, options: RootOptions): DestinationStream {
+  if (options.logStream) return options.logStream;
+  const terminal = process.stdout.isTTY === true;
+  if (config.nodeEnv === 'development' || terminal)
+    return pinoPretty({
+      colorize: terminal,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    });
+  return pino.destination(1);
+}
 
 export interface RootOptions {
   /** Where logs go (stdout by default); tests capture them to prove secrets never appear. */
   logStream?: DestinationStream;
 }
 
-/** Infrastructure every process needs: configuration, logging, MySQL, Redis and BullMQ. */
+/** Infrastructure every process needs: configuration, logging, metrics, MySQL, Redis and BullMQ. */
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, options: RootOptions = {}): DynamicModule {
@@ -45,7 +71,7 @@ export class CoreModule {
               quietReqLogger: true,
               serializers: { req: redactKeyInPath },
             },
-            options.logStream ?? pino.destination(1),
+            logDestination(config, options),
           ],
         }),
         MikroOrmModule.forRoot({
@@ -55,6 +81,7 @@ export class CoreModule {
         }),
         RedisModule,
         BullModule.forRoot(bullConnection(config)),
+        MetricsModule,
       ],
     };
   }

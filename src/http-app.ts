@@ -10,6 +10,7 @@ import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { PLESK_PREFIX } from './plesk/plesk-api';
 import { sendPleskError } from './plesk/plesk-error.filter';
+import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -55,6 +56,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       'health/live',
       'health/ready',
       { path: `${PLESK_PREFIX}/{*path}`, method: RequestMethod.ALL },
+      `${QUEUES_DASHBOARD_PATH}{/*path}`,
     ],
   });
   app.enableShutdownHooks();

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
+import { countFailedBulkChunk } from '../metrics/bulk-metrics';
 import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';
@@ -59,6 +60,7 @@ export class BulkChunkRunner {
         this.logger.warn(
           `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`,
         );
+        countFailedBulkChunk(job.action);
         await this.em
           .fork()
           .transactional((em) => this.recordFailure(em, job, ids, describeError(error)));

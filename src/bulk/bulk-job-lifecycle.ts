@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
 import { EventOutbox } from '../events/event-outbox.service';
+import { recordBulkJobFinished } from '../metrics/bulk-metrics';
 import { BulkJob, BulkJobState } from './bulk-job.entity';
 import { toSummaryView } from './bulk-job.views';
 import { RunningJob } from './bulk-chunk.runner';
@@ -69,9 +70,9 @@ export class BulkJobLifecycle {
     state: 'completed' | 'failed',
     error: string | null,
   ): Promise<void> {
-    await this.em.fork().transactional(async (em) => {
+    const finished = await this.em.fork().transactional(async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!job || isEnded(job.state)) return;
+      if (!job || isEnded(job.state)) return null;
       job.state = state;
       job.error = error;
       job.finishedAt = new Date();
@@ -85,7 +86,9 @@ export class BulkJobLifecycle {
         jobId: id,
         payload: { job: toSummaryView(job) },
       });
+      return job;
     });
+    if (finished) recordBulkJobFinished(finished);
   }
 }
 

@@ -4,6 +4,8 @@ export type ProcessRole = 'all' | 'api' | 'worker';
 export interface AppConfig {
   nodeEnv: string;
   port: number;
+  /** Where this process serves GET /metrics (Prometheus); 0 turns it off. Never the API's port. */
+  metricsPort: number;
   processRole: ProcessRole;
   databaseUrl: string;
   databasePoolMax: number;

@@ -8,6 +8,7 @@ describe('configuration', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'clientele',
       port: 3000,
+      metricsPort: 9464,
       processRole: 'all',
       adminUsername: 'admin',
       adminPassword: undefined,
@@ -18,6 +19,7 @@ describe('configuration', () => {
   it('reads every kind of value', () => {
     const config = loadConfig({
       PORT: '8080',
+      METRICS_PORT: '0',
       PROCESS_ROLE: 'worker',
       TRUST_PROXY: 'yes',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
@@ -25,6 +27,7 @@ describe('configuration', () => {
     });
     expect(config).toMatchObject({
       port: 8080,
+      metricsPort: 0,
       processRole: 'worker',
       trustProxy: true,
       webhookAllowPrivateTargets: false,
@@ -75,6 +78,7 @@ describe('configuration', () => {
   it.each([
     ['PORT', '70000'],
     ['PORT', '-1'],
+    ['METRICS_PORT', '65536'],
     ['BULK_CHUNK_SIZE', '0'],
     ['WORKER_CONCURRENCY', '1.5'],
     ['TOKEN_TTL_SECONDS', '10'],

@@ -20,6 +20,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PROCESS_ROLE: 'api',
+    // Parallel Jest workers would all want the default port; a test that scrapes picks a free one.
+    METRICS_PORT: '0',
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...overrides,
   });

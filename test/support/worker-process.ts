@@ -76,6 +76,7 @@ export async function startWorkerProcess(
       WORKER_CONCURRENCY: String(config.workerConcurrency),
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,8 @@ export function Layout({ me, route, onLogOut, children }: LayoutProps) {
           { href: '#/webhooks', label: t('webhooks'), current: route.screen === 'webhooks' },
           { href: '#/scheduled', label: t('scheduledJobs'), current: route.screen === 'scheduled' },
           { href: '#/api-keys', label: t('apiKeys'), current: route.screen === 'api-keys' },
+          // Bull Board, served by the API beside the panel (same session cookie): a page of its own.
+          { href: '/admin/queues', label: t('queueDashboard'), current: false },
         ]
       : [{ href: '#/account', label: t('myAccount'), current: true }];
   return (

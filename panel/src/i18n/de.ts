@@ -24,6 +24,7 @@ export const de: Messages = {
   customers: 'Kunden',
   addCustomer: 'Kunden hinzufügen',
   webhooks: 'Webhooks',
+  queueDashboard: 'Warteschlangen',
   myAccount: 'Mein Konto',
   search: 'Suchen',
   searchPlaceholder: 'Name, Firma, Benutzername oder E-Mail',

@@ -21,6 +21,7 @@ export const en = {
   customers: 'Customers',
   addCustomer: 'Add customer',
   webhooks: 'Webhooks',
+  queueDashboard: 'Queues',
   myAccount: 'My account',
   search: 'Search',
   searchPlaceholder: 'Name, company, username or email',

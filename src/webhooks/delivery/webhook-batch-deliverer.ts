@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { committedAtOf, recordWebhookAttempt } from '../../metrics/webhook-metrics';
 import { DeliveryAttempt, DeliveryLog } from './delivery-log';
 import { EndpointHealth } from './endpoint-health';
 import { nextRetryDelayMs } from './retry-schedule';
@@ -59,6 +60,8 @@ export class WebhookBatchDeliverer {
     const outcome = await this.sender.sendBatch(target.url, target.secrets, due);
     const byId = new Map(due.map((event) => [event.eventId, event]));
     const eventOf = (eventId: string) => byId.get(eventId) as BatchedEvent;
+    for (const { eventId, result } of outcome.sent)
+      recordWebhookAttempt(result.ok, committedAtOf(eventOf(eventId).body));
     const attempts: DeliveryAttempt[] = outcome.sent.map(({ eventId, startedAt: at, result }) => ({
       endpointId: batch.endpointId,
       eventId,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { committedAtOf, recordWebhookAttempt } from '../../metrics/webhook-metrics';
 import { DeliveryLog } from './delivery-log';
 import { EndpointHealth } from './endpoint-health';
 import { DeliveryFailed, nextRetryDelayMs } from './retry-schedule';
@@ -33,6 +34,7 @@ export class WebhookDeliverer {
 
     const startedAt = new Date();
     const result = await this.sender.send(target.url, target.secrets, job.eventId, job.body);
+    recordWebhookAttempt(result.ok, committedAtOf(job.body));
     await this.log.record({
       endpointId: job.endpointId,
       eventId: job.eventId,
