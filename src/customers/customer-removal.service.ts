@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
-import { datetimeLiteral } from '../hosting/reasons.sql';
-import { CascadeStatements, ChangeContext, idsIn } from '../suspension/cascade-statements';
+import { EventOutbox } from '../events/event-outbox.service';
+import { CustomerDeletedData } from '../events/event-payloads';
+import { ChangeContext, idsIn } from '../suspension/cascade-statements';
 import { Customer } from '../hosting/customer.entity';
 import { toAdminView } from '../hosting/customer.views';
 
 export type RemovalOutcome = 'removed' | 'not_found';
 
 /** What a `customer.deleted` event keeps of a removed customer. */
-export interface CustomerSnapshot {
-  customer: ReturnType<typeof toAdminView>;
-  subscriptions: Array<{ id: number; name: string; plan: string; domains: string[] }>;
-}
+export type CustomerSnapshot = CustomerDeletedData;
 
 /**
  * Removes customers inside the caller's transaction, with a constant number of statements for any
@@ -20,6 +18,8 @@ export interface CustomerSnapshot {
  */
 @Injectable()
 export class CustomerRemoval {
+  constructor(private readonly outbox: EventOutbox) {}
+
   async removeOne(em: EntityManager, id: number, actor: string): Promise<RemovalOutcome> {
     return (await this.removeCustomers(em, [id], { actor })).get(id) ?? 'not_found';
   }
@@ -40,22 +40,27 @@ export class CustomerRemoval {
     const removed = customers.map((customer) => customer.id);
     const snapshots = await this.snapshots(em, customers);
 
-    const statements = new CascadeStatements(em, context, new Map());
-    // The customer rows go away: each one's last event takes the next number of its locked row.
-    await statements.run(
-      `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)
-       VALUES ${customers.map(() => `('customer.deleted', 'customer', ?, ?, ?, ?, ?, ?, ${datetimeLiteral(new Date())})`).join(', ')}`,
-      customers.flatMap((customer) => [
-        customer.id,
-        customer.id,
-        customer.eventSequence + 1,
-        context.actor,
-        context.jobId ?? null,
-        JSON.stringify(snapshots.get(customer.id)),
-      ]),
+    const events = this.outbox.batch(
+      em,
+      context,
+      new Map(customers.map((customer) => [customer.id, customer.eventSequence])),
     );
+    await events.insertPrepared(
+      customers.map((customer) => ({
+        type: 'customer.deleted',
+        objectId: customer.id,
+        customerId: customer.id,
+        payload: snapshots.get(customer.id) ?? {
+          customer: toAdminView(customer),
+          subscriptions: [],
+        },
+      })),
+    );
+    // The customer rows go away with their counters: nothing to store.
+    events.discard(removed);
+    await events.finish();
     const where = idsIn('id', removed);
-    await statements.run(`DELETE FROM customer WHERE ${where.sql}`, where.params);
+    await em.execute(`DELETE FROM customer WHERE ${where.sql}`, where.params, 'run');
     for (const customer of customers) {
       em.getUnitOfWork().unsetIdentity(customer);
       outcomes.set(customer.id, 'removed');

@@ -5,7 +5,7 @@ import { Customer } from '../hosting/customer.entity';
 import { toAdminView } from '../hosting/customer.views';
 import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
 import { datetimeLiteral } from '../hosting/reasons.sql';
-import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
+import { ALL_REASONS, SuspensionReason, SuspensionReasonName } from '../hosting/suspension-reason';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -167,7 +167,8 @@ export class SuspensionService {
       { id: { $in: moving } },
       { refresh: true, orderBy: { id: 'asc' } },
     );
-    const [before, after] = target === 'suspended' ? [[], ['admin']] : [['admin'], []];
+    const [before, after]: SuspensionReasonName[][] =
+      target === 'suspended' ? [[], ['admin']] : [['admin'], []];
     await statements.insertPrepared(
       updated.map((customer) => ({
         type: target === 'suspended' ? 'customer.suspended' : 'customer.activated',
