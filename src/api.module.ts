@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { PanelModule } from './panel/panel.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { EventTypesController } from './webhooks/event-types.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -38,6 +39,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     BulkController,
     JobsController,
     WebhooksController,
+    EventTypesController,
     SubscriptionsController,
     DomainsController,
     AuditController,

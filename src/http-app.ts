@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -56,6 +57,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       .addBearerAuth()
       .build(),
   );
+  addEventWebhooks(document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
