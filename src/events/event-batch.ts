@@ -70,6 +70,8 @@ export class EventBatch {
     lastSequences: ReadonlyMap<number, number>,
     moment = new Date(),
   ) {
+    if (!em.isInTransaction())
+      throw new Error('Events are written inside the transaction of their change');
     this.now = datetimeLiteral(moment);
     this.sequences = new Map(lastSequences);
   }

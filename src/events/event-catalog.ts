@@ -186,7 +186,9 @@ function envelopeSchema(objectType: EventObjectType): Record<string, JsonSchema>
   const owned =
     objectType === 'customer' || objectType === 'subscription' || objectType === 'domain';
   const perCustomer = (description: string): JsonSchema =>
-    owned ? { type: 'integer', minimum: 1, description } : { type: 'null', description };
+    owned
+      ? { type: 'integer', minimum: 1, description }
+      : { type: 'null', description: 'null: this event is not about a customer’s objects' };
   return {
     eventId: {
       type: 'integer',

@@ -39,7 +39,7 @@ export class EventOutbox {
       sequence,
       actor: event.actor,
       jobId: event.jobId ?? null,
-      // The entity stores any JSON object; the payload's type was checked above.
+      // NewEvent typed the payload by its event type; the column holds any JSON object.
       payload: event.payload as object as Record<string, unknown>,
     });
     await em.persistAndFlush(row);
@@ -56,13 +56,13 @@ export class EventOutbox {
     lastSequences: ReadonlyMap<number, number>,
     moment?: Date,
   ): EventBatch {
-    this.assertInTransaction(em);
     return new EventBatch(em, context, lastSequences, moment);
   }
 
   /** The next sequence number of a customer. LAST_INSERT_ID() is per connection: needs the caller's transaction. */
   private async nextSequence(em: EntityManager, customerId: number): Promise<number> {
-    this.assertInTransaction(em);
+    if (!em.isInTransaction())
+      throw new Error('Events are written inside the transaction of their change');
     await em.execute(
       'UPDATE customer SET event_sequence = LAST_INSERT_ID(event_sequence + 1) WHERE id = ?',
       [customerId],
@@ -72,10 +72,5 @@ export class EventOutbox {
       'SELECT LAST_INSERT_ID() AS last',
     );
     return Number(row.last);
-  }
-
-  private assertInTransaction(em: EntityManager): void {
-    if (!em.isInTransaction())
-      throw new Error('EventOutbox writes events inside the transaction of their change');
   }
 }
