@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { EVENT_TYPES } from '../src/events/event-types';
@@ -12,6 +13,8 @@ import {
   OutboxRow,
 } from './support/hosting';
 import { WebhookReceiver } from './support/webhook-receiver';
+
+type OpenApiDocument = Exclude<Parameters<typeof SwaggerParser.validate>[0], string>;
 
 interface CatalogEntry {
   name: string;
@@ -84,6 +87,8 @@ describe('event catalog', () => {
     expect(body).toContain('"reasonsAfter"');
     expect(body).not.toContain('"null"'); // OpenAPI 3.0: `nullable`, not a null type
     expect(document.paths).toHaveProperty(['/api/v1/event-types']);
+    // Still a valid OpenAPI document (a copy: the validator dereferences in place).
+    await SwaggerParser.validate(structuredClone(response.body) as OpenApiDocument);
   });
 
   it('produces every event type through the real app, each payload valid against the catalog', async () => {

@@ -57,7 +57,9 @@ const integers = (values: Iterable<number>) =>
  * and stored once by `finish()`: a single-table UPDATE of rows the caller already locked.
  *
  * All events of a batch carry the same moment (`timestamp`), which the caller also uses for the
- * rows' `updated_at`, so a payload's `updatedAt` equals its event's `created_at`.
+ * rows' `updated_at`, so a payload's `updatedAt` equals its event's `created_at`. Until `finish()`,
+ * the batch alone numbers its customers' events: `EventOutbox.record` for one of them in between
+ * would take a number the batch also gives.
  */
 export class EventBatch {
   private readonly now: string;
