@@ -18,6 +18,7 @@ import { PleskModule } from './plesk/plesk.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { EventTypesController } from './webhooks/event-types.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -43,6 +44,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     BulkController,
     JobsController,
     WebhooksController,
+    EventTypesController,
     SubscriptionsController,
     DomainsController,
     AuditController,

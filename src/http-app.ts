@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation';
 import { PLESK_PREFIX } from './plesk/plesk-api';
 import { sendPleskError } from './plesk/plesk-error.filter';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
+import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -75,6 +76,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       .build(),
   );
   offerApiKeyBesideBearer(document);
+  addEventWebhooks(document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,

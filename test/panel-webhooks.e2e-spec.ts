@@ -39,7 +39,20 @@ describe('panel webhooks', () => {
     await page.locator('#webhook-url-error').waitFor();
 
     await page.getByLabel(/^URL/).fill('http://127.0.0.1:9/hooks/clientele');
-    await page.getByLabel(/^Events/).fill('customer.suspended, customer.activated');
+    // The event types come from the catalog (GET /event-types), each with its description.
+    const catalog = (await test.http().get('/api/v1/event-types').set(bearer(token)).expect(200))
+      .body as Array<{ name: string; description: string }>;
+    const types = page.getByRole('list', { name: 'Event types' });
+    for (const type of catalog) {
+      const box = types.getByRole('checkbox', { name: type.name, exact: true });
+      expect(await box.isChecked()).toBe(true); // "All events" is the default
+      expect(await box.getAttribute('aria-describedby')).toBeTruthy();
+      // Backticked words are shown as code, without the backticks.
+      await types.getByText(type.description.replaceAll('`', ''), { exact: true }).waitFor();
+    }
+    await page.getByRole('checkbox', { name: /^All events/ }).uncheck();
+    await types.getByRole('checkbox', { name: 'customer.suspended', exact: true }).check();
+    await types.getByRole('checkbox', { name: 'customer.activated', exact: true }).check();
     await page.getByLabel('Description').fill('Billing system');
     await page.getByRole('button', { name: 'Add webhook endpoint' }).click();
 

@@ -121,6 +121,14 @@ export interface Webhook {
   secret?: string;
 }
 
+/** An entry of the event catalog (GET /event-types). */
+export interface EventType {
+  name: string;
+  description: string;
+  /** JSON Schema of the event's `data`. */
+  schema: Record<string, unknown>;
+}
+
 export interface WebhookDelivery {
   id: number;
   eventId?: string;

@@ -1,25 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
-import { datetimeLiteral } from '../hosting/reasons.sql';
-import { CascadeStatements, ChangeContext, idsIn } from '../suspension/cascade-statements';
+import { EventOutbox } from '../events/event-outbox.service';
+import { RemovedSubscription } from '../events/event-payloads';
+import { ChangeContext, idsIn } from '../suspension/cascade-statements';
 import { Customer } from '../hosting/customer.entity';
 import { toAdminView } from '../hosting/customer.views';
 
 export type RemovalOutcome = 'removed' | 'not_found';
 
-/** What a `customer.deleted` event keeps of a removed customer. */
-export interface CustomerSnapshot {
-  customer: ReturnType<typeof toAdminView>;
-  subscriptions: Array<{ id: number; name: string; plan: string; domains: string[] }>;
-}
-
 /**
  * Removes customers inside the caller's transaction, with a constant number of statements for any
  * number of customers: lock in id order, read what they own, write one `customer.deleted` each
- * with a snapshot, delete. The database cascades to subscriptions, domains and sessions.
+ * with a snapshot of it (through the event writer), delete. The database cascades to subscriptions, domains and sessions.
  */
 @Injectable()
 export class CustomerRemoval {
+  constructor(private readonly outbox: EventOutbox) {}
+
   async removeOne(em: EntityManager, id: number, actor: string): Promise<RemovalOutcome> {
     return (await this.removeCustomers(em, [id], { actor })).get(id) ?? 'not_found';
   }
@@ -38,24 +35,26 @@ export class CustomerRemoval {
     );
     if (customers.length === 0) return outcomes;
     const removed = customers.map((customer) => customer.id);
-    const snapshots = await this.snapshots(em, customers);
+    const owned = await this.ownedSubscriptions(em, removed);
 
-    const statements = new CascadeStatements(em, context, new Map());
-    // The customer rows go away: each one's last event takes the next number of its locked row.
-    await statements.run(
-      `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)
-       VALUES ${customers.map(() => `('customer.deleted', 'customer', ?, ?, ?, ?, ?, ?, ${datetimeLiteral(new Date())})`).join(', ')}`,
-      customers.flatMap((customer) => [
-        customer.id,
-        customer.id,
-        customer.eventSequence + 1,
-        context.actor,
-        context.jobId ?? null,
-        JSON.stringify(snapshots.get(customer.id)),
-      ]),
+    const events = this.outbox.batch(
+      em,
+      context,
+      new Map(customers.map((customer) => [customer.id, customer.eventSequence])),
     );
+    await events.insertPrepared(
+      customers.map((customer) => ({
+        type: 'customer.deleted',
+        objectId: customer.id,
+        customerId: customer.id,
+        payload: { customer: toAdminView(customer), subscriptions: owned.get(customer.id) ?? [] },
+      })),
+    );
+    // The customer rows go away with their counters: nothing to store.
+    events.discard(removed);
+    await events.finish();
     const where = idsIn('id', removed);
-    await statements.run(`DELETE FROM customer WHERE ${where.sql}`, where.params);
+    await em.execute(`DELETE FROM customer WHERE ${where.sql}`, where.params, 'run');
     for (const customer of customers) {
       em.getUnitOfWork().unsetIdentity(customer);
       outcomes.set(customer.id, 'removed');
@@ -64,14 +63,11 @@ export class CustomerRemoval {
   }
 
   /** Two reads for any number of customers: their subscriptions, and the names of their domains. */
-  private async snapshots(
+  private async ownedSubscriptions(
     em: EntityManager,
-    customers: Customer[],
-  ): Promise<Map<number, CustomerSnapshot>> {
-    const owners = idsIn(
-      'customer_id',
-      customers.map((customer) => customer.id),
-    );
+    customerIds: number[],
+  ): Promise<Map<number, RemovedSubscription[]>> {
+    const owners = idsIn('customer_id', customerIds);
     const subscriptions = await em.execute<
       Array<{ id: number; customer_id: number; name: string; plan: string }>
     >(
@@ -82,26 +78,28 @@ export class CustomerRemoval {
       `SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`,
       owners.params,
     );
-    const namesBySubscription = new Map<number, string[]>();
-    for (const domain of domains) {
-      const names = namesBySubscription.get(domain.subscription_id) ?? [];
-      names.push(domain.name);
-      namesBySubscription.set(domain.subscription_id, names);
-    }
-    const snapshots = new Map<number, CustomerSnapshot>(
-      customers.map((customer) => [
-        customer.id,
-        { customer: toAdminView(customer), subscriptions: [] },
+    const namesBySubscription = groupBy(domains, (domain) => domain.subscription_id);
+    const byCustomer = groupBy(subscriptions, (subscription) => subscription.customer_id);
+    return new Map(
+      [...byCustomer].map(([customerId, rows]) => [
+        customerId,
+        rows.map((subscription) => ({
+          id: subscription.id,
+          name: subscription.name,
+          plan: subscription.plan,
+          domains: (namesBySubscription.get(subscription.id) ?? []).map((domain) => domain.name),
+        })),
       ]),
     );
-    for (const subscription of subscriptions) {
-      snapshots.get(subscription.customer_id)?.subscriptions.push({
-        id: subscription.id,
-        name: subscription.name,
-        plan: subscription.plan,
-        domains: namesBySubscription.get(subscription.id) ?? [],
-      });
-    }
-    return snapshots;
   }
+}
+
+function groupBy<Row>(rows: Row[], key: (row: Row) => number): Map<number, Row[]> {
+  const groups = new Map<number, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }

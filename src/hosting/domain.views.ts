@@ -7,6 +7,7 @@ import {
   SuspensionStatus,
 } from './suspension-reason';
 import { Domain } from './domain.entity';
+import { ChangedRow, readView, ViewFields, viewSql } from './view-fields';
 
 /** A domain as administrators, its customer and webhook consumers see it (nothing is secret). */
 export class DomainView {
@@ -31,24 +32,30 @@ export class DomainPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
+const FIELDS: ViewFields<Domain, DomainView, ChangedRow> = {
+  id: { read: (d) => d.id, sql: (row) => `${row.alias}.id` },
+  subscriptionId: { read: (d) => d.subscription.id, sql: (row) => `${row.alias}.subscription_id` },
+  customerId: { read: (d) => d.customer.id, sql: (row) => `${row.alias}.customer_id` },
+  name: { read: (d) => d.name, sql: (row) => `${row.alias}.name` },
+  unicodeName: { read: (d) => d.unicodeName, sql: (row) => `${row.alias}.unicode_name` },
+  status: { read: (d) => d.status, sql: (row) => statusSql(row.reasons) },
+  suspendedReasons: {
+    read: (d) => reasonsToNames(d.suspendedReasons),
+    sql: (row) => reasonsJsonSql(row.reasons),
+  },
+  createdAt: {
+    read: (d) => d.createdAt.toISOString(),
+    sql: (row) => isoSql(`${row.alias}.created_at`),
+  },
+  updatedAt: { read: (d) => d.updatedAt.toISOString(), sql: (row) => isoSql(row.updatedAt) },
+  guid: { read: (d) => d.guid, sql: (row) => `${row.alias}.guid` },
+};
+
 export function toDomainView(domain: Domain): DomainView {
-  return {
-    id: domain.id,
-    subscriptionId: domain.subscription.id,
-    customerId: domain.customer.id,
-    name: domain.name,
-    unicodeName: domain.unicodeName,
-    status: domain.status,
-    suspendedReasons: reasonsToNames(domain.suspendedReasons),
-    createdAt: domain.createdAt.toISOString(),
-    updatedAt: domain.updatedAt.toISOString(),
-    guid: domain.guid,
-  };
+  return readView(FIELDS, domain);
 }
 
 /** The same view as `toDomainView`, built in SQL (see `subscriptionViewSql`). */
 export function domainViewSql(alias: string, reasonsAfter: string, updatedAt: string): string {
-  return `JSON_OBJECT('id', ${alias}.id, 'subscriptionId', ${alias}.subscription_id, 'customerId', ${alias}.customer_id,
-    'name', ${alias}.name, 'unicodeName', ${alias}.unicode_name, 'status', ${statusSql(reasonsAfter)},
-    'suspendedReasons', ${reasonsJsonSql(reasonsAfter)}, 'createdAt', ${isoSql(`${alias}.created_at`)}, 'updatedAt', ${isoSql(updatedAt)}, 'guid', ${alias}.guid)`;
+  return viewSql(FIELDS, { alias, reasons: reasonsAfter, updatedAt });
 }

@@ -7,6 +7,7 @@ import {
   SuspensionStatus,
 } from './suspension-reason';
 import { Subscription } from './subscription.entity';
+import { ChangedRow, readView, ViewFields, viewSql } from './view-fields';
 
 /** A subscription as administrators, its customer and webhook consumers see it (nothing is secret). */
 export class SubscriptionView {
@@ -28,19 +29,30 @@ export class SubscriptionPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
+const FIELDS: ViewFields<Subscription, SubscriptionView, ChangedRow> = {
+  id: { read: (s) => s.id, sql: (row) => `${row.alias}.id` },
+  customerId: { read: (s) => s.customer.id, sql: (row) => `${row.alias}.customer_id` },
+  name: { read: (s) => s.name, sql: (row) => `${row.alias}.name` },
+  unicodeName: { read: (s) => s.unicodeName, sql: (row) => `${row.alias}.unicode_name` },
+  plan: { read: (s) => s.plan, sql: (row) => `${row.alias}.plan` },
+  status: { read: (s) => s.status, sql: (row) => statusSql(row.reasons) },
+  suspendedReasons: {
+    read: (s) => reasonsToNames(s.suspendedReasons),
+    sql: (row) => reasonsJsonSql(row.reasons),
+  },
+  expiresAt: {
+    read: (s) => s.expiresAt?.toISOString() ?? null,
+    sql: (row) => isoSql(`${row.alias}.expires_at`),
+  },
+  createdAt: {
+    read: (s) => s.createdAt.toISOString(),
+    sql: (row) => isoSql(`${row.alias}.created_at`),
+  },
+  updatedAt: { read: (s) => s.updatedAt.toISOString(), sql: (row) => isoSql(row.updatedAt) },
+};
+
 export function toSubscriptionView(subscription: Subscription): SubscriptionView {
-  return {
-    id: subscription.id,
-    customerId: subscription.customer.id,
-    name: subscription.name,
-    unicodeName: subscription.unicodeName,
-    plan: subscription.plan,
-    status: subscription.status,
-    suspendedReasons: reasonsToNames(subscription.suspendedReasons),
-    expiresAt: subscription.expiresAt?.toISOString() ?? null,
-    createdAt: subscription.createdAt.toISOString(),
-    updatedAt: subscription.updatedAt.toISOString(),
-  };
+  return readView(FIELDS, subscription);
 }
 
 /**
@@ -52,7 +64,5 @@ export function subscriptionViewSql(
   reasonsAfter: string,
   updatedAt: string,
 ): string {
-  return `JSON_OBJECT('id', ${alias}.id, 'customerId', ${alias}.customer_id, 'name', ${alias}.name, 'unicodeName', ${alias}.unicode_name,
-    'plan', ${alias}.plan, 'status', ${statusSql(reasonsAfter)}, 'suspendedReasons', ${reasonsJsonSql(reasonsAfter)},
-    'expiresAt', ${isoSql(`${alias}.expires_at`)}, 'createdAt', ${isoSql(`${alias}.created_at`)}, 'updatedAt', ${isoSql(updatedAt)})`;
+  return viewSql(FIELDS, { alias, reasons: reasonsAfter, updatedAt });
 }

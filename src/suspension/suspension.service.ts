@@ -5,10 +5,10 @@ import { Customer } from '../hosting/customer.entity';
 import { toAdminView } from '../hosting/customer.views';
 import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
 import { datetimeLiteral } from '../hosting/reasons.sql';
-import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
 import { replaceReasons, SuspensionDetails, suspensionColumns } from './suspension-details';
 
 export type { SuspensionDetails } from './suspension-details';
+import { ALL_REASONS, SuspensionReason, SuspensionReasonName } from '../hosting/suspension-reason';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -176,20 +176,34 @@ export class SuspensionService {
       { id: { $in: moving } },
       { refresh: true, orderBy: { id: 'asc' } },
     );
-    const [before, after] = target === 'suspended' ? [[], ['admin']] : [['admin'], []];
+    const [before, after]: SuspensionReasonName[][] =
+      target === 'suspended' ? [[], ['admin']] : [['admin'], []];
     await statements.insertPrepared(
-      updated.map((customer) => ({
-        type: target === 'suspended' ? 'customer.suspended' : 'customer.activated',
-        objectType: 'customer',
-        objectId: customer.id,
-        customerId: customer.id,
-        payload: {
+      updated.map((customer) => {
+        const common = {
+          objectId: customer.id,
+          customerId: customer.id,
           customer: toAdminView(customer),
-          reasonsBefore: before,
-          reasonsAfter: after,
-          ...(target === 'suspended' ? { reason: customer.suspensionReason } : {}),
-        },
-      })),
+        };
+        return target === 'suspended'
+          ? {
+              type: 'customer.suspended' as const,
+              objectId: common.objectId,
+              customerId: common.customerId,
+              payload: {
+                customer: common.customer,
+                reasonsBefore: before,
+                reasonsAfter: after,
+                reason: customer.suspensionReason,
+              },
+            }
+          : {
+              type: 'customer.activated' as const,
+              objectId: common.objectId,
+              customerId: common.customerId,
+              payload: { customer: common.customer, reasonsBefore: before, reasonsAfter: after },
+            };
+      }),
     );
     const next =
       target === 'suspended'

@@ -169,6 +169,8 @@ export const de: Messages = {
   url: 'URL',
   events: 'Ereignisse',
   eventsHint: 'Ereignistypen durch Kommas getrennt, z. B. customer.suspended, oder * für alle.',
+  allEvents: 'Alle Ereignisse, auch solche, die spätere Versionen hinzufügen',
+  eventTypes: 'Ereignistypen',
   enabled: 'Aktiviert',
   disabled: 'Deaktiviert',
   enable: 'Aktivieren',

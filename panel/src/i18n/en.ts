@@ -165,6 +165,8 @@ export const en = {
   url: 'URL',
   events: 'Events',
   eventsHint: 'Comma-separated event types such as customer.suspended, or * for all.',
+  allEvents: 'All events, also those added in later versions',
+  eventTypes: 'Event types',
   enabled: 'Enabled',
   disabled: 'Disabled',
   enable: 'Enable',

@@ -5,6 +5,7 @@ import { Field } from '../components/field';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
 import { itemsOf, Page, Webhook, WebhookDelivery } from '../model';
+import { EventPicker } from './webhook-event-picker';
 
 /** Parts of the webhooks screen: the secret shown once, the add form, an endpoint's deliveries. */
 export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () => void }) {
@@ -50,8 +51,9 @@ export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss
 
 export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
   const { t, language } = useI18n();
-  const initial = { url: '', events: '*', description: '' };
+  const initial = { url: '', description: '' };
   const [values, setValues] = useState(initial);
+  const [events, setEvents] = useState<string[]>(['*']);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | undefined>();
   const set = (field: keyof typeof initial) => (value: string) =>
@@ -60,10 +62,6 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
   async function submit(event: Event) {
     event.preventDefault();
     setMessage(undefined);
-    const events = values.events
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
     try {
       const webhook = await api.post<Webhook>('/webhooks', {
         url: values.url.trim(),
@@ -71,6 +69,7 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
         ...(values.description.trim() ? { description: values.description.trim() } : {}),
       });
       setValues(initial);
+      setEvents(['*']);
       setErrors({});
       onCreated(webhook);
     } catch (error) {
@@ -102,15 +101,6 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
           onInput={set('url')}
         />
         <Field
-          id="webhook-events"
-          label={t('events')}
-          hint={t('eventsHint')}
-          value={values.events}
-          required
-          error={errors.events}
-          onInput={set('events')}
-        />
-        <Field
           id="webhook-description"
           label={t('description')}
           value={values.description}
@@ -118,6 +108,7 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
           onInput={set('description')}
         />
       </div>
+      <EventPicker value={events} onChange={setEvents} error={errors.events} />
       <div class="buttons">
         <button type="submit" class="primary">
           {t('addWebhook')}
