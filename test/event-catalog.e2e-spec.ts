@@ -142,6 +142,12 @@ describe('event catalog', () => {
     // job.completed (and the bulk job's own customer events), webhook.ping, webhook.disabled
     const jobId = await postBulk(test, admin, 'suspend', [customer.id]);
     await waitForJob(test, admin, jobId);
+    // job.scheduled: a job planned for later (it stays planned while this test runs)
+    await post('/api/v1/customers/bulk', 202, {
+      action: 'activate',
+      ids: [customer.id],
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     await post(`/api/v1/webhooks/${all.id}/ping`, 202);
     await receiver.waitFor((received) =>
       received.some((delivery) => delivery.message.type === 'webhook.disabled'),
@@ -224,8 +230,8 @@ describe('event catalog', () => {
     return response.body as { id: number };
   }
 
-  async function post(path: string, status = 200): Promise<void> {
-    const response = await test.http().post(path).set(bearer(admin));
+  async function post(path: string, status = 200, body?: object): Promise<void> {
+    const response = await test.http().post(path).set(bearer(admin)).send(body);
     if (response.status !== status)
       throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   }
