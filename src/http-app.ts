@@ -1,12 +1,16 @@
-import { Logger as NestLogger } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { answerClientErrorsAsProblems } from './common/client-error';
+import { refineOpenApiDocument } from './common/openapi-refinements';
+import { docsSecurityHeaders, noSniff } from './common/security-headers';
+import { refuseMalformedText } from './common/well-formed-text';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -20,6 +24,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   const logger = new NestLogger('Http');
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  answerClientErrorsAsProblems(app.getHttpServer());
+  app.use(noSniff);
+  app.use('/api/docs', docsSecurityHeaders);
   app.use(
     express.json({
       limit: BODY_LIMIT,
@@ -28,7 +35,8 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     }),
   );
   app.use(limitJsonDepth);
-  // Errors of the body parser (malformed JSON, too large) become problem details too.
+  app.use(refuseMalformedText);
+  // Errors of the body parser (malformed JSON or encoding, too large) become problem details too.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (error) return sendProblem(error, request, response, logger);
     next();
@@ -45,6 +53,14 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
 
+  SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+}
+
+/** The OpenAPI document of the API; also written to openapi.json by `npm run openapi`. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -53,11 +69,13 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
         'Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details.',
       )
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'The opaque `accessToken` of POST /api/v1/auth/login (not a JWT: it means nothing outside this service).',
+      })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, {
-    jsonDocumentUrl: 'api/docs-json',
-    useGlobalPrefix: false,
-  });
+  return refineOpenApiDocument(document);
 }

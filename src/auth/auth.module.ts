@@ -24,6 +24,6 @@ import { SessionsService } from './sessions.service';
     LoginAttempts,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, PasswordHasher, SessionsService],
+  exports: [AuthService, PasswordHasher, SessionsService, LoginAttempts],
 })
 export class AuthModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -25,7 +25,11 @@ export class AccountController {
     summary: 'Edit own contact data and password (the password needs currentPassword)',
   })
   @ApiOkResponse({ type: CustomerAccountView })
-  update(@Auth() auth: Principal, @Body() dto: UpdateAccountDto): Promise<CustomerAccountView> {
-    return this.account.update(auth, dto);
+  update(
+    @Auth() auth: Principal,
+    @Body() dto: UpdateAccountDto,
+    @Ip() ip: string,
+  ): Promise<CustomerAccountView> {
+    return this.account.update(auth, dto, ip);
   }
 }

@@ -1,18 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsDate,
-  IsInt,
-  IsString,
-  Length,
-  Max,
-  MaxDate,
-  Min,
-  MinDate,
-  ValidateIf,
-} from 'class-validator';
+import { IsInt, IsString, Length, Max, MaxDate, Min, MinDate, ValidateIf } from 'class-validator';
 import { Optional, TextField, WhenPresent } from '../../common/fields';
 import { MAX_ID } from '../../common/parse-id.pipe';
+import { DateTimeValue } from '../../common/date-time';
 
 /** What a DATETIME column holds. */
 const EARLIEST = new Date('1970-01-01T00:00:00Z');
@@ -38,8 +28,7 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @Optional()
-  @Type(() => Date)
-  @IsDate()
+  @DateTimeValue()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
   expiresAt?: Date | null;
@@ -57,8 +46,7 @@ export class UpdateSubscriptionDto {
     description: '`null` clears it (and lifts the `expired` reason)',
   })
   @ValidateIf((_: object, value: unknown) => value !== undefined && value !== null)
-  @Type(() => Date)
-  @IsDate()
+  @DateTimeValue()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
   expiresAt?: Date | null;
