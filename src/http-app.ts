@@ -50,13 +50,18 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  useApiPrefix(app);
   app.enableShutdownHooks();
 
   SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
   });
+}
+
+/** Every route under /api/v1 but the health checks. */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
 }
 
 /** The OpenAPI document of the API; also written to openapi.json by `npm run openapi`. */
@@ -72,6 +77,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addBearerAuth({
         type: 'http',
         scheme: 'bearer',
+        bearerFormat: 'opaque',
         description:
           'The opaque `accessToken` of POST /api/v1/auth/login (not a JWT: it means nothing outside this service).',
       })

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { ADMIN } from './support/database';
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer, CreatedCustomer } from './support/factories';
 
 const loginRequest = (test: TestApp, username: string, password: string) =>
@@ -14,6 +15,7 @@ describe('authentication', () => {
     test = await startTestApp();
     adminToken = await loginAdmin(test);
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   describe('login', () => {

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
@@ -11,12 +12,14 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('jobs')
 export class JobsController {
   constructor(private readonly jobs: BulkJobsService) {}
 
   @Get()
+  @ApiProblems(400)
   @ApiOperation({ summary: 'Bulk jobs, newest first (keyset pagination; without per-id results)' })
   @ApiOkResponse({ type: BulkJobPage })
   list(@Auth() auth: Principal, @Query() query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
@@ -24,6 +27,7 @@ export class JobsController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({
     summary: 'One bulk job with its progress and the outcome of every id processed so far',
     description:

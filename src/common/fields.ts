@@ -60,8 +60,15 @@ export const LengthBetween = (min: number, max: number) =>
   );
 
 /** Validated when present; `null` is refused (for required fields in a PATCH). */
-export const WhenPresent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+export const WhenPresent = () =>
+  applyDecorators(
+    ApiProperty({ required: false }),
+    ValidateIf((_: object, value: unknown) => value !== undefined),
+  );
 
 /** Validated unless absent or `null` (`null` clears the field). */
 export const Optional = () =>
-  ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
+  applyDecorators(
+    ApiProperty({ required: false, nullable: true }),
+    ValidateIf((_: object, value: unknown) => value !== undefined && value !== null),
+  );

@@ -20,7 +20,8 @@ export class BulkCommandDto {
   action!: BulkAction;
 
   @ApiProperty({
-    type: [Number],
+    type: 'integer',
+    isArray: true,
     minItems: 1,
     maxItems: MAX_BULK_IDS,
     uniqueItems: true,

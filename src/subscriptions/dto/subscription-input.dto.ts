@@ -9,7 +9,11 @@ const EARLIEST = new Date('1970-01-01T00:00:00Z');
 const LATEST = new Date('9999-12-31T23:59:59Z');
 
 export class CreateSubscriptionDto {
-  @ApiProperty({ description: 'The customer that gets the subscription' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The customer that gets the subscription',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
