@@ -7,7 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
-import { answerClientErrorsAsProblems } from './common/client-error';
+import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
 import { refineOpenApiDocument } from './common/openapi-refinements';
 import { docsSecurityHeaders, noSniff } from './common/security-headers';
 import { refuseMalformedText } from './common/well-formed-text';
@@ -26,6 +26,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.set('trust proxy', config.trustProxy);
   answerClientErrorsAsProblems(app.getHttpServer());
   app.use(noSniff);
+  app.use(requireHost);
   app.use('/api/docs', docsSecurityHeaders);
   app.use(
     express.json({

@@ -2460,12 +2460,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description BulkJobView; without `results` when asked with results=false */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkJobView"];
+                    "application/json": components["schemas"]["BulkJobView"] | components["schemas"]["BulkJobSummaryView"];
                 };
             };
             /** @description The request is not valid: `errors` names each field with a stable `code` */
@@ -3487,6 +3488,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsView"];
                 };
             };
+            /** @description Conflicts with the current state (a unique value taken, a job already running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
             /** @description MySQL or Redis is unavailable; retry later */
             503: {
                 headers: {
@@ -3577,7 +3587,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status?: "ok";
+                    };
+                };
             };
         };
     };

@@ -1,5 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -33,7 +40,13 @@ export class JobsController {
     description:
       'With `results=false` the per-id outcomes are left out (`results` is then absent): for polling progress.',
   })
-  @ApiOkResponse({ type: BulkJobView })
+  @ApiExtraModels(BulkJobView, BulkJobSummaryView)
+  @ApiOkResponse({
+    description: 'BulkJobView; without `results` when asked with results=false',
+    schema: {
+      anyOf: [{ $ref: getSchemaPath(BulkJobView) }, { $ref: getSchemaPath(BulkJobSummaryView) }],
+    },
+  })
   get(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,

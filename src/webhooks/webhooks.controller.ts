@@ -99,7 +99,7 @@ export class WebhooksController {
 
   @Post(':id/ping')
   @HttpCode(202)
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 409)
   @ApiOperation({ summary: 'Send a webhook.ping event to this endpoint' })
   @ApiAcceptedResponse({ type: PingAccepted })
   ping(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<PingAccepted> {

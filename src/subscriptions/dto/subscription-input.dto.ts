@@ -32,9 +32,9 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @Optional()
-  @DateTimeValue()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
+  @DateTimeValue() // lowest: decorators apply bottom-up, so this is checked (and reported) first
   expiresAt?: Date | null;
 }
 
@@ -50,8 +50,8 @@ export class UpdateSubscriptionDto {
     description: '`null` clears it (and lifts the `expired` reason)',
   })
   @ValidateIf((_: object, value: unknown) => value !== undefined && value !== null)
-  @DateTimeValue()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
+  @DateTimeValue() // lowest: decorators apply bottom-up, so this is checked (and reported) first
   expiresAt?: Date | null;
 }
