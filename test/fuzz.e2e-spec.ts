@@ -85,6 +85,8 @@ describe('fuzzing the API', () => {
     sent += 1;
     const type = String(response.headers['content-type'] ?? '');
     if (response.status >= 500) failures.push(`${what}: ${response.status} ${response.text}`);
+    else if (response.headers['x-content-type-options'] !== 'nosniff')
+      failures.push(`${what}: no X-Content-Type-Options: nosniff`);
     else if (response.status >= 400 && !type.startsWith('application/problem+json'))
       failures.push(`${what}: ${response.status} without problem details (${type})`);
     return response;
