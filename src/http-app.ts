@@ -10,7 +10,7 @@ import { createValidationPipe } from './common/validation';
 import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
 import { refineOpenApiDocument } from './common/openapi-refinements';
 import { docsSecurityHeaders, noSniff } from './common/security-headers';
-import { refuseMalformedText } from './common/well-formed-text';
+import { refuseMalformedText, refuseMalformedUtf8 } from './common/well-formed-text';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -33,6 +33,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       limit: BODY_LIMIT,
       type: ['application/json', 'application/*+json'],
       strict: true,
+      verify: refuseMalformedUtf8,
     }),
   );
   app.use(limitJsonDepth);

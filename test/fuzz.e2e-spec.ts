@@ -200,6 +200,26 @@ describe('fuzzing the API', () => {
     expect(nested.body.errors).toEqual([expect.objectContaining({ field: 'events.1' })]);
   });
 
+  it('refuses bytes that are not UTF-8 instead of storing U+FFFD for them', async () => {
+    const invalid = Buffer.concat([
+      Buffer.from('{"description":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}'),
+    ]);
+    for (const operation of bodyOperations()) {
+      const path = validPath(operation.template);
+      const response = check(
+        `${operation.method} ${path} latin-1 byte`,
+        await send(operation, path)
+          .set('Content-Type', 'application/json')
+          .serialize(asIs)
+          .send(invalid),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.type).toBe('/problems/malformed-utf8');
+    }
+  });
+
   it('refuses impossible dates', async () => {
     for (const [method, path, extra] of [
       [

@@ -118,6 +118,15 @@ export function toProblem(error: unknown): Problem {
             detail: 'The request body is not valid JSON.',
           },
         });
+      case 'entity.malformed.utf8':
+        return fromStatus(400, 'The request body is not valid UTF-8.', {
+          body: {
+            type: problemType('malformed-utf8'),
+            title: 'Malformed UTF-8.',
+            status: 400,
+            detail: 'The request body is not valid UTF-8.',
+          },
+        });
       case 'entity.too.large':
         return fromStatus(413, 'The request body is larger than the limit of 1 MB.');
       case 'encoding.unsupported':
