@@ -67,6 +67,3 @@ export const ApiProblems = (...statuses: ProblemStatus[]) =>
       }),
     ),
   );
-
-/** What every operation that takes a JSON body can meet besides its own errors. */
-export const ApiBodyProblems = () => ApiProblems(400, 413, 415);

@@ -1,47 +1,56 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { BadRequest } from './domain-errors';
-import type { Duplex } from 'node:stream';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 
-/** Node's parser error codes that mean a request head larger than `maxHeaderSize` (16 KB). */
-const HEADER_TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
-const TIMED_OUT = new Set(['ERR_HTTP_REQUEST_TIMEOUT']);
-
-interface ClientError extends Error {
-  code?: string;
+interface NodeAnswer {
+  status: number;
+  reason: string;
+  slug: string;
+  detail: string;
 }
 
-function answerFor(error: ClientError): { status: number; reason: string; detail: string } {
-  if (error.code && HEADER_TOO_LARGE.has(error.code))
-    return {
-      status: 431,
-      reason: 'Request Header Fields Too Large',
-      detail: 'The request line and headers are larger than the limit of 16 KB.',
-    };
-  if (error.code && TIMED_OUT.has(error.code))
-    return {
-      status: 408,
-      reason: 'Request Timeout',
-      detail: 'The request was not received in time.',
-    };
-  return {
-    status: 400,
-    reason: 'Bad Request',
-    detail: 'The request line or headers are not valid HTTP/1.1.',
-  };
-}
-
-const SLUG: Record<number, string> = {
-  400: 'bad-request',
-  408: 'request-timeout',
-  417: 'expectation-failed',
-  431: 'request-header-fields-too-large',
+const BAD_REQUEST: NodeAnswer = {
+  status: 400,
+  reason: 'Bad Request',
+  slug: 'bad-request',
+  detail: 'The request line or headers are not valid HTTP/1.1.',
 };
 
-function problemBody(status: number, reason: string, detail: string): string {
-  return JSON.stringify({ type: `/problems/${SLUG[status]}`, title: `${reason}.`, status, detail });
+/** By the code of Node's error; anything else the parser refuses is a 400. */
+const ANSWERS: Record<string, NodeAnswer> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    slug: 'request-header-fields-too-large',
+    detail: 'The request line and headers are larger than the limit of 16 KB.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    slug: 'request-timeout',
+    detail: 'The request was not received in time.',
+  },
+};
+
+const EXPECTATION_FAILED: NodeAnswer = {
+  status: 417,
+  reason: 'Expectation Failed',
+  slug: 'expectation-failed',
+  detail: 'Only "Expect: 100-continue" is understood.',
+};
+
+function problemBody({ status, reason, slug, detail }: NodeAnswer): string {
+  return JSON.stringify({ type: `/problems/${slug}`, title: `${reason}.`, status, detail });
 }
+
+const HEADERS = (body: string) => ({
+  'Content-Type': PROBLEM_CONTENT_TYPE,
+  'Content-Length': String(Buffer.byteLength(body)),
+  'X-Content-Type-Options': 'nosniff',
+  Connection: 'close',
+});
 
 /**
  * Errors Node's HTTP parser meets before Express sees a request (a URL over 16 KB, an unknown
@@ -52,37 +61,22 @@ function problemBody(status: number, reason: string, detail: string): string {
  * response rather than `clientError` (an unknown `Expect`, a missing Host) are taken over too.
  */
 export function answerClientErrorsAsProblems(server: Server): void {
-  server.on('clientError', (error: ClientError, socket: Duplex) => {
-    const inUse = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inUse) {
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    const busy = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || busy) {
       socket.destroy();
       return;
     }
-    const { status, reason, detail } = answerFor(error);
-    const body = problemBody(status, reason, detail);
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'X-Content-Type-Options: nosniff\r\n' +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+    const answer = ANSWERS[error.code ?? ''] ?? BAD_REQUEST;
+    const body = problemBody(answer);
+    const head = Object.entries(HEADERS(body))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\n${head}\r\n${body}`);
   });
-  // An `Expect` other than 100-continue: Node would answer a bare 417 itself.
   server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
-    const body = problemBody(
-      417,
-      'Expectation Failed',
-      'Only "Expect: 100-continue" is understood.',
-    );
-    response.writeHead(417, {
-      'Content-Type': PROBLEM_CONTENT_TYPE,
-      'Content-Length': Buffer.byteLength(body),
-      'X-Content-Type-Options': 'nosniff',
-      Connection: 'close',
-    });
-    response.end(body);
+    const body = problemBody(EXPECTATION_FAILED);
+    response.writeHead(EXPECTATION_FAILED.status, HEADERS(body)).end(body);
   });
   // HTTP/1.1 without Host: Node would answer a bare 400; `requireHost` below answers instead.
   (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
