@@ -502,7 +502,9 @@ export interface components {
             actor: string;
             customerId: number | null;
             /** @description The event payload: the object after the change, reasons before and after, or a snapshot */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /** @description The event id (a decimal string: it is a 64-bit number) */
             id: string;
             /** @description The bulk job that made the change */

@@ -38,8 +38,7 @@ export type JobResult = Schemas['BulkResultView'];
 export type Job = Schemas['BulkJobView'];
 export type Webhook = Schemas['WebhookView'] & { secret?: string };
 export type WebhookDelivery = Schemas['WebhookDeliveryView'];
-/** `data` is the event's payload, whose schema depends on `type` (GET /event-types). */
-export type AuditEntry = Omit<Schemas['AuditEntry'], 'data'> & { data: Record<string, unknown> };
+export type AuditEntry = Schemas['AuditEntry'];
 
 /** Reads either a bare array or a page of items, so a list endpoint's exact shape does not matter. */
 export function itemsOf<T>(body: T[] | Page<T> | { items: T[] }): T[] {
