@@ -1,6 +1,6 @@
-import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { API_KEY_SCHEME, offerApiKeyBesideBearer } from './auth/api-key-openapi';
@@ -8,6 +8,10 @@ import { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
+import { refineOpenApiDocument } from './common/openapi-refinements';
+import { docsSecurityHeaders, noSniff } from './common/security-headers';
+import { refuseMalformedText, refuseMalformedUtf8 } from './common/well-formed-text';
 import { PLESK_PREFIX } from './plesk/plesk-api';
 import { sendPleskError } from './plesk/plesk-error.filter';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
@@ -25,15 +29,22 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   const logger = new NestLogger('Http');
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  answerClientErrorsAsProblems(app.getHttpServer());
+  app.use(noSniff);
+  app.use(requireHost);
+  app.use('/api/docs', docsSecurityHeaders);
   app.use(
     express.json({
       limit: BODY_LIMIT,
       type: ['application/json', 'application/*+json'],
       strict: true,
+      verify: refuseMalformedUtf8,
     }),
   );
   app.use(limitJsonDepth);
-  // Errors of the body parser (malformed JSON, too large) become problem details too.
+  app.use(refuseMalformedText);
+  // Errors of the body parser (malformed JSON or encoding, too large) become problem details too,
+  // or Plesk's `{code, message}` under /api/v2.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (error && request.originalUrl.startsWith(`/${PLESK_PREFIX}/`))
       return sendPleskError(error, response, logger);
@@ -52,6 +63,17 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
+  useApiPrefix(app);
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+}
+
+/** Every route under /api/v1 but the health checks, the Plesk-compatible /api/v2 and the queue dashboard. */
+export function useApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       'health/live',
@@ -60,25 +82,30 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       `${QUEUES_DASHBOARD_PATH}{/*path}`,
     ],
   });
-  app.enableShutdownHooks();
+}
 
+/** The OpenAPI document of the API; also written to openapi.json by `npm run openapi`. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('clientele')
       .setDescription(
-        'Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details.',
+        'Customer accounts of a web hosting platform: customers, subscriptions, domains, suspension, bulk jobs and webhooks. Errors are RFC 9457 problem details (Plesk-style `{code, message}` under /api/v2).',
       )
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description:
+          'The opaque `accessToken` of POST /api/v1/auth/login (not a JWT: it means nothing outside this service), or an API key.',
+      })
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
       .addBasicAuth({ type: 'http', scheme: 'basic' }, 'basic')
       .build(),
   );
   offerApiKeyBesideBearer(document);
   addEventWebhooks(document);
-  SwaggerModule.setup('api/docs', app, document, {
-    jsonDocumentUrl: 'api/docs-json',
-    useGlobalPrefix: false,
-  });
+  return refineOpenApiDocument(document);
 }

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+import argon2 from 'argon2';
 import { ADMIN } from './support/database';
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer, CreatedCustomer } from './support/factories';
 
 const loginRequest = (test: TestApp, username: string, password: string) =>
@@ -14,6 +16,7 @@ describe('authentication', () => {
     test = await startTestApp();
     adminToken = await loginAdmin(test);
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   describe('login', () => {
@@ -378,5 +381,44 @@ describe('logs', () => {
     } finally {
       await test.close();
     }
+  });
+});
+
+describe('currentPassword guesses on PATCH /account', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({
+      LOGIN_MAX_FAILURES_PER_USERNAME: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '50',
+      LOGIN_THROTTLE_WINDOW_SECONDS: '120',
+    });
+  });
+  afterAll(() => test?.close());
+
+  it('count as failed logins: the third wrong guess blocks the right one, and the login form too', async () => {
+    const customer = await createCustomer(test, await loginAdmin(test));
+    const session = bearer(await login(test, customer.username, customer.password));
+    const changePassword = (currentPassword: string) =>
+      test
+        .http()
+        .patch('/api/v1/account')
+        .set(session)
+        .send({ password: 'a-brand-new-password-2', currentPassword });
+    for (let i = 0; i < 3; i++) {
+      const wrong = await changePassword(`wrong-guess-${i}`).expect(400);
+      expect(wrong.body.errors).toEqual([
+        expect.objectContaining({ field: 'currentPassword', code: 'wrong_password' }),
+      ]);
+    }
+    const blocked = await changePassword(customer.password).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    await loginRequest(test, customer.username, customer.password).expect(429);
+    const [{ hash }] = await test
+      .em()
+      .getConnection()
+      .execute<Array<{ hash: string }>>('SELECT password_hash AS hash FROM customer WHERE id = ?', [
+        customer.id,
+      ]);
+    expect(await argon2.verify(hash, customer.password)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import {
   cascadeState,
   eventCounts,
@@ -17,6 +18,7 @@ describe('bulk customer commands', () => {
     test = await startTestApp({ PROCESS_ROLE: 'all', BULK_CHUNK_SIZE: '7' });
     admin = await loginAdmin(test);
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   const bulk = (body: unknown, token = admin) =>

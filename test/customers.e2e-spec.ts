@@ -1,4 +1,5 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer, customerInput } from './support/factories';
 
 describe('customer accounts (administrators)', () => {
@@ -9,6 +10,7 @@ describe('customer accounts (administrators)', () => {
     test = await startTestApp();
     admin = bearer(await loginAdmin(test));
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   const post = (body: object) => test.http().post('/api/v1/customers').set(admin).send(body);
@@ -140,7 +142,11 @@ describe('customer accounts (administrators)', () => {
         customerInput({ username: 'janedoe', password: 'xxJaneDoe123' }),
       ).expect(400);
       expect(response.body.errors).toEqual([
-        { field: 'password', message: 'password must not contain the username' },
+        {
+          field: 'password',
+          code: 'contains_username',
+          message: 'password must not contain the username',
+        },
       ]);
     });
 
@@ -172,7 +178,7 @@ describe('customer accounts (administrators)', () => {
       const response = await post(customerInput({ username: 'casetest' })).expect(409);
       expect(response.body).toMatchObject({
         status: 409,
-        errors: [{ field: 'username', message: 'is already taken' }],
+        errors: [{ field: 'username', code: 'not_unique', message: 'is already taken' }],
       });
       expect(first.username).toBe('CaseTest');
     });
@@ -185,14 +191,16 @@ describe('customer accounts (administrators)', () => {
           "INSERT INTO administrator (username, password_hash, created_at, updated_at) VALUES ('ops-team', 'x', NOW(3), NOW(3))",
         );
       const response = await post(customerInput({ username: 'OPS-team' })).expect(409);
-      expect(response.body.errors).toEqual([{ field: 'username', message: 'is already taken' }]);
+      expect(response.body.errors).toEqual([
+        { field: 'username', code: 'not_unique', message: 'is already taken' },
+      ]);
     });
 
     it('keeps external ids unique (409) but allows many customers without one', async () => {
       await post(customerInput({ externalId: 'crm-dup' })).expect(201);
       const response = await post(customerInput({ externalId: 'crm-dup' })).expect(409);
       expect(response.body.errors).toEqual([
-        { field: 'externalId', message: 'is already used by another customer' },
+        { field: 'externalId', code: 'not_unique', message: 'is already used by another customer' },
       ]);
       await post(customerInput()).expect(201);
       await post(customerInput()).expect(201);
@@ -228,7 +236,7 @@ describe('customer accounts (administrators)', () => {
       async (id) => {
         const response = await test.http().get(`/api/v1/customers/${id}`).set(admin).expect(400);
         expect(response.body.errors).toEqual([
-          { field: 'id', message: 'must be a positive integer' },
+          { field: 'id', code: 'invalid_format', message: 'must be a positive integer' },
         ]);
       },
     );

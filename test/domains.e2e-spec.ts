@@ -1,4 +1,5 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer } from './support/factories';
 import { createDomain, createSubscription, eventsAfter, lastEventId } from './support/hosting';
 
@@ -9,6 +10,7 @@ describe('domains', () => {
     test = await startTestApp();
     admin = await loginAdmin(test);
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   const add = (token: string, subscriptionId: number, name: unknown) =>
@@ -45,7 +47,9 @@ describe('domains', () => {
       ' Shared-Name.example ',
     ]) {
       const clash = await add(admin, two.id, spelling).expect(409);
-      expect(clash.body.errors).toEqual([{ field: 'name', message: 'is already taken' }]);
+      expect(clash.body.errors).toEqual([
+        { field: 'name', code: 'not_unique', message: 'is already taken' },
+      ]);
     }
     await add(admin, two.id, 'xn--bcher-kva.example').expect(409); // created above in Unicode
   });

@@ -34,7 +34,9 @@ describe('HTTP behaviour', () => {
         status: 400,
         detail: expect.any(String),
         instance: '/api/v1/customers',
-        errors: expect.arrayContaining([{ field: 'password', message: expect.any(String) }]),
+        errors: expect.arrayContaining([
+          { field: 'password', code: 'required', message: expect.any(String) },
+        ]),
       });
     });
 

@@ -1,4 +1,5 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer } from './support/factories';
 import { createSubscription, eventsAfter, lastEventId } from './support/hosting';
 
@@ -9,6 +10,7 @@ describe('subscriptions', () => {
     test = await startTestApp();
     admin = await loginAdmin(test);
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(() => test.close());
 
   it('creates a subscription with its main domain and writes both created events', async () => {
@@ -68,7 +70,9 @@ describe('subscriptions', () => {
       .set(bearer(admin))
       .send({ customerId: customer.id, name: existing.name.toUpperCase(), plan: 'Basic' })
       .expect(409);
-    expect(clash.body.errors).toEqual([{ field: 'name', message: 'is already taken' }]);
+    expect(clash.body.errors).toEqual([
+      { field: 'name', code: 'not_unique', message: 'is already taken' },
+    ]);
     await test
       .http()
       .post('/api/v1/subscriptions')

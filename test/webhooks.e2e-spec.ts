@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer } from './support/factories';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { DeliveryLog } from '../src/webhooks/delivery/delivery-log';
@@ -41,6 +42,7 @@ describe('webhooks', () => {
     token = await loginAdmin(test);
     receiver = await WebhookReceiver.start();
   });
+  expectEveryAnswerDocumented(() => test);
   afterAll(async () => {
     await test.close();
     await receiver.close();

@@ -3,18 +3,13 @@
  * an HttpOnly cookie set by the login endpoint; changes send the CSRF cookie's value back as a
  * header, which a cross-site page cannot read.
  */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { components } from './api-schema';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-}
+/** One item of a problem's `errors`: `code` is stable, `message` is the API's English wording. */
+export type FieldError = components['schemas']['FieldErrorView'];
+
+/** RFC 9457 problem details, as the OpenAPI document describes them. */
+export type Problem = components['schemas']['ProblemDetailsView'];
 
 export class ApiError extends Error {
   constructor(
@@ -25,10 +20,10 @@ export class ApiError extends Error {
     super(problem.detail || problem.title);
   }
 
-  /** Field errors keyed by field name (the first message of each field). */
-  fieldErrors(): Record<string, string> {
-    const byField: Record<string, string> = {};
-    for (const { field, message } of this.problem.errors ?? []) byField[field] ??= message;
+  /** Field errors keyed by field name (the first error of each field). */
+  fieldErrors(): Record<string, FieldError> {
+    const byField: Record<string, FieldError> = {};
+    for (const error of this.problem.errors ?? []) byField[error.field] ??= error;
     return byField;
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
+import { ApiProblems } from '../common/api-problems';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { AuditService } from './audit.service';
@@ -9,6 +10,7 @@ import { ListAuditQuery } from './dto/list-audit.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiProblems(400, 401, 403, 503)
 @AdminOnly()
 @Controller('audit')
 export class AuditController {

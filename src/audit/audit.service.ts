@@ -15,7 +15,7 @@ export class AuditService {
   async list(_auth: Principal, query: ListAuditQuery): Promise<Page<AuditEntry>> {
     if (query.objectId !== undefined && query.objectType === undefined) {
       throw new ValidationFailed([
-        { field: 'objectType', message: 'objectType is required with objectId' },
+        { field: 'objectType', code: 'required', message: 'objectType is required with objectId' },
       ]);
     }
     const where: FilterQuery<OutboxEvent> = {};

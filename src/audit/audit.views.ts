@@ -21,6 +21,8 @@ export class AuditEntry {
   jobId!: number | null;
   @ApiProperty() occurredAt!: string;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'The event payload: the object after the change, reasons before and after, or a snapshot',
   })

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
 import type { Request, Response } from 'express';
 import { Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -21,6 +22,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiProblems(400, 401, 403, 413, 415, 429, 503)
   @ApiOperation({
     summary: 'Log in as an administrator or a customer',
     description:
@@ -47,6 +49,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiProblems(401, 403, 503)
   @ApiOperation({ summary: 'Revoke the token (or session cookie) of this request' })
   @ApiNoContentResponse()
   async logout(
@@ -60,6 +63,7 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
+  @ApiProblems(401, 503)
   @ApiOperation({ summary: 'The authenticated principal' })
   @ApiOkResponse({ type: PrincipalView })
   me(@Auth() principal: Principal): Promise<PrincipalView> {

@@ -26,6 +26,6 @@ import { SessionsService } from './sessions.service';
     ApiKeysService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, PasswordHasher, SessionsService, ApiKeysService],
+  exports: [AuthService, PasswordHasher, SessionsService, ApiKeysService, LoginAttempts],
 })
 export class AuthModule {}

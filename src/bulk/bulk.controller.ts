@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { BulkJobAccepted } from './bulk-job.views';
@@ -16,6 +17,7 @@ import { IdempotencyKey } from './idempotency-key';
 
 @ApiTags('customers')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('customers/bulk')
 export class BulkController {
@@ -23,6 +25,7 @@ export class BulkController {
 
   @Post()
   @HttpCode(202)
+  @ApiProblems(400, 413, 415, 422)
   @ApiOperation({
     summary: 'Suspend, activate or remove up to 10,000 customers in the background',
     description:

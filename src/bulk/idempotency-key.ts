@@ -9,7 +9,11 @@ export const IdempotencyKey = createParamDecorator(
     if (header === undefined) return undefined;
     if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
       throw new ValidationFailed([
-        { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+        {
+          field: 'Idempotency-Key',
+          code: 'invalid_format',
+          message: 'must be 1-255 visible ASCII characters',
+        },
       ]);
     }
     return header;

@@ -1,17 +1,26 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
+import { BulkJobCancellation } from './bulk-job-cancellation';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { BulkJobPage, BulkJobSummaryView, BulkJobView } from './bulk-job.views';
-import { BulkJobCancellation } from './bulk-job-cancellation';
 import { BulkJobsService } from './bulk-jobs.service';
 import { GetJobQuery } from './dto/get-job.query';
 import { ListJobsQuery } from './dto/list-jobs.query';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('jobs')
 export class JobsController {
@@ -21,6 +30,7 @@ export class JobsController {
   ) {}
 
   @Get()
+  @ApiProblems(400)
   @ApiOperation({ summary: 'Bulk jobs, newest first (keyset pagination; without per-id results)' })
   @ApiOkResponse({ type: BulkJobPage })
   list(@Auth() auth: Principal, @Query() query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
@@ -28,12 +38,19 @@ export class JobsController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({
     summary: 'One bulk job with its progress and the outcome of every id processed so far',
     description:
       'With `results=false` the per-id outcomes are left out (`results` is then absent): for polling progress.',
   })
-  @ApiOkResponse({ type: BulkJobView })
+  @ApiExtraModels(BulkJobView, BulkJobSummaryView)
+  @ApiOkResponse({
+    description: 'BulkJobView; without `results` when asked with results=false',
+    schema: {
+      anyOf: [{ $ref: getSchemaPath(BulkJobView) }, { $ref: getSchemaPath(BulkJobSummaryView) }],
+    },
+  })
   get(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
@@ -50,6 +67,7 @@ export class JobsController {
       'Cancelling a cancelled job answers it again; a job that has started (running, completed or failed) is 409.',
   })
   @ApiOkResponse({ type: BulkJobSummaryView })
+  @ApiProblems(404, 409)
   cancel(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,

@@ -22,7 +22,11 @@ describe('keyset cursors', () => {
       decodeCursor(cursor, isIdCursor);
     } catch (error) {
       expect((error as ValidationFailed).errors).toEqual([
-        { field: 'cursor', message: 'is not a cursor returned by this API' },
+        {
+          field: 'cursor',
+          code: 'invalid_format',
+          message: 'is not a cursor returned by this API',
+        },
       ]);
     }
   });

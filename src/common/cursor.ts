@@ -18,12 +18,12 @@ export function decodeCursor<T extends Record<string, string | number>>(
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new ValidationFailed([
-      { field: 'cursor', message: 'is not a cursor returned by this API' },
+      { field: 'cursor', code: 'invalid_format', message: 'is not a cursor returned by this API' },
     ]);
   }
   if (!isValid(value))
     throw new ValidationFailed([
-      { field: 'cursor', message: 'is not a cursor returned by this API' },
+      { field: 'cursor', code: 'invalid_format', message: 'is not a cursor returned by this API' },
     ]);
   return value;
 }

@@ -1,8 +1,45 @@
+/**
+ * Stable codes of a problem's `errors[]` items: clients translate and react by `code`, never by the
+ * English `message`, which may be reworded. `limit` accompanies the length and range codes.
+ */
+export const FIELD_ERROR_CODES = [
+  'required',
+  'unknown_field',
+  'invalid_type',
+  'too_short',
+  'too_long',
+  'too_small',
+  'too_large',
+  'invalid_choice',
+  'invalid_format',
+  'invalid_email',
+  'invalid_country',
+  'invalid_locale',
+  'invalid_username',
+  'reserved',
+  'control_characters',
+  'not_printable',
+  'invalid_unicode',
+  'invalid_date',
+  'duplicate_items',
+  'not_unique',
+  'contains_username',
+  'wrong_password',
+  'invalid_url',
+  'invalid',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
 /** A field-level validation message, as listed in a problem's `errors`. */
 export interface FieldError {
   field: string;
+  code: FieldErrorCode;
   message: string;
+  limit?: number;
 }
+
+/** What a thrower may leave out: the code defaults to the generic `invalid`. */
+export type FieldErrorInput = Omit<FieldError, 'code'> & { code?: FieldErrorCode };
 
 /**
  * Base of every error a service throws on purpose. The problem-details filter turns it into an
@@ -25,11 +62,10 @@ export class ValidationFailed extends DomainError {
   readonly status = 400;
   readonly slug = 'validation-failed';
   readonly title = 'Your request is not valid.';
-  constructor(
-    override readonly errors: FieldError[],
-    detail = errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-  ) {
-    super(detail);
+  override readonly errors: FieldError[];
+  constructor(errors: FieldErrorInput[], detail?: string) {
+    super(detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    this.errors = errors.map((error) => ({ ...error, code: error.code ?? 'invalid' }));
   }
 }
 
@@ -52,11 +88,10 @@ export class Conflict extends DomainError {
   readonly status = 409;
   readonly slug = 'conflict';
   readonly title = 'The request conflicts with the current state.';
-  constructor(
-    detail: string,
-    override readonly errors?: FieldError[],
-  ) {
+  override readonly errors?: FieldError[];
+  constructor(detail: string, errors?: FieldErrorInput[]) {
     super(detail);
+    if (errors) this.errors = errors.map((error) => ({ ...error, code: error.code ?? 'invalid' }));
   }
 }
 

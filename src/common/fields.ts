@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** No control characters (tabs and newlines included) in single-line text. */
 export const SINGLE_LINE = /^[^\p{Cc}]*$/u;
@@ -41,16 +41,34 @@ export function TextField({
       return nullable && text === '' ? null : text;
     }),
     IsString(),
-    Length(min, max),
+    LengthBetween(min, max),
     Matches(multiLine ? MULTI_LINE : SINGLE_LINE, {
       message: '$property must not contain control characters',
+      context: { code: 'control_characters' },
     }),
   );
 }
 
+/**
+ * Like class-validator's Length, but each bound is its own constraint carrying its `limit`, so a
+ * field error says `too_short`/`too_long` with the number a client needs to explain it.
+ */
+export const LengthBetween = (min: number, max: number) =>
+  applyDecorators(
+    ...(min > 0 ? [MinLength(min, { context: { limit: min } })] : []),
+    MaxLength(max, { context: { limit: max } }),
+  );
+
 /** Validated when present; `null` is refused (for required fields in a PATCH). */
-export const WhenPresent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+export const WhenPresent = () =>
+  applyDecorators(
+    ApiProperty({ required: false }),
+    ValidateIf((_: object, value: unknown) => value !== undefined),
+  );
 
 /** Validated unless absent or `null` (`null` clears the field). */
 export const Optional = () =>
-  ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
+  applyDecorators(
+    ApiProperty({ required: false, nullable: true }),
+    ValidateIf((_: object, value: unknown) => value !== undefined && value !== null),
+  );

@@ -13,7 +13,11 @@ export const IfMatchVersion = createParamDecorator(
     const match = /^\s*(?:W\/)?"?(\d{1,10})(?:-[\d-]+)?"?\s*$/.exec(String(header));
     if (!match)
       throw new ValidationFailed([
-        { field: 'If-Match', message: 'must be the ETag of the object, such as "3"' },
+        {
+          field: 'If-Match',
+          code: 'invalid_format',
+          message: 'must be the ETag of the object, such as "3"',
+        },
       ]);
     return Number(match[1]);
   },

@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 200;
 
 /** Keyset pagination of every list: `limit` rows after the opaque `cursor` of the previous page. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -26,7 +26,7 @@ export class PageQuery {
 /** An optional filter by the id of another object (`?customerId=4`): a positive integer. */
 export const IdFilter = (description?: string) =>
   applyDecorators(
-    ApiPropertyOptional({ type: Number, minimum: 1, description }),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_ID, description }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

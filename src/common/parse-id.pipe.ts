@@ -8,7 +8,9 @@ export const MAX_ID = 4_294_967_295; // INT UNSIGNED
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value) || Number(value) > MAX_ID) {
-      throw new ValidationFailed([{ field: 'id', message: 'must be a positive integer' }]);
+      throw new ValidationFailed([
+        { field: 'id', code: 'invalid_format', message: 'must be a positive integer' },
+      ]);
     }
     return Number(value);
   }

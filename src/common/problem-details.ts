@@ -55,21 +55,25 @@ function fromStatus(status: number, detail: string, extra: Partial<Problem> = {}
   };
 }
 
-/** Body-parser errors carry a `type` such as `entity.parse.failed`; map them before Nest sees them. */
+/**
+ * Body-parser errors are http-errors: a numeric `status` and an `expose` flag, and mostly a `type`
+ * such as `entity.parse.failed`. A body that fails to decompress (`Content-Encoding: gzip` on plain
+ * text) has no `type`, only the zlib `code`; it is the client's fault all the same.
+ */
 interface BodyParserError {
   type?: string;
-  status?: number;
-  statusCode?: number;
+  status: number;
   expose?: boolean;
   message?: string;
+  code?: string;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
+  if (typeof error !== 'object' || error === null || error instanceof HttpException) return false;
+  const candidate = error as Partial<BodyParserError>;
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof (error as BodyParserError).status === 'number'
+    typeof candidate.status === 'number' &&
+    (typeof candidate.type === 'string' || typeof candidate.expose === 'boolean')
   );
 }
 
@@ -114,11 +118,32 @@ export function toProblem(error: unknown): Problem {
             detail: 'The request body is not valid JSON.',
           },
         });
+      case 'entity.malformed.utf8':
+        return fromStatus(400, 'The request body is not valid UTF-8.', {
+          body: {
+            type: problemType('malformed-utf8'),
+            title: 'Malformed UTF-8.',
+            status: 400,
+            detail: 'The request body is not valid UTF-8.',
+          },
+        });
       case 'entity.too.large':
         return fromStatus(413, 'The request body is larger than the limit of 1 MB.');
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return fromStatus(415, error.message ?? 'Unsupported encoding.');
+      case undefined:
+        if (error.code?.startsWith('Z_') || error.code?.startsWith('ERR_')) {
+          return fromStatus(400, 'The request body is not encoded as its Content-Encoding says.', {
+            body: {
+              type: problemType('malformed-encoding'),
+              title: 'Malformed body encoding.',
+              status: 400,
+              detail: 'The request body is not encoded as its Content-Encoding says.',
+            },
+          });
+        }
+        return fromStatus(status < 500 ? status : 400, 'The request body could not be read.');
       default:
         return fromStatus(
           status < 500 ? status : 400,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
 import { Auth, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { AccountService } from './account.service';
@@ -8,6 +9,7 @@ import { UpdateAccountDto } from './dto/customer-input.dto';
 
 @ApiTags('account')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @Roles('customer')
 @Controller('account')
 export class AccountController {
@@ -21,11 +23,16 @@ export class AccountController {
   }
 
   @Patch()
+  @ApiProblems(400, 413, 415, 429)
   @ApiOperation({
     summary: 'Edit own contact data and password (the password needs currentPassword)',
   })
   @ApiOkResponse({ type: CustomerAccountView })
-  update(@Auth() auth: Principal, @Body() dto: UpdateAccountDto): Promise<CustomerAccountView> {
-    return this.account.update(auth, dto);
+  update(
+    @Auth() auth: Principal,
+    @Body() dto: UpdateAccountDto,
+    @Ip() ip: string,
+  ): Promise<CustomerAccountView> {
+    return this.account.update(auth, dto, ip);
   }
 }

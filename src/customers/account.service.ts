@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { LoginAttempts } from '../auth/login-attempts.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import { actorOf, Principal } from '../auth/principal';
 import { SessionsService } from '../auth/sessions.service';
@@ -18,6 +19,7 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly outbox: EventOutbox,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   async get(auth: Principal): Promise<CustomerAccountView> {
@@ -26,13 +28,22 @@ export class AccountService {
     return toAccountView(customer);
   }
 
-  async update(auth: Principal, dto: UpdateAccountDto): Promise<CustomerAccountView> {
+  /**
+   * `ip` is the client's address: a wrong `currentPassword` counts as a failed login for this
+   * username and address, so a stolen session cannot guess the password faster than the login form.
+   */
+  async update(auth: Principal, dto: UpdateAccountDto, ip: string): Promise<CustomerAccountView> {
     const id = ownId(auth);
     if (dto.password !== undefined && dto.currentPassword === undefined) {
       throw new ValidationFailed([
-        { field: 'currentPassword', message: 'currentPassword is required to change the password' },
+        {
+          field: 'currentPassword',
+          code: 'required',
+          message: 'currentPassword is required to change the password',
+        },
       ]);
     }
+    if (dto.password !== undefined) await this.attempts.assertAllowed(ip, auth.username);
     const passwordHash =
       dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
     const customer = await this.em.transactional(async (em) => {
@@ -43,8 +54,13 @@ export class AccountService {
       if (!customer) throw new NotFound('Account', id);
       if (dto.password !== undefined) {
         if (!(await this.hasher.verify(customer.passwordHash, dto.currentPassword ?? ''))) {
+          await this.attempts.recordFailure(ip, auth.username);
           throw new ValidationFailed([
-            { field: 'currentPassword', message: 'currentPassword is wrong' },
+            {
+              field: 'currentPassword',
+              code: 'wrong_password',
+              message: 'currentPassword is wrong',
+            },
           ]);
         }
         assertPasswordOmitsUsername(dto.password, customer.username);

@@ -21,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
@@ -34,12 +35,14 @@ import { SuspendCustomerDto } from './dto/suspend-customer.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Get()
+  @ApiProblems(400)
   @ApiOperation({ summary: 'List customers, newest first (keyset pagination)' })
   @ApiOkResponse({ type: CustomerPage })
   list(
@@ -50,6 +53,7 @@ export class CustomersController {
   }
 
   @Post()
+  @ApiProblems(400, 409, 413, 415)
   @ApiOperation({ summary: 'Create a customer' })
   @ApiCreatedResponse({ type: CustomerDetailView })
   async create(
@@ -68,6 +72,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One customer, with counts of subscriptions and domains' })
   @ApiOkResponse({ type: CustomerDetailView })
   async get(
@@ -84,6 +89,7 @@ export class CustomersController {
   }
 
   @Patch(':id')
+  @ApiProblems(400, 404, 409, 412, 413, 415)
   @ApiOperation({
     summary: 'Edit contact data, credentials and infos',
     description: 'Send the ETag of your read as If-Match; a stale one is 412 Precondition Failed.',
@@ -111,6 +117,7 @@ export class CustomersController {
 
   @Post(':id/suspend')
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({
     summary: 'Suspend a customer with all its subscriptions and domains; its sessions end at once',
     description:
@@ -134,6 +141,7 @@ export class CustomersController {
 
   @Post(':id/activate')
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({
     summary:
       'Re-activate a customer, and the subscriptions and domains that have no other suspension reason',
@@ -154,6 +162,7 @@ export class CustomersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Remove a customer with all its subscriptions and domains' })
   @ApiNoContentResponse()
   remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {

@@ -195,7 +195,11 @@ export class CustomersService {
       if (error instanceof UniqueConstraintViolationException) {
         if (error.message.includes('customer_external_id_unique')) {
           throw new Conflict('Another customer has this external id.', [
-            { field: 'externalId', message: 'is already used by another customer' },
+            {
+              field: 'externalId',
+              code: 'not_unique',
+              message: 'is already used by another customer',
+            },
           ]);
         }
         if (error.message.includes('customer_username_unique')) throw usernameTaken();
@@ -208,14 +212,18 @@ export class CustomersService {
 function usernameTaken(username?: string): Conflict {
   return new Conflict(
     username ? `The username "${username}" is taken.` : 'The username is taken.',
-    [{ field: 'username', message: 'is already taken' }],
+    [{ field: 'username', code: 'not_unique', message: 'is already taken' }],
   );
 }
 
 export function assertPasswordOmitsUsername(password: string, username: string): void {
   if (password.toLowerCase().includes(username.toLowerCase())) {
     throw new ValidationFailed([
-      { field: 'password', message: 'password must not contain the username' },
+      {
+        field: 'password',
+        code: 'contains_username',
+        message: 'password must not contain the username',
+      },
     ]);
   }
 }

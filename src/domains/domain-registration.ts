@@ -65,6 +65,6 @@ export async function withDomainNameUniqueness<T>(work: () => Promise<T>): Promi
 
 function domainNameTaken(name?: string): Conflict {
   return new Conflict(name ? `The domain ${name} exists already.` : 'The domain exists already.', [
-    { field: 'name', message: 'is already taken' },
+    { field: 'name', code: 'not_unique', message: 'is already taken' },
   ]);
 }

@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
@@ -19,11 +20,13 @@ import { ListDomainsQuery } from './dto/list-domains.query';
 
 @ApiTags('domains')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @Controller('domains')
 export class DomainsController {
   constructor(private readonly domains: DomainsService) {}
 
   @Get()
+  @ApiProblems(400)
   @ApiOperation({ summary: 'List domains in id order (administrators: all; customers: their own)' })
   @ApiOkResponse({ type: DomainPage })
   list(@Auth() auth: Principal, @Query() query: ListDomainsQuery): Promise<Page<DomainView>> {
@@ -31,6 +34,7 @@ export class DomainsController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One domain' })
   @ApiOkResponse({ type: DomainView })
   get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<DomainView> {
@@ -38,6 +42,7 @@ export class DomainsController {
   }
 
   @Post()
+  @ApiProblems(400, 404, 409, 413, 415)
   @ApiOperation({
     summary: 'Add a domain to a subscription (customers: only to their own active subscriptions)',
   })
@@ -54,6 +59,7 @@ export class DomainsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiProblems(400, 404, 409)
   @ApiOperation({
     summary:
       'Remove a domain (not the main domain; customers: only in their own active subscriptions)',
@@ -66,6 +72,7 @@ export class DomainsController {
   @Post(':id/suspend')
   @AdminOnly()
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Suspend (reason `admin`)' })
   @ApiOkResponse({ type: DomainView })
   suspend(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<DomainView> {
@@ -75,6 +82,7 @@ export class DomainsController {
   @Post(':id/activate')
   @AdminOnly()
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Lift the reason `admin`; stays suspended while its subscription is' })
   @ApiOkResponse({ type: DomainView })
   activate(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<DomainView> {

@@ -19,6 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
@@ -30,11 +31,13 @@ import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('subscriptions')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @Controller('subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Get()
+  @ApiProblems(400)
   @ApiOperation({
     summary: 'List subscriptions in id order (administrators: all; customers: their own)',
   })
@@ -47,6 +50,7 @@ export class SubscriptionsController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One subscription' })
   @ApiOkResponse({ type: SubscriptionView })
   get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<SubscriptionView> {
@@ -55,6 +59,7 @@ export class SubscriptionsController {
 
   @Post()
   @AdminOnly()
+  @ApiProblems(400, 404, 409, 413, 415)
   @ApiOperation({ summary: 'Create a subscription with its main domain' })
   @ApiCreatedResponse({ type: SubscriptionView })
   async create(
@@ -69,6 +74,7 @@ export class SubscriptionsController {
 
   @Patch(':id')
   @AdminOnly()
+  @ApiProblems(400, 404, 413, 415)
   @ApiOperation({
     summary: 'Edit plan and expiry (moving expiresAt sets or lifts the reason `expired`)',
   })
@@ -84,6 +90,7 @@ export class SubscriptionsController {
   @Delete(':id')
   @AdminOnly()
   @HttpCode(204)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Remove a subscription with all its domains' })
   @ApiNoContentResponse()
   remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
@@ -93,6 +100,7 @@ export class SubscriptionsController {
   @Post(':id/suspend')
   @AdminOnly()
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Suspend (reason `admin`); its domains follow' })
   @ApiOkResponse({ type: SubscriptionView })
   suspend(
@@ -105,6 +113,7 @@ export class SubscriptionsController {
   @Post(':id/activate')
   @AdminOnly()
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Lift the reason `admin`; stays suspended while another reason holds' })
   @ApiOkResponse({ type: SubscriptionView })
   activate(

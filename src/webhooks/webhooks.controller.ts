@@ -20,6 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
@@ -37,6 +38,7 @@ import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('webhooks')
 export class WebhooksController {
@@ -50,6 +52,7 @@ export class WebhooksController {
   }
 
   @Post()
+  @ApiProblems(400, 413, 415)
   @ApiOperation({
     summary: 'Add a webhook endpoint',
     description: 'The answer holds the signing secret; it is never shown again.',
@@ -66,6 +69,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One webhook endpoint' })
   @ApiOkResponse({ type: WebhookView })
   get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<WebhookView> {
@@ -73,6 +77,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
+  @ApiProblems(400, 404, 413, 415)
   @ApiOperation({ summary: 'Edit url, events, description or enabled' })
   @ApiOkResponse({ type: WebhookView })
   update(
@@ -85,6 +90,7 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Remove a webhook endpoint and its delivery log' })
   @ApiNoContentResponse()
   remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
@@ -93,6 +99,7 @@ export class WebhooksController {
 
   @Post(':id/ping')
   @HttpCode(202)
+  @ApiProblems(400, 404, 409)
   @ApiOperation({ summary: 'Send a webhook.ping event to this endpoint' })
   @ApiAcceptedResponse({ type: PingAccepted })
   ping(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<PingAccepted> {
@@ -101,6 +108,7 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @ApiProblems(400, 404)
   @ApiOperation({
     summary: 'Replace the signing secret',
     description:
@@ -117,6 +125,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
   @ApiOkResponse({ type: WebhookDeliveryPage })
   deliveries(

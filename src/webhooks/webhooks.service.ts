@@ -136,7 +136,9 @@ export class WebhooksService {
       await checkTargetUrl(url, this.config.webhookAllowPrivateTargets);
     } catch (error) {
       if (error instanceof TargetRefused)
-        throw new ValidationFailed([{ field: 'url', message: `url ${error.message}` }]);
+        throw new ValidationFailed([
+          { field: 'url', code: 'invalid_url', message: `url ${error.message}` },
+        ]);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { ApiError } from '../api';
-import { rewordFieldMessage } from '../i18n/field-messages';
+import { fieldMessage } from '../i18n/field-messages';
 import { Language, Translate, useI18n } from '../i18n/i18n';
 
 /** An error in words a person can act on, never a bare status code. */
@@ -30,13 +30,13 @@ export function ErrorMessage({ error }: { error: unknown }) {
   );
 }
 
-/** The problem's field errors, one message per field, reworded for the panel's language. */
+/** The problem's field errors, one message per field, worded by code in the panel's language. */
 export function fieldErrorsOf(error: unknown, language: Language): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   return Object.fromEntries(
-    Object.entries(error.fieldErrors()).map(([field, message]) => [
+    Object.entries(error.fieldErrors()).map(([field, fieldError]) => [
       field,
-      rewordFieldMessage(language, message),
+      fieldMessage(language, fieldError),
     ]),
   );
 }

@@ -174,7 +174,7 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
                 </tr>
               )}
               {(domains.data ?? []).map((domain) => {
-                const shown = domain.unicodeName ?? domain.displayName ?? domain.name;
+                const shown = domain.unicodeName;
                 return (
                   <tr key={domain.id} data-domain-id={domain.id} data-domain-name={domain.name}>
                     <td>

@@ -146,9 +146,9 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
       <tbody>
         {deliveries.data.map((delivery) => (
           <tr key={delivery.id}>
-            <td class="nowrap">{formatDate(delivery.attemptedAt ?? delivery.createdAt)}</td>
+            <td class="nowrap">{formatDate(delivery.createdAt)}</td>
             <td>
-              <code>{delivery.eventType ?? delivery.type ?? delivery.eventId ?? ''}</code>
+              <code>{delivery.eventType}</code>
             </td>
             <td>{delivery.statusCode ?? '–'}</td>
             <td>{delivery.durationMs != null ? `${delivery.durationMs} ms` : '–'}</td>

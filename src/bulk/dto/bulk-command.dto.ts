@@ -24,7 +24,8 @@ export class BulkCommandDto {
   action!: BulkAction;
 
   @ApiProperty({
-    type: [Number],
+    type: 'integer',
+    isArray: true,
     minItems: 1,
     maxItems: MAX_BULK_IDS,
     uniqueItems: true,

@@ -5,12 +5,11 @@ import {
   IsEmail,
   IsISO31661Alpha2,
   IsString,
-  Length,
   Matches,
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
-import { TextField } from '../../common/fields';
+import { LengthBetween, TextField } from '../../common/fields';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const RESERVED_USERNAMES = ['root', 'admin', 'administrator'];
@@ -29,6 +28,7 @@ export const UsernameField = () =>
     Matches(USERNAME_PATTERN, {
       message:
         'username must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
+      context: { code: 'invalid_username' },
     }),
     NotReserved(),
   );
@@ -44,8 +44,11 @@ export const PasswordField = () =>
       example: 'correct-horse-battery',
     }),
     IsString(),
-    Length(8, 255),
-    Matches(/^[^\p{C}]+$/u, { message: 'password must contain only printable characters' }),
+    LengthBetween(8, 255),
+    Matches(/^[^\p{C}]+$/u, {
+      message: 'password must contain only printable characters',
+      context: { code: 'not_printable' },
+    }),
   );
 
 export const EmailField = () =>
@@ -55,7 +58,7 @@ export const EmailField = () =>
       typeof value === 'string' ? value.trim() : value,
     ),
     IsString(),
-    Length(3, 255),
+    LengthBetween(3, 255),
     IsEmail(
       { allow_utf8_local_part: true, require_tld: true },
       { message: 'email must be a valid email address' },
@@ -77,7 +80,7 @@ export const LocaleField = () =>
     ApiProperty({ type: String, example: 'de-DE', description: 'BCP 47 language tag' }),
     Transform(({ value }: { value: unknown }) => canonicalLocale(value) ?? value),
     IsString(),
-    Length(2, 35),
+    LengthBetween(2, 35),
     IsBcp47Locale(),
   );
 

@@ -3,7 +3,11 @@ import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { MAX_ID } from '../../common/parse-id.pipe';
 
 export class CreateDomainDto {
-  @ApiProperty({ description: 'The subscription that gets the domain' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The subscription that gets the domain',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)

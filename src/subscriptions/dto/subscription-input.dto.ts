@@ -1,25 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsDate,
-  IsInt,
-  IsString,
-  Length,
-  Max,
-  MaxDate,
-  Min,
-  MinDate,
-  ValidateIf,
-} from 'class-validator';
+import { IsInt, IsString, Length, Max, MaxDate, Min, MinDate, ValidateIf } from 'class-validator';
 import { Optional, TextField, WhenPresent } from '../../common/fields';
 import { MAX_ID } from '../../common/parse-id.pipe';
+import { DateTimeValue } from '../../common/date-time';
 
 /** What a DATETIME column holds. */
 const EARLIEST = new Date('1970-01-01T00:00:00Z');
 const LATEST = new Date('9999-12-31T23:59:59Z');
 
 export class CreateSubscriptionDto {
-  @ApiProperty({ description: 'The customer that gets the subscription' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The customer that gets the subscription',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
@@ -38,10 +32,9 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @Optional()
-  @Type(() => Date)
-  @IsDate()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
+  @DateTimeValue() // lowest: decorators apply bottom-up, so this is checked (and reported) first
   expiresAt?: Date | null;
 }
 
@@ -57,9 +50,8 @@ export class UpdateSubscriptionDto {
     description: '`null` clears it (and lifts the `expired` reason)',
   })
   @ValidateIf((_: object, value: unknown) => value !== undefined && value !== null)
-  @Type(() => Date)
-  @IsDate()
   @MinDate(EARLIEST)
   @MaxDate(LATEST)
+  @DateTimeValue() // lowest: decorators apply bottom-up, so this is checked (and reported) first
   expiresAt?: Date | null;
 }

@@ -1,0 +1,76 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { ValidationFailed } from './domain-errors';
+
+/** A lone UTF-16 surrogate: JSON's `\ud800` escapes allow it, but no UTF-8 text can hold it. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Where in a parsed JSON value the first string (or key) with a lone surrogate sits, as `a.b.0`, or
+ * undefined when all text is well formed. Walks without recursion, like `jsonDepth`.
+ */
+export function findMalformedText(value: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop() as [unknown, string];
+    if (typeof current === 'string') {
+      if (LONE_SURROGATE.test(current)) return path;
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    for (const [key, child] of Object.entries(current)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses text that MySQL's utf8mb4 and the outbox's JSON cannot store, in the body and the query
+ * string, before validation: one check for every route, naming the field.
+ */
+export function refuseMalformedText(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  for (const [source, value] of [
+    ['body', request.body as unknown],
+    ['query', request.query as unknown],
+  ] as const) {
+    const field = findMalformedText(value);
+    if (field !== undefined) {
+      return next(
+        new ValidationFailed([
+          {
+            field: field || source,
+            code: 'invalid_unicode',
+            message: 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)',
+          },
+        ]),
+      );
+    }
+  }
+  next();
+}
+
+/**
+ * body-parser's `verify` hook: a UTF-8 body with invalid byte sequences would be decoded with
+ * U+FFFD in their place and stored so, silently. Refused instead (400 `malformed-utf8`).
+ */
+export function refuseMalformedUtf8(
+  _request: IncomingMessage,
+  _response: unknown,
+  body: Buffer,
+  encoding: string,
+): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8.'), {
+      status: 400,
+      type: 'entity.malformed.utf8',
+    });
+  }
+}
