@@ -2,6 +2,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
 import { createDomain, createSubscription } from './support/hosting';
 import {
@@ -58,6 +59,7 @@ describe('fuzzing the API', () => {
       .expect(201);
     Object.assign(fixtureIds, {
       customers: owner.id,
+      clients: owner.id,
       subscriptions: subscription.id,
       domains: domain.id,
       webhooks: (webhook.body as { id: number }).id,
@@ -68,24 +70,53 @@ describe('fuzzing the API', () => {
   });
   afterAll(() => test?.close());
 
+  /** The Plesk-compatible /api/v2 takes an administrator's Basic credentials, and answers `{code, message}`. */
+  const isPlesk = (template: string) => template.startsWith('/api/v2/');
+  const basicAdmin = {
+    Authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
+  };
+
   const credentialsFor = (template: string) =>
-    template.startsWith('/api/v1/account')
-      ? customer
-      : template.includes('/auth/login')
-        ? {}
-        : admin;
+    isPlesk(template)
+      ? basicAdmin
+      : template.startsWith('/api/v1/account')
+        ? customer
+        : template.includes('/auth/login')
+          ? {}
+          : admin;
+
+  /** A refusal as the API of that path words it: problem details (v1), or Plesk's `{code, message}` (v2). */
+  const expectRefused = (
+    template: string,
+    response: Response,
+    status: number,
+    problem: Record<string, unknown>,
+  ) => {
+    expect(response.status).toBe(status);
+    if (isPlesk(template))
+      expect(response.body).toEqual({ code: status, message: expect.any(String) });
+    else expect(response.body).toMatchObject(problem);
+  };
 
   const validPath = (template: string) =>
     fillPath(template, fixtureIds[template.split('/')[3]] ?? 1);
 
-  /** Records a 5xx, or a refusal that is not problem details; returns the answer for more checks. */
+  /**
+   * Records a 5xx, or a refusal that is not problem details (under /api/v2: not Plesk's
+   * `{code, message}`); returns the answer for more checks.
+   */
   const check = (what: string, response: Response): Response => {
     sent += 1;
     const type = String(response.headers['content-type'] ?? '');
+    const plesk = what.includes(' /api/v2/');
+    const body = response.body as { code?: unknown; message?: unknown };
     if (response.status >= 500) failures.push(`${what}: ${response.status} ${response.text}`);
     else if (response.headers['x-content-type-options'] !== 'nosniff')
       failures.push(`${what}: no X-Content-Type-Options: nosniff`);
-    else if (response.status >= 400 && !type.startsWith('application/problem+json'))
+    else if (response.status >= 400 && plesk) {
+      if (body.code !== response.status || typeof body.message !== 'string')
+        failures.push(`${what}: ${response.status} without Plesk's {code, message} (${type})`);
+    } else if (response.status >= 400 && !type.startsWith('application/problem+json'))
       failures.push(`${what}: ${response.status} without problem details (${type})`);
     return response;
   };
@@ -122,8 +153,9 @@ describe('fuzzing the API', () => {
             .set('Content-Encoding', encoding)
             .send(plain),
         );
-        expect(response.status).toBe(400);
-        expect(response.body).toMatchObject({ type: '/problems/malformed-encoding' });
+        expectRefused(operation.template, response, 400, {
+          type: '/problems/malformed-encoding',
+        });
       }
       const unknown = check(
         `${operation.method} ${path} compress`,
@@ -179,11 +211,13 @@ describe('fuzzing the API', () => {
             .set('Content-Type', 'application/json')
             .send(`{"${field}":"Acme \\ud800 GmbH"}`),
         );
-        expect({ field, status: response.status, errors: response.body.errors }).toEqual({
-          field,
-          status: 400,
-          errors: [expect.objectContaining({ field, code: 'invalid_unicode' })],
-        });
+        if (isPlesk(operation.template)) expectRefused(operation.template, response, 400, {});
+        else
+          expect({ field, status: response.status, errors: response.body.errors }).toEqual({
+            field,
+            status: 400,
+            errors: [expect.objectContaining({ field, code: 'invalid_unicode' })],
+          });
       }
     }
     const nested = check(
@@ -213,8 +247,7 @@ describe('fuzzing the API', () => {
           .serialize(asIs)
           .send(invalid),
       );
-      expect(response.status).toBe(400);
-      expect(response.body.type).toBe('/problems/malformed-utf8');
+      expectRefused(operation.template, response, 400, { type: '/problems/malformed-utf8' });
     }
   });
 

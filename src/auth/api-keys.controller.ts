@@ -8,6 +8,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AdminOnly, Auth } from './auth.decorators';
 import { ApiKeysService } from './api-keys.service';
@@ -15,6 +16,7 @@ import { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './dto/api-key.dt
 import { Principal } from './principal';
 
 @ApiTags('api-keys')
+@ApiProblems(401, 403, 503)
 @ApiBearerAuth()
 @ApiSecurity('apiKey')
 @AdminOnly()
@@ -29,6 +31,7 @@ export class ApiKeysController {
       'Only with a password-based login (bearer token or panel session): an API key cannot create keys.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyView })
+  @ApiProblems(400, 413, 415)
   create(@Auth() auth: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     return this.apiKeys.create(auth, dto);
   }
@@ -44,6 +47,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key: it stops working at once in every process' })
   @ApiNoContentResponse()
+  @ApiProblems(400, 404)
   revoke(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.apiKeys.revoke(auth, id);
   }

@@ -1,13 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../auth/auth.decorators';
 import { BulkJobSummaryView } from '../bulk/bulk-job.views';
 import { describeEvents, EventTypeDescription } from '../events/event-catalog';
@@ -32,6 +25,7 @@ export class EventTypeView {
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 503)
 @AdminOnly()
 @Controller('event-types')
 export class EventTypesController {
@@ -42,8 +36,6 @@ export class EventTypesController {
       'Every event type a webhook endpoint can subscribe to, with a description and the JSON Schema of its `data`. Webhook bodies are `{type, timestamp, data}`; the same events are described under `x-webhooks`.',
   })
   @ApiOkResponse({ type: [EventTypeView] })
-  @ApiUnauthorizedResponse({ description: 'Not signed in' })
-  @ApiForbiddenResponse({ description: 'Not an administrator' })
   list(): readonly EventTypeDescription[] {
     return EVENT_CATALOG;
   }

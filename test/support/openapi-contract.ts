@@ -23,6 +23,22 @@ const contracts = new WeakMap<TestApp, Contract>();
 const pointer = (...parts: string[]) =>
   parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
+/**
+ * OpenAPI 3.0's `nullable` next to `allOf`/`$ref` (how a nullable object property is written) also
+ * admits null; ajv's `nullable` keyword only widens `type`, so such schemas are rewritten as
+ * `anyOf: [null, the schema]` for validation. The document itself stays as served.
+ */
+function nullableComposites(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nullableComposites);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  Object.values(schema).forEach(nullableComposites);
+  if (schema.nullable !== true || !('allOf' in schema || '$ref' in schema)) return;
+  const { nullable: _nullable, description, ...rest } = schema;
+  for (const key of Object.keys(schema)) delete schema[key];
+  Object.assign(schema, { description, anyOf: [{ type: 'null' }, rest] });
+}
+
 /** Compiles every documented answer of the app's own OpenAPI document once per app. */
 export function contractOf(test: TestApp): Contract {
   const known = contracts.get(test);
@@ -31,7 +47,9 @@ export function contractOf(test: TestApp): Contract {
   // OpenAPI 3.0 schemas: `nullable` is understood by ajv; `example` and friends are annotations.
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  ajv.addSchema({ ...document, $id: 'openapi' } as object);
+  const forValidation = structuredClone(document) as unknown as Record<string, unknown>;
+  nullableComposites(forValidation);
+  ajv.addSchema({ ...forValidation, $id: 'openapi' } as object);
   const operations: Operation[] = [];
   for (const [template, item] of Object.entries(document.paths)) {
     for (const method of HTTP_METHODS) {
