@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DatabaseAvailabilityModule } from './database/database-availability.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
 import { bullConnection, RedisModule } from './redis/redis.module';
 
@@ -51,7 +52,12 @@ export class CoreModule {
           forRoutesPath: '{*all}', // path-to-regexp 8 syntax (Express 5)
         }),
         RedisModule,
-        BullModule.forRoot(bullConnection(config)),
+        // Workers start in DatabaseAvailabilityModule, which wraps every processor first.
+        BullModule.forRoot({
+          ...bullConnection(config),
+          extraOptions: { manualRegistration: true },
+        }),
+        DatabaseAvailabilityModule,
       ],
     };
   }

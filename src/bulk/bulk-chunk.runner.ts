@@ -5,6 +5,7 @@ import { CustomerRemoval } from '../customers/customer-removal.service';
 import { SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { describeError, isTransient } from './transient-errors';
 
 /** What the worker knows of a job while running its chunks. */
@@ -41,7 +42,10 @@ export class BulkChunkRunner {
     private readonly removal: CustomerRemoval,
   ) {}
 
-  /** `ids` ascending. Never throws for a chunk that keeps failing: its ids become `failed`. */
+  /**
+   * `ids` ascending. A chunk that keeps failing has its ids recorded `failed`, except when the
+   * database is unreachable: that is rethrown, as the same chunk will succeed once it is back.
+   */
   async run(job: RunningJob, ids: number[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -52,6 +56,7 @@ export class BulkChunkRunner {
           await sleep(BACKOFF_MS * 2 ** (attempt - 1) + Math.random() * BACKOFF_MS);
           continue;
         }
+        if (isDatabaseUnreachable(error)) throw error;
         this.logger.warn(
           `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`,
         );

@@ -18,6 +18,9 @@ import { BULK_JOB_OPTIONS, BULK_QUEUE, BulkJobData, bullJobIdOf, RUN_BULK_JOB } 
 import { BulkCommandDto } from './dto/bulk-command.dto';
 import { ListJobsQuery } from './dto/list-jobs.query';
 
+/** How long accepting a job waits for Redis to take it. */
+const SUBMIT_TIMEOUT_MS = 2_000;
+
 /** How long an `Idempotency-Key` names its first job. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -81,19 +84,34 @@ export class BulkJobsService {
 
   /**
    * Puts a recorded job on the queue. Idempotent (the BullMQ job id derives from ours). If Redis
-   * is unreachable the job stays `queued` in MySQL and the worker's sweep submits it later.
+   * is unreachable or read-only the job stays `queued` in MySQL, and the workers queue it as soon
+   * as Redis is writable again (BulkJobRecovery). BullMQ's connection waits for Redis forever, so
+   * the answer does not wait longer than SUBMIT_TIMEOUT_MS (the pending add may still land later).
    */
-  async submit(job: Pick<BulkJob, 'id' | 'createdAt'>): Promise<void> {
+  async submit(job: Pick<BulkJob, 'id' | 'createdAt'>): Promise<boolean> {
+    let timeout: NodeJS.Timeout | undefined;
     try {
-      await this.queue.add(
-        RUN_BULK_JOB,
-        { bulkJobId: job.id },
-        { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) },
-      );
+      await Promise.race([
+        this.queue.add(
+          RUN_BULK_JOB,
+          { bulkJobId: job.id },
+          { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job) },
+        ),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${SUBMIT_TIMEOUT_MS} ms`)),
+            SUBMIT_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      return true;
     } catch (error) {
       this.logger.warn(
-        `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`,
+        `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); it is queued once Redis is writable`,
       );
+      return false;
+    } finally {
+      clearTimeout(timeout);
     }
   }
 

@@ -4,6 +4,8 @@ export type ProcessRole = 'all' | 'api' | 'worker';
 export interface AppConfig {
   nodeEnv: string;
   port: number;
+  /** A worker-only process answers /health/live and /health/ready here; 0 = off. */
+  healthPort: number;
   processRole: ProcessRole;
   databaseUrl: string;
   databasePoolMax: number;
