@@ -82,10 +82,11 @@ export class DatabaseAvailability
       } catch (error) {
         if (!token || !isDatabaseUnreachable(error)) throw error;
         this.markUnreachable(error);
-        await job.moveToDelayed(Date.now() + DEFER_MS, token);
-        throw new DelayedError(
-          `database unreachable, job ${job.id} deferred (${describe(error)}); no attempt spent`,
+        this.logger.warn(
+          `${job.queueName} job ${job.id} deferred, no attempt spent: database unreachable (${describe(error)})`,
         );
+        await job.moveToDelayed(Date.now() + DEFER_MS, token);
+        throw new DelayedError();
       }
     };
   }
