@@ -82,6 +82,7 @@ export class LoginAttempts {
         }),
       ]);
     } catch (error) {
+      this.redis.reportFailure(error);
       this.warnUnthrottled(error instanceof Error ? error.message : String(error));
       return null;
     } finally {

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
+import { RedisAvailability } from '../redis/redis-availability';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
@@ -41,6 +42,7 @@ export class BulkJobsService {
   constructor(
     private readonly em: EntityManager,
     @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    private readonly redis: RedisAvailability,
   ) {}
 
   async enqueue(auth: Principal, dto: BulkCommandDto, idempotencyKey?: string): Promise<Enqueued> {
@@ -106,6 +108,7 @@ export class BulkJobsService {
       ]);
       return true;
     } catch (error) {
+      this.redis.reportFailure(error);
       this.logger.warn(
         `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); it is queued once Redis is writable`,
       );

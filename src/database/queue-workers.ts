@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { BullRegistrar, ProcessorDecoratorService, WorkerHost } from '@nestjs/bullmq';
 import { Processor, Worker } from 'bullmq';
@@ -9,8 +9,11 @@ import { Processor, Worker } from 'bullmq';
  * processor can be wrapped: `start(wrap)` puts `wrap` around each processor function, through the
  * hook @nestjs/bullmq provides for that (ProcessorDecoratorService.decorate).
  */
+const ERROR_LOG_EVERY_MS = 10_000;
+
 @Injectable()
 export class QueueWorkers {
+  private readonly logger = new Logger(QueueWorkers.name);
   /** Only these are resumed: a worker paused for another reason (shutting down) stays paused. */
   private readonly pausedHere = new Set<Worker>();
 
@@ -25,6 +28,20 @@ export class QueueWorkers {
     const decorate = decorator.decorate.bind(decorator);
     decorator.decorate = (processor) => wrap(decorate(processor));
     this.registrar.register();
+    for (const worker of this.list()) this.logErrors(worker);
+  }
+
+  /**
+   * A worker reports Redis trouble (a lost connection, READONLY on a replica) as 'error' events,
+   * many per second; without a listener BullMQ prints each to stderr. One log line per 10 s instead.
+   */
+  private logErrors(worker: Worker): void {
+    let lastLogged = 0;
+    worker.on('error', (error) => {
+      if (Date.now() - lastLogged < ERROR_LOG_EVERY_MS) return;
+      lastLogged = Date.now();
+      this.logger.warn(`queue worker ${worker.name}: ${error.message}`);
+    });
   }
 
   list(): Worker[] {

@@ -27,6 +27,14 @@ export interface RedisStatus {
  * `onWritableAgain` run each time Redis becomes writable after an outage, in every process, so
  * work recorded in MySQL meanwhile can be queued without waiting for a restart.
  */
+/** What a failed command says about Redis: a refusal (READONLY, OOM, NOREPLICAS...) or no answer. */
+function statusAfter(error: unknown): RedisStatus {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof Error && error.name === 'ReplyError' && /^[A-Z]{3,}\b/.test(message)
+    ? { state: 'read-only', detail: message }
+    : { state: 'unreachable', detail: message };
+}
+
 @Injectable()
 export class RedisAvailability implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RedisAvailability.name);
@@ -60,6 +68,14 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
     this.listeners.push(listener);
   }
 
+  /**
+   * A command failed for want of Redis. Recorded at once, so that Redis coming back is noticed
+   * (and the listeners run) even if the whole outage fell between two probes.
+   */
+  reportFailure(error: unknown): void {
+    if (this.current.state === 'writable') this.current = statusAfter(error);
+  }
+
   /** Probes now: answers within PROBE_TIMEOUT_MS whatever Redis does. */
   async probe(): Promise<RedisStatus> {
     if (!this.isConnected()) {
@@ -78,11 +94,7 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
       ]);
       return { state: 'writable', detail: null };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // Redis's refusals are replies with an upper-case code: READONLY, OOM, NOREPLICAS, MISCONF...
-      return /^[A-Z]{3,}\b/.test(message) && error instanceof Error && error.name === 'ReplyError'
-        ? { state: 'read-only', detail: message }
-        : { state: 'unreachable', detail: message };
+      return statusAfter(error);
     } finally {
       clearTimeout(timeout);
     }
