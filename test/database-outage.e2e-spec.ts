@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { BULK_QUEUE, BulkJobData } from '../src/bulk/bulk-queue';
 import { bullConnection } from '../src/redis/redis.module';
-import { loginAdmin, startTestApp, TestApp } from './support/app';
+import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
 import { cascadeState, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
 import { freePort } from './support/free-port';
 import { PrivateMariaDb, startPrivateMariaDb } from './support/private-mariadb';
+import { WebhookReceiver } from './support/webhook-receiver';
 import { killAllWorkers, startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 const CUSTOMERS = 1500;
@@ -34,8 +35,10 @@ describe('a database outage in the middle of a bulk job', () => {
   let worker: WorkerProcess;
   let workerReady: string;
   let queue: Queue<BulkJobData> | undefined;
+  let receiver: WebhookReceiver | undefined;
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     mariadb = await startPrivateMariaDb();
     test = await startTestApp({
       PROCESS_ROLE: 'api',
@@ -53,6 +56,7 @@ describe('a database outage in the middle of a bulk job', () => {
     await queue?.close();
     await test?.close();
     await mariadb?.remove();
+    await receiver?.close();
   });
 
   const processed = async (jobId: number) => {
@@ -66,10 +70,16 @@ describe('a database outage in the middle of a bulk job', () => {
   };
   const apiReady = async () => (await test!.http().get('/health/ready')).status;
 
-  it('pauses the worker and fails readiness while MySQL is gone, spends no attempt, and finishes every id once it is back', async () => {
+  it('pauses the worker and fails readiness while MySQL is gone, spends no attempt, and finishes every id and delivers every event once it is back', async () => {
     const app = test!;
     const admin = await loginAdmin(app);
-    const ids = await seedCustomers(app, CUSTOMERS, 2, 5);
+    const ids = await seedCustomers(app, CUSTOMERS, 1, 1);
+    await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(admin))
+      .send({ url: receiver!.url('/outage'), events: ['customer.suspended', 'domain.suspended'] })
+      .expect(201);
     expect((await readiness(workerReady)).status).toBe(200);
 
     const jobId = await postBulk(app, admin, 'suspend', ids);
@@ -127,5 +137,21 @@ describe('a database outage in the middle of a bulk job', () => {
     // BullMQ counted one attempt: the one that completed.
     const [done] = (await queue!.getJobs(['completed'])).filter((j) => j.data.bulkJobId === jobId);
     expect(done.attemptsMade).toBe(1);
+
+    // Every event of the job reaches the consumer, those relayed before the outage and after it.
+    const events = await app
+      .em()
+      .getConnection()
+      .execute<Array<{ id: number }>>(
+        "SELECT id FROM outbox_event WHERE job_id = ? AND type IN ('customer.suspended', 'domain.suspended')",
+        [jobId],
+      );
+    expect(events).toHaveLength(CUSTOMERS * 2);
+    const expected = events.map((event) => String(event.id));
+    const missing = (received: Set<string>) => expected.filter((id) => !received.has(id));
+    await receiver!.waitFor(
+      (all) => missing(new Set(all.map((d) => d.headers['webhook-id']))).length === 0,
+      120_000,
+    );
   }, 300_000);
 });
