@@ -94,6 +94,10 @@ describe('a database outage in the middle of a bulk job', () => {
     expect(await eventually(workerQueues, 'down', 15_000)).toBe('down');
     expect((await readiness(workerReady)).status).toBe(503);
     expect(await eventually(apiReady, 503, 15_000)).toBe(503);
+    // Requests that need the database are refused with problem details, never a 500.
+    const meanwhile = await app.http().get('/api/v1/customers').set(bearer(admin));
+    expect(meanwhile.status).toBe(503);
+    expect(meanwhile.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(worker.output()).toMatch(/database unreachable .*paused \d+ queue worker/);
     // The running job met the outage: deferred, without spending an attempt.
     expect(
