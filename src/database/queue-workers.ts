@@ -1,7 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { BullRegistrar, ProcessorDecoratorService, WorkerHost } from '@nestjs/bullmq';
-import { Processor, Worker } from 'bullmq';
+import { Processor, Queue, Worker } from 'bullmq';
+
+/** While Redis is away, each queue and worker says so at most this often. */
+const ERROR_LOG_EVERY_MS = 10_000;
 
 /**
  * The BullMQ workers of this process, whatever feature declared them (every `@Processor` class
@@ -9,8 +12,6 @@ import { Processor, Worker } from 'bullmq';
  * processor can be wrapped: `start(wrap)` puts `wrap` around each processor function, through the
  * hook @nestjs/bullmq provides for that (ProcessorDecoratorService.decorate).
  */
-const ERROR_LOG_EVERY_MS = 10_000;
-
 @Injectable()
 export class QueueWorkers {
   private readonly logger = new Logger(QueueWorkers.name);
@@ -29,19 +30,31 @@ export class QueueWorkers {
     decorator.decorate = (processor) => wrap(decorate(processor));
     this.registrar.register();
     for (const worker of this.list()) this.logErrors(worker);
+    for (const queue of this.queues()) this.logErrors(queue);
   }
 
   /**
-   * A worker reports Redis trouble (a lost connection, READONLY on a replica) as 'error' events,
-   * many per second; without a listener BullMQ prints each to stderr. One log line per 10 s instead.
+   * Queues and workers report Redis trouble (a lost connection, READONLY on a replica) as 'error'
+   * events, several a second; without a listener BullMQ prints each with its stack to stderr.
+   * One log line per 10 s instead.
    */
-  private logErrors(worker: Worker): void {
+  private logErrors(emitter: Worker | Queue): void {
     let lastLogged = 0;
-    worker.on('error', (error) => {
+    const log = (error: Error) => {
       if (Date.now() - lastLogged < ERROR_LOG_EVERY_MS) return;
       lastLogged = Date.now();
-      this.logger.warn(`queue worker ${worker.name}: ${error.message}`);
-    });
+      const kind = emitter instanceof Worker ? 'worker' : 'queue';
+      this.logger.warn(`${kind} ${emitter.name}: ${error.message}`);
+    };
+    if (emitter instanceof Worker) emitter.on('error', log);
+    else emitter.on('error', log);
+  }
+
+  private queues(): Queue[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is Queue => instance instanceof Queue);
   }
 
   list(): Worker[] {
