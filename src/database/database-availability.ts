@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/mysql';
 import { DelayedError, Job, Processor } from 'bullmq';
-import { isDatabaseUnreachable } from './database-unreachable';
+import { isDatabaseUnreachable, isServerUnavailableReply } from './database-unreachable';
 import { QueueWorkers } from './queue-workers';
 
 /** How often the database is asked `SELECT 1`, and how long an answer may take. */
@@ -80,8 +80,7 @@ export class DatabaseAvailability
       try {
         return await processor(job, token, signal);
       } catch (error) {
-        if (!token || !isDatabaseUnreachable(error)) throw error;
-        this.markUnreachable(error);
+        if (!token || !(await this.isOutage(error))) throw error;
         this.logger.warn(
           `${job.queueName} job ${job.id} deferred, no attempt spent: database unreachable (${describe(error)})`,
         );
@@ -89,6 +88,14 @@ export class DatabaseAvailability
         throw new DelayedError();
       }
     };
+  }
+
+  /** Whether a job's error is the database being away: MySQL's own reply, or MySQL not answering a probe now. */
+  private async isOutage(error: unknown): Promise<boolean> {
+    if (!isDatabaseUnreachable(error)) return false;
+    if (!isServerUnavailableReply(error)) return !(await this.probe());
+    this.markUnreachable(error);
+    return true;
   }
 
   private scheduleProbe(): void {
@@ -100,7 +107,8 @@ export class DatabaseAvailability
     this.timer.unref();
   }
 
-  private async probe(): Promise<void> {
+  /** Asks MySQL `SELECT 1`; true when it answered. */
+  private async probe(): Promise<boolean> {
     let timeout: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -113,8 +121,10 @@ export class DatabaseAvailability
         }),
       ]);
       this.markReachable();
+      return true;
     } catch (error) {
       this.markUnreachable(error);
+      return false;
     } finally {
       clearTimeout(timeout);
     }

@@ -3,7 +3,7 @@ import {
   DeadlockException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { isDatabaseUnreachable } from './database-unreachable';
+import { isDatabaseUnreachable, isServerUnavailableReply } from './database-unreachable';
 
 const driverError = (fields: { errno?: number; code?: string }, message = 'driver error') =>
   Object.assign(new Error(message), fields);
@@ -39,5 +39,14 @@ describe('which failures mean the database is unreachable', () => {
     ).toBe(false);
     expect(isDatabaseUnreachable(new TypeError('x is undefined'))).toBe(false);
     expect(isDatabaseUnreachable('not an error')).toBe(false);
+  });
+
+  it('tells refusals by MySQL itself from socket errors that any peer could cause', () => {
+    expect(isServerUnavailableReply(driverError({ errno: 1047 }))).toBe(true);
+    expect(
+      isServerUnavailableReply(new Error('wrapped', { cause: driverError({ errno: 1290 }) })),
+    ).toBe(true);
+    expect(isServerUnavailableReply(driverError({ code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isServerUnavailableReply(new TypeError('fetch failed'))).toBe(false);
   });
 });
