@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';
-import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { describeError, isTransient } from './transient-errors';
 
 /** What the worker knows of a job while running its chunks. */
