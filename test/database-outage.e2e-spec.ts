@@ -5,7 +5,7 @@ import { bullConnection } from '../src/redis/redis.module';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
 import { cascadeState, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
-import { freePort } from './support/free-port';
+import { freePort } from './support/private-redis';
 import { PrivateMariaDb, startPrivateMariaDb } from './support/private-mariadb';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { killAllWorkers, startWorkerProcess, WorkerProcess } from './support/worker-process';

@@ -2,7 +2,19 @@ import { ADMIN } from './support/database';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
 import { cascadeState, getJob, seedCustomers, waitForJob } from './support/bulk-jobs';
-import { PrivateRedis, startPrivateRedis, stopAllRedis } from './support/private-redis';
+import Redis from 'ioredis';
+import { PrivateRedis } from './support/private-redis';
+
+/** Runs one command on a private Redis (REPLICAOF to make it a read-only replica, and back). */
+async function redisCommand(redis: PrivateRedis, ...args: string[]): Promise<unknown> {
+  const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    return await client.call(args[0], ...args.slice(1));
+  } finally {
+    client.disconnect();
+  }
+}
 
 /** Nothing a client sends may wait on Redis for longer than this. */
 const PROMPT_MS = 5_000;
@@ -12,8 +24,8 @@ interface ReadyBody {
 }
 
 describe('Redis outages', () => {
-  let redis: PrivateRedis;
-  let master: PrivateRedis;
+  let redis: PrivateRedis | undefined;
+  let master: PrivateRedis | undefined;
   let test: TestApp | undefined;
   let admin: string;
   let ids: number[];
@@ -21,8 +33,8 @@ describe('Redis outages', () => {
   const statuses: number[] = [];
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    master = await startPrivateRedis();
+    redis = await PrivateRedis.start();
+    master = await PrivateRedis.start();
     // API and worker in one process, both on the private Redis.
     test = await startTestApp({ PROCESS_ROLE: 'all', REDIS_URL: redis.url, BULK_CHUNK_SIZE: '5' });
     admin = await loginAdmin(test);
@@ -31,7 +43,8 @@ describe('Redis outages', () => {
 
   afterAll(async () => {
     await test?.close();
-    await stopAllRedis();
+    await redis?.kill();
+    await master?.kill();
   });
 
   /** Sends a request, records its status and checks it did not hang on Redis. */
@@ -59,7 +72,7 @@ describe('Redis outages', () => {
   };
 
   it('keeps logins working and answers no 5xx while Redis is down, and queues a bulk job accepted meanwhile as soon as it is back', async () => {
-    await redis.stop();
+    await redis!.kill();
     expect(await eventually(redisReadiness, '503 unreachable', 10_000)).toBe('503 unreachable');
 
     expect((await login(ADMIN.password)).status).toBe(200);
@@ -71,7 +84,7 @@ describe('Redis outages', () => {
     expect((await getJob(test!, admin, jobId)).state).toBe('queued');
 
     // Back empty, as a Redis without persistence comes back: the job was never in it.
-    await redis.start();
+    await redis!.start();
     expect(await eventually(redisReadiness, '200 writable', 15_000)).toBe('200 writable');
     // Well before the 60 s sweep would look at it (and its schedule was lost with Redis anyway).
     const job = await waitForJob(test!, admin, jobId, 30_000);
@@ -84,7 +97,7 @@ describe('Redis outages', () => {
 
   it('reports a read-only replica in readiness, answers no 5xx, and queues a bulk job accepted meanwhile once Redis takes writes again', async () => {
     // A failover that left this process on a replica.
-    await redis.command('REPLICAOF', '127.0.0.1', String(master.port));
+    await redisCommand(redis!, 'REPLICAOF', '127.0.0.1', String(master!.port));
     expect(await eventually(redisReadiness, '503 read-only', 10_000)).toBe('503 read-only');
 
     expect((await login(ADMIN.password)).status).toBe(200);
@@ -92,7 +105,7 @@ describe('Redis outages', () => {
     const jobId = await acceptBulk('activate');
     expect((await getJob(test!, admin, jobId)).state).toBe('queued');
 
-    await redis.command('REPLICAOF', 'NO', 'ONE');
+    await redisCommand(redis!, 'REPLICAOF', 'NO', 'ONE');
     expect(await eventually(redisReadiness, '200 writable', 15_000)).toBe('200 writable');
     const job = await waitForJob(test!, admin, jobId, 30_000);
     expect(job).toMatchObject({ state: 'completed', succeeded: ids.length, failed: 0 });
