@@ -7,6 +7,7 @@ import { redactKeyInPath } from './auth/log-redaction';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DatabaseAvailabilityModule } from './database/database-availability.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
 import { MetricsModule } from './metrics/metrics.module';
 import { bullConnection, RedisModule } from './redis/redis.module';
@@ -80,7 +81,12 @@ export class CoreModule {
           forRoutesPath: '{*all}', // path-to-regexp 8 syntax (Express 5)
         }),
         RedisModule,
-        BullModule.forRoot(bullConnection(config)),
+        // Workers start in DatabaseAvailabilityModule, which wraps every processor first.
+        BullModule.forRoot({
+          ...bullConnection(config),
+          extraOptions: { manualRegistration: true },
+        }),
+        DatabaseAvailabilityModule,
         MetricsModule,
       ],
     };

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { countFailedBulkChunk } from '../metrics/bulk-metrics';
 import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
@@ -46,7 +47,10 @@ export class BulkChunkRunner {
     private readonly removal: CustomerRemoval,
   ) {}
 
-  /** `ids` ascending. Never throws for a chunk that keeps failing: its ids become `failed`. */
+  /**
+   * `ids` ascending. A chunk that keeps failing has its ids recorded `failed`, except when the
+   * database is unreachable: that is rethrown, as the same chunk will succeed once it is back.
+   */
   async run(job: RunningJob, ids: number[]): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -57,6 +61,7 @@ export class BulkChunkRunner {
           await sleep(BACKOFF_MS * 2 ** (attempt - 1) + Math.random() * BACKOFF_MS);
           continue;
         }
+        if (isDatabaseUnreachable(error)) throw error;
         this.logger.warn(
           `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`,
         );

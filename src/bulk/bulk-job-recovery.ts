@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
+import { RedisAvailability } from '../redis/redis-availability';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJob } from './bulk-job.entity';
 import { BulkJobsService } from './bulk-jobs.service';
@@ -21,9 +22,13 @@ export interface Recovery {
  * again and resumes after its last committed chunk. A job BullMQ gave up on without telling us
  * (it stalled more often than `maxStalledCount`, which fails it from a Lua script with no worker
  * event) is marked failed, so it neither looks `running` forever nor holds up later jobs.
+ *
+ * That sweep itself runs from Redis, so it cannot help right after an outage: each time Redis
+ * becomes writable again, unfinished jobs without a BullMQ entry are submitted at once, whatever
+ * their age (submitting is idempotent).
  */
 @Injectable()
-export class BulkJobRecovery {
+export class BulkJobRecovery implements OnModuleInit {
   private readonly logger = new Logger(BulkJobRecovery.name);
 
   constructor(
@@ -31,7 +36,29 @@ export class BulkJobRecovery {
     @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
     private readonly jobs: BulkJobsService,
     private readonly lifecycle: BulkJobLifecycle,
+    private readonly redis: RedisAvailability,
   ) {}
+
+  onModuleInit(): void {
+    this.redis.onWritableAgain(() => this.requeueMissing());
+  }
+
+  /** Submits every unfinished job BullMQ does not hold (accepted while Redis was away, or lost with it). */
+  async requeueMissing(): Promise<number> {
+    const unfinished = await this.em
+      .fork()
+      .find(
+        BulkJob,
+        { state: { $in: ['scheduled', 'queued', 'running'] } },
+        { fields: ['id', 'createdAt', 'runAt'], orderBy: { id: 'asc' }, limit: 1000 },
+      );
+    const entries = await Promise.all(unfinished.map((job) => this.queue.getJob(bullJobIdOf(job))));
+    const missing = unfinished.filter((_, index) => !entries[index]);
+    const queued = await Promise.all(missing.map((job) => this.jobs.submit(job)));
+    const count = queued.filter(Boolean).length;
+    if (count > 0) this.logger.log(`bulk jobs: ${count} queued now that Redis is writable again`);
+    return count;
+  }
 
   async recover(now: Date): Promise<Recovery> {
     const unfinished = await this.em.fork().find(

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
+import { RedisAvailability } from '../redis/redis-availability';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
@@ -19,6 +20,9 @@ import {
 import { BULK_JOB_OPTIONS, BULK_QUEUE, BulkJobData, bullJobIdOf, RUN_BULK_JOB } from './bulk-queue';
 import { BulkCommandDto } from './dto/bulk-command.dto';
 import { ListJobsQuery } from './dto/list-jobs.query';
+
+/** How long accepting a job waits for Redis to take it. */
+const SUBMIT_TIMEOUT_MS = 2_000;
 
 /** How long an `Idempotency-Key` names its first job. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
@@ -41,6 +45,7 @@ export class BulkJobsService {
     private readonly em: EntityManager,
     @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
     private readonly outbox: EventOutbox,
+    private readonly redis: RedisAvailability,
   ) {}
 
   async enqueue(auth: Principal, dto: BulkCommandDto, idempotencyKey?: string): Promise<Enqueued> {
@@ -97,19 +102,35 @@ export class BulkJobsService {
 
   /**
    * Puts a recorded job on the queue. Idempotent (the BullMQ job id derives from ours). If Redis
-   * is unreachable the job stays `queued` in MySQL and the worker's sweep submits it later.
+   * is unreachable or read-only the job stays `queued` in MySQL, and the workers queue it as soon
+   * as Redis is writable again (BulkJobRecovery). BullMQ's connection waits for Redis forever, so
+   * the answer does not wait longer than SUBMIT_TIMEOUT_MS (the pending add may still land later).
    */
-  async submit(job: Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>): Promise<void> {
+  async submit(job: Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>): Promise<boolean> {
+    let timeout: NodeJS.Timeout | undefined;
     try {
-      await this.queue.add(
-        RUN_BULK_JOB,
-        { bulkJobId: job.id },
-        { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job), delay: delayUntil(job.runAt) },
-      );
+      await Promise.race([
+        this.queue.add(
+          RUN_BULK_JOB,
+          { bulkJobId: job.id },
+          { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job), delay: delayUntil(job.runAt) },
+        ),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${SUBMIT_TIMEOUT_MS} ms`)),
+            SUBMIT_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      return true;
     } catch (error) {
+      this.redis.reportFailure(error);
       this.logger.warn(
-        `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); the sweep will queue it`,
+        `bulk job ${job.id} recorded but not queued yet (${error instanceof Error ? error.message : String(error)}); it is queued once Redis is writable`,
       );
+      return false;
+    } finally {
+      clearTimeout(timeout);
     }
   }
 

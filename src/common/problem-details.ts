@@ -6,6 +6,7 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { DomainError, FieldError } from './domain-errors';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /** RFC 9457 problem details, the body of every error response. */
 export interface ProblemDetails {
@@ -162,6 +163,11 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof DriverException) {
     return fromStatus(503, 'The database could not complete the request; please retry.');
+  }
+  if (isRedisUnavailable(error)) {
+    return fromStatus(503, 'Redis could not complete the request; please retry.', {
+      headers: { 'Retry-After': '5' },
+    });
   }
   return fromStatus(500, 'An unexpected error occurred.');
 }

@@ -6,6 +6,8 @@ export interface AppConfig {
   port: number;
   /** Where this process serves GET /metrics (Prometheus); 0 turns it off. Never the API's port. */
   metricsPort: number;
+  /** A worker-only process answers /health/live and /health/ready here; 0 = off. */
+  healthPort: number;
   processRole: ProcessRole;
   databaseUrl: string;
   databasePoolMax: number;

@@ -38,6 +38,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv: read.string('NODE_ENV', 'production'),
     port: read.integer('PORT', 3000, 0, 65535),
     metricsPort: read.integer('METRICS_PORT', 9464, 0, 65535),
+    healthPort: read.integer('HEALTH_PORT', 0, 0, 65535),
     processRole: read.oneOf('PROCESS_ROLE', PROCESS_ROLES, 'all'),
     databaseUrl: read.url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/clientele', [
       'mysql:',

@@ -1,26 +1,15 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  MikroOrmHealthIndicator,
-} from '@nestjs/terminus';
+import { HealthCheck } from '@nestjs/terminus';
 import type { Response } from 'express';
-import Redis from 'ioredis';
 import { Public } from '../auth/auth.decorators';
-import { REDIS } from '../redis/redis.module';
+import { Readiness } from './readiness';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly mysql: MikroOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  constructor(private readonly readiness: Readiness) {}
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
@@ -33,33 +22,13 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'MySQL and Redis answer; 503 with details when one does not' })
+  @ApiOperation({
+    summary:
+      'MySQL answers, Redis answers and takes writes, queue workers are not paused; 503 with details when not',
+  })
   async ready(@Res({ passthrough: true }) response: Response) {
-    try {
-      return await this.health.check([
-        () => this.mysql.pingCheck('mysql', { timeout: 2000 }),
-        () => this.redisCheck(),
-      ]);
-    } catch (error) {
-      response.status(503);
-      return (error as { getResponse?: () => unknown }).getResponse?.() ?? { status: 'error' };
-    }
-  }
-
-  private async redisCheck() {
-    const indicator = this.indicators.check('redis');
-    try {
-      const pong = await Promise.race([
-        this.redis.ping(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('timeout after 2000 ms')), 2000),
-        ),
-      ]);
-      return pong === 'PONG'
-        ? indicator.up()
-        : indicator.down({ message: `unexpected answer ${pong}` });
-    } catch (error) {
-      return indicator.down({ message: (error as Error).message });
-    }
+    const { ready, report } = await this.readiness.check();
+    if (!ready) response.status(503);
+    return report;
   }
 }

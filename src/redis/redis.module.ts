@@ -1,8 +1,10 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RedisAvailability } from './redis-availability';
+import { REDIS } from './redis-client';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS };
 
 /** BullMQ connection options for this deployment: every queue lives under `REDIS_PREFIX`. */
 export function bullConnection(config: AppConfig) {
@@ -29,7 +31,7 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** One shared ioredis client whose keys all start with `<REDIS_PREFIX>:`. */
+/** One shared ioredis client whose keys all start with `<REDIS_PREFIX>:`, and whether Redis is usable. */
 @Global()
 @Module({
   providers: [
@@ -44,7 +46,8 @@ class RedisCloser implements OnApplicationShutdown {
         }),
     },
     RedisCloser,
+    RedisAvailability,
   ],
-  exports: [REDIS],
+  exports: [REDIS, RedisAvailability],
 })
 export class RedisModule {}

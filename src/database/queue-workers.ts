@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import { BullRegistrar, ProcessorDecoratorService, WorkerHost } from '@nestjs/bullmq';
+import { Processor, Queue, Worker } from 'bullmq';
+
+/** While Redis is away, each queue and worker says so at most this often. */
+const ERROR_LOG_EVERY_MS = 10_000;
+
+/**
+ * The BullMQ workers of this process, whatever feature declared them (every `@Processor` class
+ * extends WorkerHost). CoreModule sets `manualRegistration`, so the workers start here, once every
+ * processor can be wrapped: `start(wrap)` puts `wrap` around each processor function, through the
+ * hook @nestjs/bullmq provides for that (ProcessorDecoratorService.decorate).
+ */
+@Injectable()
+export class QueueWorkers {
+  private readonly logger = new Logger(QueueWorkers.name);
+  /** Only these are resumed: a worker paused for another reason (shutting down) stays paused. */
+  private readonly pausedHere = new Set<Worker>();
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
+    private readonly registrar: BullRegistrar,
+  ) {}
+
+  start(wrap: (processor: Processor) => Processor): void {
+    const decorator = this.moduleRef.get(ProcessorDecoratorService, { strict: false });
+    const decorate = decorator.decorate.bind(decorator);
+    decorator.decorate = (processor) => wrap(decorate(processor));
+    this.registrar.register();
+    for (const worker of this.list()) this.logErrors(worker);
+    for (const queue of this.queues()) this.logErrors(queue);
+  }
+
+  /**
+   * Queues and workers report Redis trouble (a lost connection, READONLY on a replica) as 'error'
+   * events, several a second; without a listener BullMQ prints each with its stack to stderr.
+   * One log line per 10 s instead.
+   */
+  private logErrors(emitter: Worker | Queue): void {
+    let lastLogged = 0;
+    const log = (error: Error) => {
+      if (Date.now() - lastLogged < ERROR_LOG_EVERY_MS) return;
+      lastLogged = Date.now();
+      const kind = emitter instanceof Worker ? 'worker' : 'queue';
+      this.logger.warn(`${kind} ${emitter.name}: ${error.message}`);
+    };
+    if (emitter instanceof Worker) emitter.on('error', log);
+    else emitter.on('error', log);
+  }
+
+  private queues(): Queue[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is Queue => instance instanceof Queue);
+  }
+
+  list(): Worker[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .flatMap((host) => {
+        try {
+          return [host.worker];
+        } catch {
+          return []; // a processor BullMQ did not start (its queue is not registered)
+        }
+      });
+  }
+
+  /** Stops fetching new jobs; jobs already running go on (they defer themselves if they hit the outage). */
+  async pauseAll(): Promise<number> {
+    const running = this.list().filter((worker) => !worker.isPaused() && !worker.closing);
+    for (const worker of running) this.pausedHere.add(worker);
+    await Promise.all(running.map((worker) => worker.pause(true)));
+    return running.length;
+  }
+
+  resumeAll(): number {
+    const paused = [...this.pausedHere].filter((worker) => !worker.closing);
+    this.pausedHere.clear();
+    for (const worker of paused) worker.resume();
+    return paused.length;
+  }
+}
