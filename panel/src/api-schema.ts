@@ -709,7 +709,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** MySQL and Redis answer; 503 with details when one does not */
+        /** MySQL answers, Redis answers and takes writes, queue workers are not paused; 503 with details when not */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
