@@ -1,25 +1,24 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
-import { workerName } from './test-run';
+import { childrenDir, specName, specPath } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
 
 let build: Promise<string> | undefined;
 
 /**
- * Compiles src/ once per Jest worker without type checking (tsc --noCheck, about 3 s) and returns
+ * Compiles src/ once per spec file without type checking (tsc --noCheck, about 3 s) and returns
  * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with four
- * boots per file, building once is the faster way.
+ * boots per file, building once is the faster way. The output lies under this run's directory,
+ * so a worker's command line names its run (the global teardown relies on it).
  */
 function compiledMain(): Promise<string> {
   build ??= (async () => {
-    const outDir = join(tmpdir(), `clientele-worker-${workerName()}`);
-    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+    const outDir = join(dirname(childrenDir()), `worker-${specName()}`);
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await promisify(execFile)(
       process.execPath,
@@ -52,6 +51,13 @@ export interface WorkerProcess {
 }
 
 const running = new Set<WorkerProcess>();
+/** Set once the file's afterAll killed its workers: a start still under way then must not leave an orphan. */
+let closed = false;
+
+/** SIGKILLs this file's workers if the Jest process exits before the harness did (a last resort). */
+const killOnExit = () => {
+  for (const worker of running) worker.kill('SIGKILL');
+};
 
 /** Starts a worker and resolves once it has booted (its "worker started" log line). */
 export async function startWorkerProcess(
@@ -60,6 +66,10 @@ export async function startWorkerProcess(
   bootTimeoutMs = 60_000,
 ): Promise<WorkerProcess> {
   const main = await compiledMain();
+  if (closed)
+    throw new Error(
+      'this spec file already killed its workers (afterAll ran): not starting another',
+    );
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
@@ -97,7 +107,14 @@ export async function startWorkerProcess(
     },
   };
   running.add(worker);
-  void exited.then(() => running.delete(worker));
+  process.removeListener('exit', killOnExit).on('exit', killOnExit);
+  const record = join(childrenDir(), String(worker.pid));
+  mkdirSync(childrenDir(), { recursive: true });
+  writeFileSync(record, `${specPath()} ${main}\n`);
+  void exited.then(() => {
+    running.delete(worker);
+    rmSync(record, { force: true });
+  });
 
   const deadline = Date.now() + bootTimeoutMs;
   while (!log.includes('worker started')) {
@@ -112,9 +129,19 @@ export async function startWorkerProcess(
   return worker;
 }
 
-/** SIGKILLs every worker this file started that is still alive (call in afterAll). */
+/** The pids of this file's workers that are still alive. */
+export function aliveWorkers(): number[] {
+  return [...running].map((worker) => worker.pid);
+}
+
+/**
+ * SIGKILLs every worker this file started that is still alive, waits until they are gone, and
+ * refuses later starts. The harness calls it after every file; a spec may call it earlier.
+ */
 export async function killAllWorkers(): Promise<void> {
+  closed = true;
   const alive = [...running];
   for (const worker of alive) worker.kill('SIGKILL');
   await Promise.all(alive.map((worker) => worker.exited));
+  process.removeListener('exit', killOnExit);
 }
