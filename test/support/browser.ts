@@ -11,10 +11,10 @@ import {
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { bearer, loginAdmin, startTestApp, TestApp } from './app';
-import { createCustomer, CreatedCustomer } from './factories';
 import { trackOpen } from './open-resources';
 import { CHROMIUM } from './test-run';
+import { bearer, loginAdmin, startTestApp, TestApp } from './app';
+import { createCustomer, CreatedCustomer } from './factories';
 
 const ROOT = join(__dirname, '..', '..');
 const PANEL = join(ROOT, 'panel');

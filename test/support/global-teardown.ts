@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import type { RowDataPacket } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
+import { processStartTime } from './child-processes';
 import { childrenDir, databaseServer, RUN_ENV, runAgeMs, TEST_REDIS_URL } from './test-run';
 
 const STALE_MS = 6 * 3600 * 1000;
@@ -22,21 +23,20 @@ export default async function globalTeardown(): Promise<void> {
     );
 }
 
-/** SIGKILLs the recorded children still alive, checking first that the pid still runs this run's code. */
+/** SIGKILLs the recorded children still alive, checking first that the pid is still the same process. */
 function killLeftoverChildren(run: string): string[] {
   const directory = childrenDir(run);
   const killed: string[] = [];
   for (const pid of existsSync(directory) ? readdirSync(directory) : []) {
-    const record = readFileSync(join(directory, pid), 'utf8').trim();
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue; // gone already
-    }
-    if (!command.includes(`clientele-test-${run}`)) continue; // the pid was reused by another program
+    const record = JSON.parse(readFileSync(join(directory, pid), 'utf8')) as {
+      spec: string;
+      description: string;
+      startTime?: string;
+    };
+    const startTime = processStartTime(Number(pid));
+    if (startTime === undefined || startTime !== record.startTime) continue; // gone, or the pid was reused
     process.kill(Number(pid), 'SIGKILL');
-    killed.push(`pid ${pid} (${record})`);
+    killed.push(`pid ${pid}, ${record.description}, started by ${record.spec}`);
   }
   rmSync(dirname(directory), { recursive: true, force: true });
   return killed;

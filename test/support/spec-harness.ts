@@ -5,10 +5,10 @@
  * leak is named at the file that made it instead of surfacing later as a Jest that does not exit
  * or as a later file's queue consumed by a stranger.
  */
+import { aliveChildren, killAllChildren } from './child-processes';
 import { closeLeftovers, trackOpen } from './open-resources';
 import { specPath } from './test-run';
 import { WebhookReceiver } from './webhook-receiver';
-import { aliveWorkers, killAllWorkers } from './worker-process';
 
 // Receivers register like applications and browsers do, so a receiver a failed beforeAll left
 // open cannot keep Jest from exiting. (Wrapped here because webhook-receiver.ts has its own owner;
@@ -31,13 +31,13 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const children = aliveWorkers();
-  await killAllWorkers();
+  const children = aliveChildren();
+  await killAllChildren();
   const { closed, failed } = await closeLeftovers();
   const servers = listeningServers() - serversBefore;
 
   const problems = [
-    ...children.map((pid) => `child process ${pid} was still running (killed now)`),
+    ...children.map((child) => `child process ${child} was still running (killed now)`),
     ...closed.map((label) => `${label} was still open (closed now)`),
     ...failed.map((label) => `${label} was still open and could not be closed`),
     ...(servers > 0

@@ -1,10 +1,10 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
-import { childrenDir, specName, specPath } from './test-run';
+import { assertChildrenAllowed, trackChild } from './child-processes';
+import { childrenDir, specName } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,7 +14,7 @@ let build: Promise<string> | undefined;
  * Compiles src/ once per spec file without type checking (tsc --noCheck, about 3 s) and returns
  * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with four
  * boots per file, building once is the faster way. The output lies under this run's directory,
- * so a worker's command line names its run (the global teardown relies on it).
+ * which the global teardown removes.
  */
 function compiledMain(): Promise<string> {
   build ??= (async () => {
@@ -50,15 +50,6 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-const running = new Set<WorkerProcess>();
-/** Set once the file's afterAll killed its workers: a start still under way then must not leave an orphan. */
-let closed = false;
-
-/** SIGKILLs this file's workers if the Jest process exits before the harness did (a last resort). */
-const killOnExit = () => {
-  for (const worker of running) worker.kill('SIGKILL');
-};
-
 /** Starts a worker and resolves once it has booted (its "worker started" log line). */
 export async function startWorkerProcess(
   config: AppConfig,
@@ -66,10 +57,7 @@ export async function startWorkerProcess(
   bootTimeoutMs = 60_000,
 ): Promise<WorkerProcess> {
   const main = await compiledMain();
-  if (closed)
-    throw new Error(
-      'this spec file already killed its workers (afterAll ran): not starting another',
-    );
+  assertChildrenAllowed();
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
@@ -106,15 +94,7 @@ export async function startWorkerProcess(
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-  running.add(worker);
-  process.removeListener('exit', killOnExit).on('exit', killOnExit);
-  const record = join(childrenDir(), String(worker.pid));
-  mkdirSync(childrenDir(), { recursive: true });
-  writeFileSync(record, `${specPath()} ${main}\n`);
-  void exited.then(() => {
-    running.delete(worker);
-    rmSync(record, { force: true });
-  });
+  trackChild(child, 'clientele worker');
 
   const deadline = Date.now() + bootTimeoutMs;
   while (!log.includes('worker started')) {
@@ -129,19 +109,5 @@ export async function startWorkerProcess(
   return worker;
 }
 
-/** The pids of this file's workers that are still alive. */
-export function aliveWorkers(): number[] {
-  return [...running].map((worker) => worker.pid);
-}
-
-/**
- * SIGKILLs every worker this file started that is still alive, waits until they are gone, and
- * refuses later starts. The harness calls it after every file; a spec may call it earlier.
- */
-export async function killAllWorkers(): Promise<void> {
-  closed = true;
-  const alive = [...running];
-  for (const worker of alive) worker.kill('SIGKILL');
-  await Promise.all(alive.map((worker) => worker.exited));
-  process.removeListener('exit', killOnExit);
-}
+/** SIGKILLs every worker (and other child) this file started that is still alive; the harness also does after each file. */
+export { killAllChildren as killAllWorkers } from './child-processes';
