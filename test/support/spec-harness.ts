@@ -34,6 +34,10 @@ afterAll(async () => {
   const children = aliveChildren();
   await killAllChildren();
   const { closed, failed } = await closeLeftovers();
+  // A server's handle is released a loop turn or so after its close callback: give it a moment.
+  const settled = Date.now() + 1_000;
+  while (listeningServers() > serversBefore && Date.now() < settled)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   const servers = listeningServers() - serversBefore;
 
   const problems = [
