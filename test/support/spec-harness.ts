@@ -45,7 +45,9 @@ afterAll(async () => {
     ...closed.map((label) => `${label} was still open (closed now)`),
     ...failed.map((label) => `${label} was still open and could not be closed`),
     ...(servers > 0
-      ? [`${servers} listening server(s) opened by this file are still open (a webhook receiver?)`]
+      ? [
+          `${servers} listening server(s) opened by this file are still open (started outside the helpers of test/support)`,
+        ]
       : []),
   ];
   if (problems.length > 0)
