@@ -197,7 +197,10 @@ describe('bulk jobs on real worker processes', () => {
       try {
         const first = await startWorkerProcess(test.config);
         const jobId = await postBulk(test, admin, 'activate', ids);
-        expect(await eventually(waitsForTheBlocker, true, 60_000)).toBe(true);
+        if (!(await eventually(waitsForTheBlocker, true, 60_000)))
+          throw new Error(
+            `the worker never waited for the test's row lock (processed ${await processedOf(test, jobId)}):\n${first.output().slice(-3000)}`,
+          );
         expect(await processedOf(test, jobId)).toBe(2 * CHUNK);
         // The first worker holds the BullMQ job's lock meanwhile (which also shows the key is the right one).
         const bullJobId = (await bullJobOf(test, jobId)).id;
