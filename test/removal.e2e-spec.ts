@@ -76,11 +76,57 @@ describe('customer removal', () => {
     await test.http().delete(`/api/v1/customers/${customer.id}`).set(bearer(admin)).expect(404);
   });
 
+  /** The SQL statements the application sends while `work` runs, as its connection pool sees them. */
+  async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const knex = test.orm.em.getConnection().getKnex();
+    const statements: string[] = [];
+    const record = (query: { sql: string }) => statements.push(query.sql);
+    knex.on('query', record);
+    try {
+      await work();
+    } finally {
+      knex.off('query', record);
+    }
+    return statements;
+  }
+
   it('counts subscriptions and domains per customer on the list, one query per page', async () => {
+    // Newest first: a page of 20 holds `customer` and the 19 created before it.
+    for (let i = 0; i < 19; i += 1) {
+      const other = await createCustomer(test, admin);
+      await seedHosting(test, other.id, { subscriptions: 1, domainsPerSubscription: 2 });
+    }
     const customer = await createCustomer(test, admin);
     await seedHosting(test, customer.id, { subscriptions: 3, domainsPerSubscription: 4 });
-    const list = await test.http().get('/api/v1/customers?limit=5').set(bearer(admin)).expect(200);
-    const row = list.body.items.find((item: { id: number }) => item.id === customer.id);
-    expect(row.counts).toEqual({ subscriptions: 3, domains: 12 });
+    const page = async (limit: number) => {
+      let items: Array<{ id: number; counts: { subscriptions: number; domains: number } }> = [];
+      const statements = await statementsDuring(async () => {
+        const list = await test
+          .http()
+          .get(`/api/v1/customers?limit=${limit}`)
+          .set(bearer(admin))
+          .expect(200);
+        items = list.body.items;
+      });
+      return { items, statements };
+    };
+
+    const small = await page(5);
+    const large = await page(20);
+    expect(small.items).toHaveLength(5);
+    expect(large.items).toHaveLength(20);
+    expect(large.items.find((item) => item.id === customer.id)?.counts).toEqual({
+      subscriptions: 3,
+      domains: 12,
+    });
+    expect(
+      large.items.filter((item) => item.id !== customer.id).map((item) => item.counts),
+    ).toEqual(Array(19).fill({ subscriptions: 1, domains: 2 }));
+    // The counts come from one statement whatever the page size, and a bigger page costs no more statements.
+    const counting = (statements: string[]) =>
+      statements.filter((sql) => /\b(subscription|domain)\b/i.test(sql));
+    expect(counting(small.statements)).toHaveLength(1);
+    expect(counting(large.statements)).toHaveLength(1);
+    expect(large.statements).toHaveLength(small.statements.length);
   });
 });

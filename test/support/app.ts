@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { configureHttpApp } from '../../src/http-app';
 import { ADMIN, resetTestData, testConfig } from './database';
+import { trackOpen } from './open-resources';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -26,7 +27,7 @@ export interface StartOptions {
 }
 
 /**
- * Boots the real application (same modules and HTTP setup as main.ts) on this worker's freshly
+ * Boots the real application (same modules and HTTP setup as main.ts) on this spec file's freshly
  * emptied database and Redis prefix. Pass environment overrides as in `.env`.
  */
 export async function startTestApp(
@@ -42,8 +43,15 @@ export async function startTestApp(
     bodyParser: false,
     logger: ['error'],
   });
-  configureHttpApp(app, config);
-  await app.init();
+  // Registered before init: an app whose init fails has opened pools and queues all the same.
+  const close = trackOpen(`application (PROCESS_ROLE=${config.processRole})`, () => app.close());
+  try {
+    configureHttpApp(app, config);
+    await app.init();
+  } catch (error) {
+    await close().catch(() => undefined); // the init error is the one worth reporting
+    throw error;
+  }
   const orm = app.get<MikroORM>(MikroORM);
   return {
     app,
@@ -51,7 +59,7 @@ export async function startTestApp(
     orm,
     em: () => orm.em.fork(),
     http: () => request(app.getHttpServer() as App),
-    close: () => app.close(),
+    close,
   };
 }
 

@@ -11,6 +11,8 @@ import {
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { trackOpen } from './open-resources';
+import { CHROMIUM } from './test-run';
 import { bearer, loginAdmin, startTestApp, TestApp } from './app';
 import { createCustomer, CreatedCustomer } from './factories';
 
@@ -20,7 +22,7 @@ const BUILT_STAMP = join(PANEL, 'dist', '.built');
 const LOCK = join(PANEL, '.build.lock');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -81,10 +83,14 @@ export async function ensurePanelBuilt(): Promise<void> {
   }
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** Launches Chromium; the harness closes it after the file if the spec did not. */
+export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    throw new Error(`clientele tests need Chromium at ${CHROMIUM}: apt-get install chromium`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const close = trackOpen('Chromium', () => browser.close());
+  browser.on('disconnected', () => void close());
+  return browser;
 }
 
 export interface PanelTestApp extends TestApp {
@@ -183,10 +189,18 @@ export class PanelHarness {
     readonly adminToken: string,
   ) {}
 
+  /** Starts both, or on failure closes what it had started before it rethrows. */
   static async start(overrides: Record<string, string> = {}): Promise<PanelHarness> {
     const app = await startPanelApp(overrides);
-    const browser = await launchBrowser();
-    return new PanelHarness(app, browser, await loginAdmin(app));
+    let browser: Browser | undefined;
+    try {
+      browser = await launchBrowser();
+      return new PanelHarness(app, browser, await loginAdmin(app));
+    } catch (error) {
+      await browser?.close().catch(() => undefined);
+      await app.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async open(options: { width?: number; height?: number; locale?: string } = {}): Promise<Page> {

@@ -4,13 +4,13 @@ import { ensureFirstAdministrator } from '../../src/auth/first-administrator';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { prepareDatabase } from '../../src/database/prepare-database';
-import { ROOT_DATABASE_URL, TEST_REDIS_URL, workerName } from './test-run';
+import { ROOT_DATABASE_URL, specName, TEST_REDIS_URL } from './test-run';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
-/** The configuration of this Jest worker: its own database and Redis prefix. */
+/** The configuration of this spec file: its own database and Redis prefix. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  const name = workerName();
+  const name = specName();
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: `${ROOT_DATABASE_URL}/${name}`,
@@ -28,8 +28,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /**
- * Migrates this worker's database, then empties it and its Redis keys, so each test file starts
- * from nothing but the first administrator. Files in one worker run one after another.
+ * Creates and migrates this file's database, then empties it and its Redis keys, so each
+ * application a spec starts begins from nothing but the first administrator.
  */
 export async function resetTestData(config: AppConfig): Promise<void> {
   await prepareDatabase({ url: config.databaseUrl, poolMax: 2 }, async (orm: MikroORM) => {

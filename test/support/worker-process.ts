@@ -1,25 +1,24 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
-import { workerName } from './test-run';
+import { assertChildrenAllowed, trackChild } from './child-processes';
+import { childrenDir, specName } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
 
 let build: Promise<string> | undefined;
 
 /**
- * Compiles src/ once per Jest worker without type checking (tsc --noCheck, about 3 s) and returns
+ * Compiles src/ once per spec file without type checking (tsc --noCheck, about 3 s) and returns
  * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with four
- * boots per file, building once is the faster way.
+ * boots per file, building once is the faster way. The output lies under this run's directory,
+ * which the global teardown removes.
  */
 function compiledMain(): Promise<string> {
   build ??= (async () => {
-    const outDir = join(tmpdir(), `clientele-worker-${workerName()}`);
-    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+    const outDir = join(dirname(childrenDir()), `worker-${specName()}`);
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await promisify(execFile)(
       process.execPath,
@@ -51,8 +50,6 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-const running = new Set<WorkerProcess>();
-
 /** Starts a worker and resolves once it has booted (its "worker started" log line). */
 export async function startWorkerProcess(
   config: AppConfig,
@@ -60,6 +57,7 @@ export async function startWorkerProcess(
   bootTimeoutMs = 60_000,
 ): Promise<WorkerProcess> {
   const main = await compiledMain();
+  assertChildrenAllowed();
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
@@ -97,8 +95,7 @@ export async function startWorkerProcess(
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-  running.add(worker);
-  void exited.then(() => running.delete(worker));
+  trackChild(child, 'clientele worker');
 
   const deadline = Date.now() + bootTimeoutMs;
   while (!log.includes('worker started')) {
@@ -113,9 +110,5 @@ export async function startWorkerProcess(
   return worker;
 }
 
-/** SIGKILLs every worker this file started that is still alive (call in afterAll). */
-export async function killAllWorkers(): Promise<void> {
-  const alive = [...running];
-  for (const worker of alive) worker.kill('SIGKILL');
-  await Promise.all(alive.map((worker) => worker.exited));
-}
+/** SIGKILLs every worker (and other child) this file started that is still alive; the harness also does after each file. */
+export { killAllChildren as killAllWorkers } from './child-processes';
