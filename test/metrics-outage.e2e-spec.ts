@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { startTestApp, TestApp } from './support/app';
 import { eventually } from './support/browser';
 import { freePort, valueOf, parseMetrics } from './support/prometheus';
+import { assertChildrenAllowed, trackChild } from './support/child-processes';
 
 /** A redis-server of this test's own (the shared one is never stopped), on a fixed port so it can come back. */
 class PrivateRedis {
@@ -22,11 +23,13 @@ class PrivateRedis {
 
   async start(): Promise<void> {
     if (this.running) return;
+    assertChildrenAllowed();
     const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
+    trackChild(child, `private redis-server :${this.port}`);
     this.child = child;
     const answers = async () => {
       const client = new Redis(this.port, '127.0.0.1', {

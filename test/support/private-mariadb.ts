@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './private-redis';
+import { assertChildrenAllowed, trackChild } from './child-processes';
 
 /**
  * A MariaDB server of the test's own (its own datadir, port and socket), for fault tests that
@@ -51,7 +52,9 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
   let server: { child: ChildProcess; exited: Promise<void> } | undefined;
 
   const start = async () => {
+    assertChildrenAllowed();
     const child = spawn('mariadbd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    trackChild(child, 'private mariadbd');
     let log = '';
     child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));

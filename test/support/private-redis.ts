@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { assertChildrenAllowed, trackChild } from './child-processes';
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export function freePort(): Promise<number> {
@@ -40,6 +41,7 @@ export class PrivateRedis {
 
   /** Starts (again) on the same port, empty, and resolves once it answers PING. */
   async start(): Promise<void> {
+    assertChildrenAllowed();
     const child = spawn(
       'redis-server',
       [
@@ -56,6 +58,7 @@ export class PrivateRedis {
       ],
       { stdio: 'ignore' },
     );
+    trackChild(child, `private redis-server :${this.port}`);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', resolve));
     const deadline = Date.now() + 10_000;
