@@ -68,9 +68,13 @@ export function aliveChildren(): string[] {
   return [...running].map(([pid, child]) => `${pid} (${child.description})`);
 }
 
-/** SIGKILLs every child of this file still alive, waits until they are gone, and refuses new ones. */
-export async function killAllChildren(): Promise<void> {
-  closed = true;
+/**
+ * SIGKILLs every child of this file still alive and waits until they are gone. The harness's
+ * afterAll (`refuseNew`) also refuses new ones: a start still under way must not leave an orphan.
+ * A spec may call it between its tests and start others afterwards.
+ */
+export async function killAllChildren({ refuseNew = false } = {}): Promise<void> {
+  if (refuseNew) closed = true;
   const alive = [...running.values()];
   for (const { process: child } of alive) child.kill('SIGKILL');
   await Promise.all(alive.map((child) => child.gone));

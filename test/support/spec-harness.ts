@@ -32,7 +32,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   const children = aliveChildren();
-  await killAllChildren();
+  await killAllChildren({ refuseNew: true });
   const { closed, failed } = await closeLeftovers();
   // A server's handle is released a loop turn or so after its close callback: give it a moment.
   const settled = Date.now() + 1_000;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
-import { assertChildrenAllowed, trackChild } from './child-processes';
+import { assertChildrenAllowed, killAllChildren, trackChild } from './child-processes';
 import { childrenDir, specName } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
@@ -110,5 +110,5 @@ export async function startWorkerProcess(
   return worker;
 }
 
-/** SIGKILLs every worker (and other child) this file started that is still alive; the harness also does after each file. */
-export { killAllChildren as killAllWorkers } from './child-processes';
+/** SIGKILLs every worker (and other child) this file started that is still alive; more may be started afterwards. The harness also does this after each file. */
+export const killAllWorkers = () => killAllChildren();
