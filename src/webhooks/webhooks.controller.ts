@@ -12,9 +12,12 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -24,8 +27,16 @@ import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { DeliveryRecovery } from './delivery-recovery.service';
 import {
+  CreateWebhookDto,
+  ListDeliveriesQuery,
+  RecoverEventsDto,
+  ResendEventsDto,
+  UpdateWebhookDto,
+} from './dto/webhook-input.dto';
+import {
+  DeliveriesQueued,
   PingAccepted,
   WebhookDeliveryPage,
   WebhookDeliveryView,
@@ -40,7 +51,10 @@ import { WebhooksService } from './webhooks.service';
 @AdminOnly()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly deliveryRecovery: DeliveryRecovery,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
@@ -117,13 +131,61 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
+  @ApiOperation({
+    summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)',
+    description:
+      'Each attempt carries the current state of its delivery; `state` keeps only attempts of deliveries in that state.',
+  })
   @ApiOkResponse({ type: WebhookDeliveryPage })
+  @ApiBadRequestResponse({ description: 'Unknown state, bad cursor or limit' })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
   deliveries(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
   ): Promise<Page<WebhookDeliveryView>> {
-    return this.webhooks.deliveries(auth, id, query);
+    return this.deliveryRecovery.attempts(auth, id, query);
+  }
+
+  @Post(':id/resend')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send events to this endpoint again',
+    description:
+      'Each event goes again with the same webhook-id, on a fresh retry schedule, whether its delivery succeeded, failed or never happened.',
+  })
+  @ApiAcceptedResponse({ type: DeliveriesQueued })
+  @ApiBadRequestResponse({
+    description: 'eventIds missing, empty, not positive integers or repeated',
+  })
+  @ApiNotFoundResponse({ description: 'No such webhook, or an unknown event id' })
+  @ApiConflictResponse({ description: 'The webhook is disabled' })
+  resend(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: ResendEventsDto,
+  ): Promise<DeliveriesQueued> {
+    return this.deliveryRecovery.resend(auth, id, dto);
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send again every event of a time window whose delivery failed',
+    description:
+      'Events that happened in [since, until) and whose delivery to this endpoint ended failed (retries used up) are sent again; events that succeeded or are still being retried are not.',
+  })
+  @ApiAcceptedResponse({ type: DeliveriesQueued })
+  @ApiBadRequestResponse({
+    description: 'since or until not an ISO 8601 time, or until not after since',
+  })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
+  @ApiConflictResponse({ description: 'The webhook is disabled' })
+  recover(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: RecoverEventsDto,
+  ): Promise<DeliveriesQueued> {
+    return this.deliveryRecovery.recover(auth, id, dto);
   }
 }

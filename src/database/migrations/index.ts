@@ -4,6 +4,7 @@ import { Migration20261124054203 } from './Migration20261124054203';
 import { Migration20261124054510 } from './Migration20261124054510';
 import { Migration20261124054654 } from './Migration20261124054654';
 import { Migration20261124062311 } from './Migration20261124062311';
+import { Migration20261201034416 } from './Migration20261201034416';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -15,4 +16,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124054510', class: Migration20261124054510 },
   { name: 'Migration20261124054654', class: Migration20261124054654 },
   { name: 'Migration20261124062311', class: Migration20261124062311 },
+  { name: 'Migration20261201034416', class: Migration20261201034416 },
 ];
