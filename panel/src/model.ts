@@ -110,8 +110,17 @@ export interface WebhookDelivery {
   durationMs: number | null;
   error: string | null;
   succeeded?: boolean;
+  /** Where the delivery of this event now stands. */
+  state?: DeliveryState | null;
   createdAt?: string;
   attemptedAt?: string;
+}
+
+export type DeliveryState = 'pending' | 'succeeded' | 'failed';
+
+/** The answer to resend and recover. */
+export interface DeliveriesQueued {
+  queued: number;
 }
 
 export interface AuditEntry {
