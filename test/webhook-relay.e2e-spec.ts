@@ -4,7 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { OutboxRelay } from '../src/webhooks/delivery/relay.service';
-import { WEBHOOK_DELIVERY_QUEUE } from '../src/webhooks/delivery/webhook-delivery.queue';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/queues';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { WebhookReceiver } from './support/webhook-receiver';
 

@@ -4,14 +4,8 @@ import { newWebhookSecret } from '../src/webhooks/secret-box';
 import { WebhookSender } from '../src/webhooks/delivery/webhook-sender';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-/**
- * WebhookSender on its own, against a real consumer on loopback, in both of its modes: batches
- * handed to sending threads (the default) and sent on the main thread (WEBHOOK_SENDER_THREADS=0).
- */
-describe.each([
-  ['sending threads', '2'],
-  ['the main thread', '0'],
-])('webhook sending on %s', (_mode, threads) => {
+/** WebhookSender on its own, against a real consumer on loopback. */
+describe('webhook sending', () => {
   let receiver: WebhookReceiver;
   let sender: WebhookSender;
   const secret = newWebhookSecret();
@@ -20,7 +14,6 @@ describe.each([
     receiver = await WebhookReceiver.start();
     sender = new WebhookSender(
       loadConfig({
-        WEBHOOK_SENDER_THREADS: threads,
         WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
         WEBHOOK_TIMEOUT_MS: '500',
       }),
@@ -90,10 +83,17 @@ describe.each([
     expect(hanging.unsent).toEqual(['5', '6']);
   });
 
-  it('sends single messages with one signature per active secret', async () => {
+  it('signs with one signature per active secret, and reports each answer as it comes', async () => {
     const previous = newWebhookSecret();
-    const result = await sender.send(receiver.url('/single'), [secret, previous], '42', '{"a":1}');
-    expect(result).toMatchObject({ ok: true, statusCode: 200, error: null });
+    const heard: string[] = [];
+    const outcome = await sender.sendBatch(
+      receiver.url('/single'),
+      [secret, previous],
+      [{ eventId: '42', body: '{"a":1}', customerId: null }],
+      (sent) => heard.push(sent.eventId),
+    );
+    expect(heard).toEqual(['42']);
+    expect(outcome.sent[0].result).toMatchObject({ ok: true, statusCode: 200, error: null });
     const [delivery] = receiver.deliveries('/single');
     expect(delivery.headers['webhook-id']).toBe('42');
     expect(delivery.headers['webhook-signature'].split(' ')).toHaveLength(2);
@@ -102,9 +102,7 @@ describe.each([
   });
 
   it('lets batches in flight finish when the process shuts down, then refuses new ones', async () => {
-    const own = new WebhookSender(
-      loadConfig({ WEBHOOK_SENDER_THREADS: threads, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }),
-    );
+    const own = new WebhookSender(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }));
     receiver.on('/slow', () => ({ status: 200, delayMs: 300 }));
     const message = { eventId: '9', body: '{}', customerId: null };
     const inFlight = own.sendBatch(receiver.url('/slow'), [secret], [message]);

@@ -1,11 +1,15 @@
 import { JobsOptions, WorkerOptions } from 'bullmq';
+import { APPLY_EXPIRY, RECOVER_BULK_JOBS } from '../queues';
 
-/** The BullMQ queue of bulk jobs, and its one job name. The payload is only the `bulk_job` id. */
-export const BULK_QUEUE = 'bulk-jobs';
-export const RUN_BULK_JOB = 'run-bulk-job';
-export interface BulkJobData {
-  bulkJobId: number;
-}
+// The queues and job names are declared in src/queues.ts; re-exported for the bulk code's importers.
+export {
+  APPLY_EXPIRY,
+  BULK_QUEUE,
+  type BulkJobData,
+  MAINTENANCE_QUEUE,
+  RECOVER_BULK_JOBS,
+  RUN_BULK_JOB,
+} from '../queues';
 
 /**
  * One BullMQ job per bulk job: re-adding with the same id is a no-op while BullMQ still holds it.
@@ -49,11 +53,8 @@ export const BULK_WORKER_OPTIONS: Pick<
 /**
  * Repeatable housekeeping, one job scheduler per id under the deployment's REDIS_PREFIX, so
  * however many workers start, each runs once per interval: subscription expiry, and reconciling
- * unfinished bulk jobs with BullMQ (BulkJobRecovery).
+ * unfinished bulk jobs with BullMQ (BulkJobRecovery). src/schedules.ts registers them.
  */
-export const MAINTENANCE_QUEUE = 'bulk-maintenance';
-export const APPLY_EXPIRY = 'apply-subscription-expiry';
-export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
 /** The schedules, by fixed id; `SUBSCRIPTION_EXPIRY_INTERVAL_MS` sets the expiry interval. */
 export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: number }) => [
   {

@@ -8,10 +8,9 @@ import { BulkJobOrder } from './bulk-job-order';
 import { BulkJobRecovery } from './bulk-job-recovery';
 import { BulkJobProcessor } from './bulk-job.processor';
 import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
-import { BulkSchedules } from './bulk-schedules';
 import { BulkModule } from './bulk.module';
 
-/** The worker side of bulk jobs: the processors and the repeatable housekeeping schedules. */
+/** The worker side of bulk jobs: the processors (src/schedules.ts registers the housekeeping schedules). */
 @Module({
   imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule],
   providers: [
@@ -21,7 +20,6 @@ import { BulkModule } from './bulk.module';
     BulkJobOrder,
     BulkJobRecovery,
     BulkMaintenanceProcessor,
-    BulkSchedules,
   ],
 })
 export class BulkWorkerModule {}

@@ -28,9 +28,7 @@ export interface AppConfig {
   secretEncryptionKey: string | undefined;
   webhookAllowPrivateTargets: boolean;
   webhookConcurrency: number;
-  /** Threads of a worker process that sign and send deliveries; 0 sends on the main thread. */
-  webhookSenderThreads: number;
-  /** Events per delivery job at their first attempt (retries go one event per job). */
+  /** Deliveries per wake-up job at their first attempt (a retry is a batch of one). */
   webhookBatchSize: number;
   /** How long one delivery may take before it counts as failed. */
   webhookTimeoutMs: number;
@@ -40,7 +38,7 @@ export interface AppConfig {
   webhookDisableAfterMs: number;
   /** Delivery attempts older than this are pruned from the log (hourly). */
   webhookDeliveryRetentionDays: number;
-  /** How often the sweep relays outbox events that a crash left undispatched. */
+  /** How often the sweep relays events a crash left in the outbox and wakes deliveries whose job is gone. */
   relaySweepIntervalMs: number;
 }
 

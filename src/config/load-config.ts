@@ -76,7 +76,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretEncryptionKey: read.optional('SECRET_ENCRYPTION_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 50, 1, 1000),
-    webhookSenderThreads: read.integer('WEBHOOK_SENDER_THREADS', 2, 0, 32),
     webhookBatchSize: read.integer('WEBHOOK_BATCH_SIZE', 50, 1, 1000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookRetryScheduleMs: read.ascendingIntegers(
@@ -87,7 +86,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),
     webhookDeliveryRetentionDays: read.integer('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
-    relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
+    relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
   };
 
   if (

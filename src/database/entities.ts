@@ -7,6 +7,7 @@ import { Customer } from '../hosting/customer.entity';
 import { Domain } from '../hosting/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { Subscription } from '../hosting/subscription.entity';
+import { EventDelivery } from '../webhooks/delivery/event-delivery.entity';
 import { WebhookDelivery } from '../webhooks/delivery/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
@@ -23,4 +24,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   ApiKey,
+  EventDelivery,
 ];

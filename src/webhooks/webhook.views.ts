@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WebhookDelivery } from './delivery/webhook-delivery.entity';
+import { DELIVERY_STATES, DeliveryState } from './delivery/event-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export class WebhookView {
@@ -53,12 +53,23 @@ export class WebhookDeliveryView {
   @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
   @ApiProperty() durationMs!: number;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({
+    enum: DELIVERY_STATES,
+    nullable: true,
+    description:
+      'Where the delivery of this event to this endpoint stands now: pending (retries to come), succeeded, or failed (its retries are used up)',
+  })
+  state!: DeliveryState | null;
   @ApiProperty() createdAt!: string;
 }
 
 export class WebhookDeliveryPage {
   @ApiProperty({ type: [WebhookDeliveryView] }) items!: WebhookDeliveryView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class DeliveriesQueued {
+  @ApiProperty({ description: 'Deliveries queued to be sent again' }) queued!: number;
 }
 
 export class PingAccepted {
@@ -81,19 +92,5 @@ export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
         : null,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
-  };
-}
-
-export function toDeliveryView(delivery: WebhookDelivery): WebhookDeliveryView {
-  return {
-    id: Number(delivery.id),
-    eventId: Number(delivery.eventId),
-    eventType: delivery.eventType,
-    attempt: delivery.attempt,
-    succeeded: delivery.succeeded,
-    statusCode: delivery.statusCode,
-    durationMs: delivery.durationMs,
-    error: delivery.error,
-    createdAt: delivery.createdAt.toISOString(),
   };
 }

@@ -25,8 +25,16 @@ import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { DeliveryRecovery } from './delivery-recovery.service';
 import {
+  CreateWebhookDto,
+  ListDeliveriesQuery,
+  RecoverEventsDto,
+  ResendEventsDto,
+  UpdateWebhookDto,
+} from './dto/webhook-input.dto';
+import {
+  DeliveriesQueued,
   PingAccepted,
   WebhookDeliveryPage,
   WebhookDeliveryView,
@@ -42,7 +50,10 @@ import { WebhooksService } from './webhooks.service';
 @AdminOnly()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly deliveryRecovery: DeliveryRecovery,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
@@ -126,13 +137,51 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiProblems(400, 404)
-  @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
+  @ApiOperation({
+    summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)',
+    description:
+      'Each attempt carries the current state of its delivery; `state` keeps only attempts of deliveries in that state.',
+  })
   @ApiOkResponse({ type: WebhookDeliveryPage })
   deliveries(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
   ): Promise<Page<WebhookDeliveryView>> {
-    return this.webhooks.deliveries(auth, id, query);
+    return this.deliveryRecovery.attempts(auth, id, query);
+  }
+
+  @Post(':id/resend')
+  @HttpCode(202)
+  @ApiProblems(400, 404, 409, 413, 415)
+  @ApiOperation({
+    summary: 'Send events to this endpoint again',
+    description:
+      'Each event goes again with the same webhook-id, on a fresh retry schedule, whether its delivery succeeded, failed or never happened.',
+  })
+  @ApiAcceptedResponse({ type: DeliveriesQueued })
+  resend(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: ResendEventsDto,
+  ): Promise<DeliveriesQueued> {
+    return this.deliveryRecovery.resend(auth, id, dto);
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @ApiProblems(400, 404, 409, 413, 415)
+  @ApiOperation({
+    summary: 'Send again every event of a time window whose delivery failed',
+    description:
+      'Events that happened in [since, until) and whose delivery to this endpoint ended failed (retries used up) are sent again; events that succeeded or are still being retried are not.',
+  })
+  @ApiAcceptedResponse({ type: DeliveriesQueued })
+  recover(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: RecoverEventsDto,
+  ): Promise<DeliveriesQueued> {
+    return this.deliveryRecovery.recover(auth, id, dto);
   }
 }

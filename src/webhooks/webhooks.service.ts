@@ -1,23 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, FilterQuery } from '@mikro-orm/mysql';
+import { EntityManager } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
-import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
-import { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-input.dto';
 import { newWebhookSecret, SecretBox } from './secret-box';
 import { checkTargetUrl, TargetRefused } from './delivery/target-address';
-import { WebhookDelivery } from './delivery/webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
-import {
-  PingAccepted,
-  toDeliveryView,
-  toWebhookView,
-  WebhookDeliveryView,
-  WebhookView,
-  WebhookWithSecretView,
-} from './webhook.views';
+import { PingAccepted, toWebhookView, WebhookView, WebhookWithSecretView } from './webhook.views';
 
 /** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -104,21 +95,6 @@ export class WebhooksService {
       return endpoint;
     });
     return { ...toWebhookView(endpoint), secret };
-  }
-
-  async deliveries(
-    _auth: Principal,
-    id: number,
-    query: ListDeliveriesQuery,
-  ): Promise<Page<WebhookDeliveryView>> {
-    await this.find(this.em, id);
-    const where: FilterQuery<WebhookDelivery> = { endpoint: id };
-    if (query.cursor) where.id = { $lt: String(decodeCursor(query.cursor, isIdCursor).id) };
-    const rows = await this.em.find(WebhookDelivery, where, {
-      orderBy: { id: 'desc' },
-      limit: query.limit + 1,
-    });
-    return toPage(rows, query.limit, (d) => ({ id: Number(d.id) }), toDeliveryView);
   }
 
   private async find(em: EntityManager, id: number, withSecrets = false): Promise<WebhookEndpoint> {

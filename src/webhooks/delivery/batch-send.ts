@@ -32,13 +32,15 @@ const CHAINS_AT_ONCE = 16;
  * Sends a batch to one endpoint: one request per message, concurrently across customers and in
  * order within one. 410 Gone stops the batch. Once the endpoint gives no answer (timeout,
  * connection error) or answers 429, the rest is held back, so a dead endpoint costs one round of
- * timeouts per batch, not one per event.
+ * timeouts per batch, not one per event. `onSent` hears of each answer as it comes, so the caller
+ * can record a success at once.
  */
 export async function sendBatch(
   delivery: HttpDelivery,
   url: string,
   secrets: string[],
   messages: OutgoingMessage[],
+  onSent: (sent: SentMessage) => void = () => undefined,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { sent: [], unsent: [], holdBackRetryAfterMs: null, gone: false };
   let holdBack = false;
@@ -51,7 +53,9 @@ export async function sendBatch(
       }
       const startedAt = Date.now();
       const result = await delivery.send(url, secrets, message.eventId, message.body);
-      outcome.sent.push({ eventId: message.eventId, startedAt, result });
+      const sent = { eventId: message.eventId, startedAt, result };
+      outcome.sent.push(sent);
+      onSent(sent);
       if (result.statusCode === 410) outcome.gone = true;
       else if (!holdBack && (result.statusCode === null || result.statusCode === 429)) {
         holdBack = true;

@@ -1,30 +1,17 @@
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { Inject } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DELIVERY_LOG_PRUNE_QUEUE } from '../../queues';
 import { DeliveryLog } from './delivery-log';
 
-export const DELIVERY_LOG_PRUNE_QUEUE = 'webhook-delivery-log-prune';
-const SCHEDULER_ID = 'webhook-delivery-log-prune';
-const HOURLY = 3_600_000;
-
-/** Keeps the delivery log to WEBHOOK_DELIVERY_RETENTION_DAYS: an hourly job, one scheduler per deployment. */
+/** Keeps the attempt log to WEBHOOK_DELIVERY_RETENTION_DAYS: an hourly job (src/schedules.ts). */
 @Processor(DELIVERY_LOG_PRUNE_QUEUE)
-export class DeliveryLogPruner extends WorkerHost implements OnApplicationBootstrap {
+export class DeliveryLogPruner extends WorkerHost {
   constructor(
     private readonly log: DeliveryLog,
-    @InjectQueue(DELIVERY_LOG_PRUNE_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: HOURLY },
-      { name: 'prune', opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
   }
 
   process(): Promise<number> {

@@ -12,7 +12,7 @@ export interface SendResult {
   retryAfterMs: number | null;
 }
 
-/** What a sending thread needs to know; the same for every thread of a process. */
+/** How a process sends: the same for all its deliveries. */
 export interface HttpDeliveryOptions {
   allowPrivateTargets: boolean;
   timeoutMs: number;
@@ -25,7 +25,7 @@ const ERROR_BODY_CHARS = 200;
  * Sends signed Standard Webhooks messages: POST with `webhook-id`, `webhook-timestamp` and
  * `webhook-signature` (one `v1,...` entry per active secret, space-separated, so consumers can
  * rotate). Keep-alive agents reuse connections; the guarded lookup refuses internal addresses at
- * connection time. Plain (no Nest), so a sending thread runs it as the main thread would.
+ * connection time.
  * `send` never throws: every outcome is a result to record.
  */
 export class HttpDelivery {

@@ -1,27 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
-import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { fromSqlDate, toSqlDate } from '../../common/sql-dates';
-import { planDeliveryBatches } from './delivery-batches';
-import {
-  DELIVERY_BATCH_JOB,
-  deliveryBatchJobId,
-  deliveryJobOptions,
-  WEBHOOK_DELIVERY_QUEUE,
-  WebhookBatchJob,
-} from './webhook-delivery.queue';
 import { EventObjectType, EventType } from '../../events/event-types';
+import { bucketsFor, ENDPOINT_WANTS_EVENT, newWakePrefix, WAKE_JOB_OF } from './event-routing';
+import { DeliveryWakeUps } from './wake-ups';
 
 const BATCH = 2000;
-// The payload as text: the driver would parse a JSON column only for the relay to encode it again.
+// The payload as text: the driver would parse a JSON column only for the sender to encode it again.
 export const RELAYED_COLUMNS =
   'id, type, object_type, object_id, customer_id, sequence, actor, job_id, CAST(payload AS CHAR) AS payload, created_at';
 /** Claims that run at once in one relay pass. */
 const LANES = 2;
 
-/** An outbox row as the relay reads it: raw, so the payload stays the JSON text it was stored as. */
+/** An outbox row as a delivery reads it: raw, so the payload stays the JSON text it was stored as. */
 export interface RelayedEvent {
   id: string;
   type: EventType;
@@ -49,23 +41,24 @@ export interface OutboxRow {
 }
 
 /**
- * Hands committed outbox events to the webhook delivery queue. A pass claims undispatched rows with
- * FOR UPDATE SKIP LOCKED (so any number of processes can relay at once without sending an event
- * twice), adds per matching enabled endpoint one delivery job per batch of events, and marks the rows dispatched in
- * the same transaction: if the enqueue fails, the claim rolls back and a later pass retries.
+ * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
+ * SKIP LOCKED (so any number of processes can relay at once without relaying an event twice), and
+ * in the same transaction creates one `event_delivery` row per enabled endpoint that wants each
+ * event (one INSERT ... SELECT) and marks the events dispatched; after the commit it adds the
+ * wake-up jobs. If the transaction fails, the claim rolls back and a later pass (or the sweep)
+ * relays the events again.
  */
 @Injectable()
 export class OutboxRelay {
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly batches: Queue<WebhookBatchJob>,
+    private readonly wakeUps: DeliveryWakeUps,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * Relays until nothing undispatched is left; returns how many events it handled. Several claims
-   * run at once (SKIP LOCKED keeps them apart), so one claim's enqueue and commit do not hold up the
-   * next events.
+   * run at once (SKIP LOCKED keeps them apart), so one claim's commit does not hold up the next events.
    */
   async relayAll(): Promise<number> {
     const lanes = await Promise.all(Array.from({ length: LANES }, () => this.relayLane()));
@@ -86,59 +79,43 @@ export class OutboxRelay {
     // A connection-level transaction fires no ORM transaction events, so relaying does not
     // trigger another relay pass. READ COMMITTED takes no gap locks: writers appending events
     // never wait for a relay pass.
-    return connection.transactional(
+    const { relayed, wakeUps } = await connection.transactional(
       async (trx) => {
-        const endpoints = (
-          await connection.execute<Array<{ id: number; events: string | string[] }>>(
-            'SELECT id, events FROM webhook_endpoint WHERE enabled = 1',
-            [],
-            'all',
-            trx,
-          )
-        ).map((row) => ({
-          id: Number(row.id),
-          events:
-            typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,
-        }));
-        // Without an enabled endpoint nothing is owed to anyone: claim ids only, skip the payloads.
-        const columns = endpoints.length === 0 ? 'id' : RELAYED_COLUMNS;
-        const rows = await connection.execute<OutboxRow[]>(
-          `SELECT ${columns} FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        const rows = await connection.execute<Array<{ id: string | number }>>(
+          `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
           [],
           'all',
           trx,
         );
-        if (rows.length === 0) return 0;
-        const events = endpoints.length === 0 ? [] : rows.map(toRelayedEvent);
-        const retries = this.config.webhookRetryScheduleMs.length;
-        const jobs = planDeliveryBatches(
-          events,
-          endpoints,
-          this.config.webhookBatchSize,
-          messageBody,
-        ).map((batch) => ({
-          name: DELIVERY_BATCH_JOB,
-          data: batch,
-          opts: {
-            ...deliveryJobOptions(retries),
-            jobId: deliveryBatchJobId(batch.endpointId, batch.events),
-          },
-        }));
-        // Marking and enqueueing run at once (MySQL and Redis); the claim commits only if both
-        // succeeded, so a failed enqueue still leaves the events to a later pass.
-        await Promise.all([
-          connection.execute(
-            `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
-            [toSqlDate(new Date()), ...rows.map((row) => row.id)],
-            'run',
-            trx,
-          ),
-          jobs.length > 0 ? this.batches.addBulk(jobs) : undefined,
-        ]);
-        return rows.length;
+        if (rows.length === 0) return { relayed: 0, wakeUps: [] };
+        const ids = rows.map((row) => row.id);
+        const now = toSqlDate(new Date());
+        const prefix = newWakePrefix();
+        const created = await connection.execute<{ affectedRows: number }>(
+          `INSERT INTO event_delivery (event_id, endpoint_id, customer_id, state, attempts, next_attempt_at, wake_job, created_at, updated_at)
+           SELECT o.id, e.id, o.customer_id, 'pending', 0, ?, ${WAKE_JOB_OF('e.id', 'o.customer_id', 'o.id')}, o.created_at, ?
+             FROM outbox_event o JOIN webhook_endpoint e ON e.enabled = 1 AND ${ENDPOINT_WANTS_EVENT}
+            WHERE o.id IN (${ids.map(() => '?').join(',')})
+           ON DUPLICATE KEY UPDATE event_id = event_id`,
+          [now, prefix, bucketsFor(ids.length, this.config.webhookBatchSize), now, ...ids],
+          'run',
+          trx,
+        );
+        await connection.execute(
+          `UPDATE outbox_event SET dispatched_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`,
+          [now, ...ids],
+          'run',
+          trx,
+        );
+        const wakeUps = created.affectedRows > 0 ? await this.wakeUps.keysUnder(prefix, trx) : [];
+        return { relayed: rows.length, wakeUps };
       },
       { isolationLevel: IsolationLevel.READ_COMMITTED },
     );
+    // After the commit, so a woken worker finds its deliveries. If this process dies first (or
+    // Redis refuses), the deliveries wait in MySQL and the sweep wakes them.
+    await this.wakeUps.add(wakeUps);
+    return relayed;
   }
 }
 

@@ -2,7 +2,7 @@
  * When the next attempt happens. The schedule lists offsets from the first attempt (5 s, 5 min, ...
  * 24 h), so retries span about a day; each wait gets up to 10 % of its gap as jitter, so consumers
  * coming back from an outage are not hit by every retry at once. A Retry-After from the consumer
- * is honoured when it asks for a longer wait.
+ * is honoured when it asks for a longer wait. After `scheduleMs.length` retries a delivery is failed.
  */
 export function nextRetryDelayMs(
   scheduleMs: number[],
@@ -16,20 +16,4 @@ export function nextRetryDelayMs(
   const gap = scheduleMs[index] - (index > 0 ? scheduleMs[index - 1] : 0);
   const scheduled = firstAttemptAt + scheduleMs[index] - now + random() * 0.1 * gap;
   return Math.round(Math.max(scheduled, retryAfterMs ?? 0, 0));
-}
-
-/** Thrown by a failed attempt; BullMQ's backoff strategy reads the wait from it. */
-export class DeliveryFailed extends Error {
-  constructor(
-    message: string,
-    readonly retryDelayMs: number,
-  ) {
-    super(message);
-    this.name = 'DeliveryFailed';
-  }
-}
-
-/** The `webhook-schedule` backoff strategy of the delivery worker. */
-export function webhookBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
-  return error instanceof DeliveryFailed ? error.retryDelayMs : 5000;
 }

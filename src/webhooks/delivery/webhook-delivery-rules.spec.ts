@@ -1,6 +1,5 @@
 import { loadConfig } from '../../config/load-config';
 import { Webhook } from 'standardwebhooks';
-import { planDeliveryBatches } from './delivery-batches';
 import { EndpointSlots } from './endpoint-slots';
 import { MessageSigner } from './message-signer';
 import { nextRetryDelayMs } from './retry-schedule';
@@ -165,54 +164,5 @@ describe('message signatures', () => {
       );
       if (body) expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
     }
-  });
-});
-
-describe('delivery batches', () => {
-  const event = (
-    id: number,
-    customerId: number | null,
-    type: 'customer.suspended' | 'domain.suspended' = 'domain.suspended',
-  ) => ({ id: String(id), type, objectType: 'domain' as const, objectId: id, customerId });
-
-  it('splits a relay pass per endpoint into batches of at most the batch size, keeping each customer together', () => {
-    const events = [
-      event(1, 1, 'customer.suspended'),
-      event(2, 2, 'customer.suspended'),
-      event(3, 1),
-      event(4, 2),
-      event(5, 3),
-      event(6, null),
-      event(7, 1),
-    ];
-    const batches = planDeliveryBatches(
-      events,
-      [
-        { id: 9, events: ['*'] },
-        { id: 10, events: ['customer.suspended'] },
-      ],
-      4,
-      (e) => `body ${e.id}`,
-    );
-    expect(batches.map((b) => [b.endpointId, b.events.map((e) => e.eventId)])).toEqual([
-      [9, ['1', '3', '7']],
-      [9, ['2', '4', '5', '6']],
-      [10, ['1', '2']],
-    ]);
-    expect(batches[0].events[0]).toMatchObject({
-      body: 'body 1',
-      customerId: 1,
-      type: 'customer.suspended',
-    });
-  });
-
-  it('splits a customer with more events than a batch holds', () => {
-    const events = Array.from({ length: 5 }, (_, i) => event(i + 1, 1));
-    const batches = planDeliveryBatches(events, [{ id: 9, events: ['*'] }], 2, () => '');
-    expect(batches.map((b) => b.events.map((e) => e.eventId))).toEqual([
-      ['1', '2'],
-      ['3', '4'],
-      ['5'],
-    ]);
   });
 });

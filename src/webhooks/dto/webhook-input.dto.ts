@@ -2,19 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Length,
+  Max,
   MaxLength,
+  Min,
   ValidateIf,
 } from 'class-validator';
 
 /** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
-import { SUBSCRIBABLE_EVENT_TYPES } from '../delivery/webhook-delivery.queue';
+import { SUBSCRIBABLE_EVENT_TYPES } from '../delivery/event-routing';
+import { DELIVERY_STATES, DeliveryState } from '../delivery/event-delivery.entity';
 import { PageQuery } from '../../common/page.query';
 
 export class CreateWebhookDto {
@@ -82,4 +88,50 @@ export class UpdateWebhookDto {
   enabled?: boolean;
 }
 
-export class ListDeliveriesQuery extends PageQuery {}
+export class ListDeliveriesQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: DELIVERY_STATES,
+    description: 'Only attempts of deliveries now in this state',
+  })
+  @IsOptional()
+  @IsIn(DELIVERY_STATES)
+  state?: DeliveryState;
+}
+
+export const MAX_RESEND_EVENTS = 1000;
+
+export class ResendEventsDto {
+  @ApiProperty({
+    type: [Number],
+    minItems: 1,
+    maxItems: MAX_RESEND_EVENTS,
+    uniqueItems: true,
+    example: [4711, 4712],
+    description: 'Event ids (the webhook-id header of their deliveries)',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RESEND_EVENTS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(Number.MAX_SAFE_INTEGER, { each: true })
+  @ArrayUnique({ message: 'eventIds must not contain duplicates' })
+  eventIds!: number[];
+}
+
+export class RecoverEventsDto {
+  @ApiProperty({
+    example: '2026-11-30T08:00:00Z',
+    description: 'Start of the window (ISO 8601), by the time the event happened',
+  })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  since!: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-30T12:00:00Z',
+    description: 'End of the window (ISO 8601); now when left out',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  until?: string;
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { maintenanceSchedules } from './bulk/bulk-queue';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import {
+  DELIVERY_LOG_PRUNE_QUEUE,
+  DELIVERY_SWEEP_QUEUE,
+  MAINTENANCE_QUEUE,
+  PRUNE_DELIVERY_LOG,
+  SWEEP_DELIVERIES,
+} from './queues';
+
+/** A repeatable job: `name` is added to `queue` every `everyMs`. */
+export interface JobSchedule {
+  queue: string;
+  schedulerId: string;
+  name: string;
+  everyMs: number;
+}
+
+const HOURLY = 3_600_000;
+
+/** Every repeatable job of the deployment, in one list. */
+export const jobSchedules = (config: AppConfig): JobSchedule[] => [
+  ...maintenanceSchedules(config).map((schedule) => ({ queue: MAINTENANCE_QUEUE, ...schedule })),
+  {
+    queue: DELIVERY_SWEEP_QUEUE,
+    schedulerId: 'outbox-sweep',
+    name: SWEEP_DELIVERIES,
+    everyMs: config.relaySweepIntervalMs,
+  },
+  {
+    queue: DELIVERY_LOG_PRUNE_QUEUE,
+    schedulerId: 'webhook-delivery-log-prune',
+    name: PRUNE_DELIVERY_LOG,
+    everyMs: HOURLY,
+  },
+];
+
+/**
+ * Registers the repeatable jobs when a worker starts. An upsert by fixed id: however many workers
+ * start or restart, the deployment has one schedule each (the latest interval wins), and BullMQ
+ * adds each run once, whichever worker then takes it.
+ */
+@Injectable()
+export class JobSchedulers implements OnApplicationBootstrap {
+  constructor(
+    private readonly modules: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const { queue, schedulerId, name, everyMs } of jobSchedules(this.config)) {
+      await this.modules
+        .get<Queue>(getQueueToken(queue), { strict: false })
+        .upsertJobScheduler(
+          schedulerId,
+          { every: everyMs },
+          { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        );
+    }
+  }
+}
