@@ -1,5 +1,7 @@
+import { DeliverySweep } from '../src/webhooks/delivery/delivery-sweep';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
+import { eventually } from './support/eventually';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 const undispatched = async (test: TestApp) =>
@@ -13,14 +15,6 @@ const undispatched = async (test: TestApp) =>
         )
     )[0].n,
   );
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the relay without webhook endpoints', () => {
   let test: TestApp;
@@ -38,7 +32,7 @@ describe('the relay without webhook endpoints', () => {
   it('marks events relayed when nobody listens, and an endpoint added later hears only what happens after it', async () => {
     const token = await loginAdmin(test);
     const before = [await createCustomer(test, token), await createCustomer(test, token)];
-    await eventually(async () => (await undispatched(test)) === 0);
+    expect(await eventually(() => undispatched(test), 0)).toBe(0);
 
     await test
       .http()
@@ -51,10 +45,14 @@ describe('the relay without webhook endpoints', () => {
     expect(delivery.message.type).toBe('customer.created');
     expect(delivery.message.data.objectId).toBe(after.id);
 
-    // Give a wrongly re-relayed old event time to arrive before concluding it does not.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A marker after a few sweeps: a wrongly re-relayed old event would have come before it.
+    for (let sweep = 0; sweep < 3; sweep += 1) await test.app.get(DeliverySweep).process();
+    const marker = await createCustomer(test, token);
+    await receiver.waitFor((received) =>
+      received.some((d) => d.message.data.objectId === marker.id),
+    );
     const ids = receiver.deliveries().map((d) => d.message.data.objectId);
-    expect(ids).toEqual([after.id]);
+    expect(ids).toEqual([after.id, marker.id]);
     expect(ids).not.toContain(before[0].id);
     expect(await undispatched(test)).toBe(0);
   });

@@ -6,6 +6,7 @@ import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { OutboxRelay } from '../src/webhooks/delivery/relay.service';
 import { WEBHOOK_DELIVERY_QUEUE } from '../src/queues';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { eventually } from './support/eventually';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 /**
@@ -52,7 +53,17 @@ async function dispatchedAt(test: TestApp, eventId: string): Promise<string | nu
   return row.dispatched_at;
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const received = (receiver: WebhookReceiver, eventId: string) =>
+  receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId);
+
+/**
+ * Commits a marker event and waits until it has arrived: every event relayed before it has been
+ * handed to delivery by then, so what did not arrive with it is not on its way.
+ */
+async function waitForMarker(test: TestApp, receiver: WebhookReceiver): Promise<void> {
+  const [marker] = await commitEventsElsewhere(test, 1);
+  await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === marker), 10_000);
+}
 
 describe('outbox relay and sweep', () => {
   let test: TestApp;
@@ -85,18 +96,17 @@ describe('outbox relay and sweep', () => {
   it('delivers, through the sweep, an event whose process died between commit and enqueue', async () => {
     const [eventId] = await commitEventsElsewhere(test, 1);
     await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000);
-    // The claim commits right after the jobs are queued, so a fast delivery can arrive first.
-    const deadline = Date.now() + 2000;
-    while ((await dispatchedAt(test, eventId)) === null && Date.now() < deadline) await pause(50);
-    expect(await dispatchedAt(test, eventId)).not.toBeNull();
+    expect(await eventually(async () => (await dispatchedAt(test, eventId)) !== null, true)).toBe(
+      true,
+    );
   });
 
   it('never delivers an event twice after a 2xx, even when it is relayed again', async () => {
     const [eventId] = await commitEventsElsewhere(test, 1);
     await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === eventId), 5000);
 
-    // Relayed again (as after a relay whose claim rolled back once its jobs were queued), twice,
-    // also after the queue has forgotten every finished job: the delivery log knows it got a 2xx.
+    // Relayed again (as after a relay whose claim rolled back after its rows were written),
+    // twice, also after the queue has forgotten every finished job: its delivery row says succeeded.
     for (let i = 0; i < 2; i += 1) {
       await test.app
         .get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE))
@@ -106,13 +116,10 @@ describe('outbox relay and sweep', () => {
         .getConnection()
         .execute('UPDATE outbox_event SET dispatched_at = NULL WHERE id = ?', [eventId]);
       await test.app.get(OutboxRelay).relayAll();
-      await pause(300);
     }
 
-    await pause(800);
-    expect(receiver.deliveries().filter((d) => d.headers['webhook-id'] === eventId)).toHaveLength(
-      1,
-    );
+    await waitForMarker(test, receiver);
+    expect(received(receiver, eventId)).toHaveLength(1);
   });
 
   it('lets several relays run at once without sending an event twice', async () => {
@@ -124,7 +131,7 @@ describe('outbox relay and sweep', () => {
       (all) => all.filter((d) => wanted.has(d.headers['webhook-id'])).length >= 300,
       15_000,
     );
-    await pause(500);
+    await waitForMarker(test, receiver);
     const got = receiver.deliveries().filter((d) => wanted.has(d.headers['webhook-id']));
     expect(got).toHaveLength(300);
     expect(new Set(got.map((d) => d.headers['webhook-id'])).size).toBe(300);
@@ -141,7 +148,19 @@ describe('outbox relay and sweep', () => {
     await commitEventsElsewhere(test, 8, 'customer.deleted');
     // Its first deliveries take every slot (4) until they time out (4 s); from then on it counts as slow.
     await receiver.waitFor((all) => all.filter((d) => d.path === '/stuck').length >= 4, 5000);
-    await pause(4500);
+    const timedOut = async () =>
+      Number(
+        (
+          await test
+            .em()
+            .getConnection()
+            .execute<Array<{ n: number }>>(
+              'SELECT COUNT(*) AS n FROM webhook_delivery WHERE endpoint_id = ? AND status_code IS NULL',
+              [stuck.body.id],
+            )
+        )[0].n,
+      ) >= 4;
+    expect(await eventually(timedOut, true, 8000)).toBe(true);
 
     const [eventId] = await commitEventsElsewhere(test, 1);
     const committed = Date.now();
@@ -204,18 +223,22 @@ describe('outbox relay and sweep', () => {
     const ids = await commitEventsElsewhere(test, 3, 'customer.suspended', 4242);
 
     await receiver.waitFor((all) => all.filter((d) => d.path === '/busy').length >= 4, 10_000);
-    await pause(300);
-    const received = receiver.deliveries('/busy');
-    expect(received).toHaveLength(4);
-    expect(received[0].headers['webhook-id']).toBe(ids[0]);
+    // A later event of the same endpoint: once it has arrived, no fifth delivery of the three is coming.
+    const [marker] = await commitEventsElsewhere(test, 1, 'customer.suspended', 4243);
+    await receiver.waitFor((all) => all.some((d) => d.headers['webhook-id'] === marker), 10_000);
+    const busyDeliveries = receiver
+      .deliveries('/busy')
+      .filter((d) => d.headers['webhook-id'] !== marker);
+    expect(busyDeliveries).toHaveLength(4);
+    expect(busyDeliveries[0].headers['webhook-id']).toBe(ids[0]);
     expect(
-      received
+      busyDeliveries
         .slice(1)
         .map((d) => d.headers['webhook-id'])
         .sort(),
     ).toEqual([...ids].sort());
-    for (const later of received.slice(1))
-      expect(later.receivedAt - received[0].receivedAt).toBeGreaterThanOrEqual(900);
+    for (const later of busyDeliveries.slice(1))
+      expect(later.receivedAt - busyDeliveries[0].receivedAt).toBeGreaterThanOrEqual(900);
 
     const log = await test
       .http()
@@ -224,7 +247,9 @@ describe('outbox relay and sweep', () => {
       .expect(200);
     const attempts = (
       log.body.items as Array<{ eventId: number; attempt: number; statusCode: number | null }>
-    ).map((d) => [String(d.eventId), d.attempt, d.statusCode]);
+    )
+      .filter((d) => String(d.eventId) !== marker)
+      .map((d) => [String(d.eventId), d.attempt, d.statusCode]);
     expect(attempts.sort()).toEqual(
       [
         [ids[0], 1, 429],

@@ -1,6 +1,7 @@
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { eventually } from './support/eventually';
 import { SecretBox, newWebhookSecret } from '../src/webhooks/secret-box';
 import { WebhookEndpoint } from '../src/webhooks/webhook-endpoint.entity';
 
@@ -90,10 +91,8 @@ describe('webhook targets (SSRF) with private targets not allowed', () => {
       await em.flush();
       await createCustomer(test, token);
 
-      const deadline = Date.now() + 10_000;
       let items: Array<{ succeeded: boolean; statusCode: number | null; error: string }> = [];
-      while (items.length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(async () => {
         items = (
           await test
             .http()
@@ -101,7 +100,8 @@ describe('webhook targets (SSRF) with private targets not allowed', () => {
             .set(bearer(token))
             .expect(200)
         ).body.items;
-      }
+        return items.length > 0;
+      }, true);
       expect(items[0]).toMatchObject({ succeeded: false, statusCode: null });
       expect(items[0].error).toMatch(expected);
       expect(receiver.deliveries()).toHaveLength(0);

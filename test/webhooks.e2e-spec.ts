@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer } from './support/factories';
+import { eventually } from './support/eventually';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
 import { DeliveryLog } from '../src/webhooks/delivery/delivery-log';
 
@@ -271,7 +272,11 @@ describe('webhooks', () => {
       });
       expect(idOf(ping)).toBe(String(response.body.eventId));
       new Webhook(pinged.secret).verify(ping.body, ping.headers);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A later event that the bystander does receive: the ping would have come before it.
+      const marker = await createCustomer(test, token);
+      await receiver.waitFor(() =>
+        receiver.deliveries('/bystander').some((d) => d.message.data.objectId === marker.id),
+      );
       expect(
         receiver.deliveries('/bystander').filter((d) => d.message.type === 'webhook.ping'),
       ).toHaveLength(0);
@@ -359,9 +364,17 @@ describe('webhooks', () => {
         webhook: { id: gone.id, reason: 'gone' },
       });
 
-      // Disabled endpoints receive nothing more.
+      // Disabled endpoints receive nothing more: the watcher's later event arrives, the gone one's does not.
       await createCustomer(test, token);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await test.http().post(`/api/v1/webhooks/${gone.id}/ping`).set(bearer(token)).expect(409);
+      const later = await createCustomer(test, token);
+      const seen = await createWebhook(test, token, {
+        url: receiver.url('/after-gone'),
+        events: ['customer.deleted'],
+      });
+      await test.http().delete(`/api/v1/customers/${later.id}`).set(bearer(token)).expect(204);
+      await receiver.waitFor(() => receiver.deliveries('/after-gone').length === 1);
+      await test.http().delete(`/api/v1/webhooks/${seen.id}`).set(bearer(token)).expect(204);
       expect(receiver.deliveries('/gone')).toHaveLength(1);
     });
 
@@ -476,15 +489,15 @@ async function waitForDeliveries(
   id: number,
   count: number,
 ): Promise<DeliveryRecord[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+  let items: DeliveryRecord[] = [];
+  await eventually(async () => {
     const response = await test
       .http()
       .get(`/api/v1/webhooks/${id}/deliveries`)
       .set(bearer(token))
       .expect(200);
-    const items = response.body.items as DeliveryRecord[];
-    if (items.length >= count || Date.now() > deadline) return items;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    items = response.body.items as DeliveryRecord[];
+    return items.length >= count;
+  }, true);
+  return items;
 }

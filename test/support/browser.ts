@@ -16,6 +16,9 @@ import { CHROMIUM } from './test-run';
 import { bearer, loginAdmin, startTestApp, TestApp } from './app';
 import { createCustomer, CreatedCustomer } from './factories';
 
+// Moved to its own file (every spec waits through it); re-exported for the panel specs' imports.
+export { eventually } from './eventually';
+
 const ROOT = join(__dirname, '..', '..');
 const PANEL = join(ROOT, 'panel');
 const BUILT_STAMP = join(PANEL, 'dist', '.built');
@@ -131,25 +134,6 @@ export async function newPanelPage(
   const errors: Error[] = [];
   page.on('pageerror', (error) => errors.push(error));
   return { context, page, errors };
-}
-
-/**
- * Polls until `read` returns `expected` (for what the page only shows after an effect ran), and
- * returns the last value read so the caller's expect() reports it. Node-side polling, because
- * the panel's CSP forbids the string evaluation that page.waitForFunction would need here.
- */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  expected: T,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (value !== expected && Date.now() < deadline) {
-    await sleep(50);
-    value = await read();
-  }
-  return value;
 }
 
 /** Logs in through the panel's login form. */
