@@ -1,4 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
@@ -21,6 +27,8 @@ export interface JobSchedule {
 }
 
 const HOURLY = 3_600_000;
+/** Schedules live in Redis: a Redis restarted empty loses them, so every worker registers them again this often. */
+const REREGISTER_MS = 60_000;
 
 /** Every repeatable job of the deployment, in one list. */
 export const jobSchedules = (config: AppConfig): JobSchedule[] => [
@@ -40,18 +48,36 @@ export const jobSchedules = (config: AppConfig): JobSchedule[] => [
 ];
 
 /**
- * Registers the repeatable jobs when a worker starts. An upsert by fixed id: however many workers
- * start or restart, the deployment has one schedule each (the latest interval wins), and BullMQ
- * adds each run once, whichever worker then takes it.
+ * Registers the repeatable jobs when a worker starts, and again every minute (a Redis restarted
+ * without persistence forgets them). An upsert by fixed id: however many workers start or
+ * restart, the deployment has one schedule each (the latest interval wins), and BullMQ adds each
+ * run once, whichever worker then takes it.
  */
 @Injectable()
-export class JobSchedulers implements OnApplicationBootstrap {
+export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobSchedulers.name);
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly modules: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.register();
+    this.timer = setInterval(() => {
+      this.register().catch((error: unknown) =>
+        this.logger.warn(`registering the job schedules failed: ${String(error)}`),
+      );
+    }, REREGISTER_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async register(): Promise<void> {
     for (const { queue, schedulerId, name, everyMs } of jobSchedules(this.config)) {
       await this.modules
         .get<Queue>(getQueueToken(queue), { strict: false })

@@ -2,16 +2,20 @@ import { Page } from 'playwright-core';
 import { bearer } from './support/app';
 import { eventually, logInThroughPanel, PanelHarness, PanelTestApp } from './support/browser';
 import { ADMIN } from './support/database';
+import { createCustomer } from './support/factories';
+import { WebhookReceiver } from './support/webhook-receiver';
 
-/** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, remove. */
+/** The webhook endpoints screen: add (secret shown once), enable/disable, deliveries, resend, recover, remove. */
 describe('panel webhooks', () => {
   let panel: PanelHarness;
   let test: PanelTestApp;
   let token: string;
   // One page for both tests: the second goes on where the first left off.
   let page: Page;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     panel = await PanelHarness.start();
     test = panel.app;
     token = panel.adminToken;
@@ -21,6 +25,7 @@ describe('panel webhooks', () => {
   afterAll(async () => {
     expect(await panel.closePages()).toEqual([]);
     await panel?.close();
+    await receiver?.close();
   });
 
   async function webhooks(): Promise<Array<{ id: number; url: string; enabled: boolean }>> {
@@ -91,6 +96,56 @@ describe('panel webhooks', () => {
       .getByText(/No deliveries yet\.|HTTP status/)
       .first()
       .waitFor();
+  });
+
+  it('resends an event and recovers the failed events of a time window', async () => {
+    const hook = (
+      await test
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(token))
+        .send({ url: receiver.url('/panel'), events: ['customer.created'] })
+        .expect(201)
+    ).body as { id: number };
+    const customer = await createCustomer(test, token);
+    const [first] = await receiver.waitFor(() => receiver.deliveries('/panel').length === 1);
+    const eventId = first.headers['webhook-id'];
+    const arrivals = () => receiver.deliveries('/panel').length;
+    expect(first.message.data.objectId).toBe(customer.id);
+
+    await page.reload();
+    const row = page.locator(`tr[data-webhook-id="${hook.id}"]`);
+    await row.getByRole('button', { name: 'Deliveries' }).click();
+    const attempt = page.locator(`tr[data-event-id="${eventId}"]`).first();
+    await attempt.getByText('Succeeded').waitFor();
+    await attempt.getByRole('button', { name: 'Resend' }).click();
+    await page.getByText('1 event will be sent again.').waitFor();
+    await receiver.waitFor(() => arrivals() === 2);
+    expect(receiver.deliveries('/panel')[1].headers['webhook-id']).toBe(eventId);
+
+    // As if its retries had been used up: the delivery ended failed.
+    await test
+      .em()
+      .getConnection()
+      .execute(
+        `UPDATE event_delivery SET state = 'failed', next_attempt_at = NULL WHERE endpoint_id = ? AND event_id = ?`,
+        [hook.id, eventId],
+      );
+    await page.getByLabel('Show').selectOption('failed');
+    await page.locator(`tr[data-event-id="${eventId}"]`).first().getByText('Failed').waitFor();
+
+    // A bad window is refused beside its field.
+    await page.getByRole('button', { name: 'Recover' }).click();
+    await page.locator(`#recover-since-${hook.id}-error`).waitFor();
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const local = (date: Date) =>
+      new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('From').fill(local(hourAgo));
+    await page.getByRole('button', { name: 'Recover' }).click();
+    await page.getByText('1 event will be sent again.').waitFor();
+    await receiver.waitFor(() => arrivals() === 3);
+    expect(receiver.deliveries('/panel')[2].headers['webhook-id']).toBe(eventId);
+    await test.http().delete(`/api/v1/webhooks/${hook.id}`).set(bearer(token)).expect(204);
   });
 
   it('removes an endpoint after confirmation', async () => {

@@ -39,6 +39,9 @@ export type Job = Schemas['BulkJobView'];
 export type Webhook = Schemas['WebhookView'] & { secret?: string };
 export type WebhookDelivery = Schemas['WebhookDeliveryView'];
 export type AuditEntry = Schemas['AuditEntry'];
+export type DeliveryState = NonNullable<WebhookDelivery['state']>;
+/** The answer to resend and recover. */
+export type DeliveriesQueued = Schemas['DeliveriesQueued'];
 
 /** Reads either a bare array or a page of items, so a list endpoint's exact shape does not matter. */
 export function itemsOf<T>(body: T[] | Page<T> | { items: T[] }): T[] {

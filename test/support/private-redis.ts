@@ -82,4 +82,14 @@ export class PrivateRedis {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await this.exited;
   }
+
+  /** SIGKILLs the server and starts an empty one on the same port, as a Redis without persistence restarts. */
+  async restartEmpty(): Promise<void> {
+    await this.kill();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+  }
 }

@@ -188,6 +188,21 @@ export const de: Messages = {
   duration: 'Dauer',
   error: 'Fehler',
   removeWebhookConfirm: 'Webhook-Endpunkt {url} entfernen?',
+  deliveryState: 'Stand',
+  deliveryStateFilter: 'Anzeigen',
+  allDeliveryStates: 'Alle Versuche',
+  deliveryPending: 'Ausstehend',
+  deliverySucceeded: 'Zugestellt',
+  deliveryFailed: 'Fehlgeschlagen',
+  resend: 'Erneut senden',
+  queuedAgainOne: '1 Ereignis wird erneut gesendet.',
+  queuedAgainOther: '{count} Ereignisse werden erneut gesendet.',
+  recoverFailed: 'Fehlgeschlagene Ereignisse nachholen',
+  recoverFailedHint:
+    'Sendet jedes Ereignis dieses Zeitraums erneut, dessen Zustellung nach allen Wiederholungen fehlgeschlagen ist. Zugestellte Ereignisse werden nicht erneut gesendet.',
+  recoverSince: 'Von',
+  recoverUntil: 'Bis (leer: jetzt)',
+  recover: 'Nachholen',
 
   apiKeys: 'API-Schlüssel',
   apiKeysIntro:

@@ -183,6 +183,21 @@ export const en = {
   duration: 'Duration',
   error: 'Error',
   removeWebhookConfirm: 'Remove webhook endpoint {url}?',
+  deliveryState: 'State',
+  deliveryStateFilter: 'Show',
+  allDeliveryStates: 'All attempts',
+  deliveryPending: 'Pending',
+  deliverySucceeded: 'Succeeded',
+  deliveryFailed: 'Failed',
+  resend: 'Resend',
+  queuedAgainOne: '1 event will be sent again.',
+  queuedAgainOther: '{count} events will be sent again.',
+  recoverFailed: 'Recover failed events',
+  recoverFailedHint:
+    'Sends again every event of this time window whose delivery failed after all retries. Events that arrived are not sent again.',
+  recoverSince: 'From',
+  recoverUntil: 'Until (empty: now)',
+  recover: 'Recover',
 
   apiKeys: 'API keys',
   apiKeysIntro:

@@ -2,12 +2,11 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ErrorMessage, failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
-import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { itemsOf, Page, Webhook, WebhookDelivery } from '../model';
+import { Webhook } from '../model';
 import { EventPicker } from './webhook-event-picker';
 
-/** Parts of the webhooks screen: the secret shown once, the add form, an endpoint's deliveries. */
+/** Parts of the webhooks screen: the secret shown once, the add form (deliveries: webhook-deliveries.tsx). */
 export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () => void }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
@@ -118,44 +117,5 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
   );
 }
 
-export function Deliveries({ webhookId }: { webhookId: number }) {
-  const { t, formatDate } = useI18n();
-  const deliveries = useResource(
-    async () =>
-      itemsOf(
-        await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(
-          `/webhooks/${webhookId}/deliveries`,
-        ),
-      ),
-    [webhookId],
-  );
-  if (deliveries.error) return <ErrorMessage error={deliveries.error} />;
-  if (!deliveries.data) return <p>{t('loading')}</p>;
-  if (deliveries.data.length === 0) return <p class="empty">{t('noDeliveries')}</p>;
-  return (
-    <table class="deliveries">
-      <thead>
-        <tr>
-          <th scope="col">{t('when')}</th>
-          <th scope="col">{t('event')}</th>
-          <th scope="col">{t('statusCode')}</th>
-          <th scope="col">{t('duration')}</th>
-          <th scope="col">{t('error')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {deliveries.data.map((delivery) => (
-          <tr key={delivery.id}>
-            <td class="nowrap">{formatDate(delivery.createdAt)}</td>
-            <td>
-              <code>{delivery.eventType}</code>
-            </td>
-            <td>{delivery.statusCode ?? '–'}</td>
-            <td>{delivery.durationMs != null ? `${delivery.durationMs} ms` : '–'}</td>
-            <td class="break">{delivery.error ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+// The deliveries list moved to its own file; re-exported for importers of the old place.
+export { Deliveries } from './webhook-deliveries';

@@ -6,9 +6,10 @@ import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
 import { itemsOf, Page, Webhook } from '../model';
-import { AddWebhook, Deliveries, SecretOnce } from './webhook-parts';
+import { Deliveries } from './webhook-deliveries';
+import { AddWebhook, SecretOnce } from './webhook-parts';
 
-/** Webhook endpoints: list, add (secret shown once), enable/disable, remove, deliveries. */
+/** Webhook endpoints: list, add (secret shown once), enable/disable, remove, deliveries (resend, recover). */
 export function WebhooksScreen() {
   const { t } = useI18n();
   const webhooks = useResource(

@@ -41,7 +41,12 @@ const ids = (list: string[]) => list.map(() => '?').join(',');
  */
 @Injectable()
 export class DeliveryStates {
-  private readonly successes = new GroupBatcher<string, void>((list) => this.markSucceeded(list));
+  // Up to four UPDATEs at once: a success waits for no other's round trip before it is marked.
+  private readonly successes = new GroupBatcher<string, void>(
+    (list) => this.markSucceeded(list),
+    500,
+    4,
+  );
 
   constructor(private readonly em: EntityManager) {}
 

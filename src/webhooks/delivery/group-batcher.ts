@@ -10,12 +10,14 @@ export class GroupBatcher<I, O> {
     resolve: (value: O) => void;
     reject: (error: unknown) => void;
   }> = [];
-  private inFlight = false;
+  private inFlight = 0;
   private scheduled = false;
 
+  /** `maxInFlight` calls of `run` may overlap (1: each waits for the previous one). */
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 500,
+    private readonly maxInFlight = 1,
   ) {}
 
   add(item: I): Promise<O> {
@@ -26,7 +28,7 @@ export class GroupBatcher<I, O> {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.scheduled) return;
+    if (this.inFlight >= this.maxInFlight || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -35,16 +37,16 @@ export class GroupBatcher<I, O> {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight || this.pending.length === 0) return;
+    if (this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.maxBatch);
-    this.inFlight = true;
+    this.inFlight += 1;
     try {
       const results = await this.run(batch.map((entry) => entry.item));
       batch.forEach((entry, i) => entry.resolve(results[i]));
     } catch (error) {
       batch.forEach((entry) => entry.reject(error));
     } finally {
-      this.inFlight = false;
+      this.inFlight -= 1;
       if (this.pending.length > 0) this.schedule();
     }
   }

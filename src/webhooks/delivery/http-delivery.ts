@@ -19,6 +19,7 @@ export interface HttpDeliveryOptions {
 }
 
 const MAX_RETRY_AFTER_MS = 86_400_000;
+const MAX_SOCKETS_PER_HOST = 16;
 const ERROR_BODY_CHARS = 200;
 
 /**
@@ -29,8 +30,13 @@ const ERROR_BODY_CHARS = 200;
  * `send` never throws: every outcome is a result to record.
  */
 export class HttpDelivery {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  // Requests in flight to one host from one process. Each is a delivery a SIGKILL could leave
+  // sent but unrecorded (to be sent again), so fewer is kinder to consumers; more processes send more.
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
+  private readonly httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS_PER_HOST,
+  });
   private readonly lookup;
   /** Signers by secret: decoding a secret once, not per delivery. Bounded by the endpoints' secrets. */
   private readonly signers = new Map<string, MessageSigner>();

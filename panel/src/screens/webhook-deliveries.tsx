@@ -1,0 +1,192 @@
+import { useState } from 'preact/hooks';
+import { api, query } from '../api';
+import { ErrorMessage, failureSummary, fieldErrorsOf } from '../components/errors';
+import { Field } from '../components/field';
+import { useResource } from '../components/resource';
+import { useI18n } from '../i18n/i18n';
+import { MessageKey } from '../i18n/en';
+import { DeliveriesQueued, DeliveryState, itemsOf, Page, WebhookDelivery } from '../model';
+
+const STATE_LABELS: Record<DeliveryState, MessageKey> = {
+  pending: 'deliveryPending',
+  succeeded: 'deliverySucceeded',
+  failed: 'deliveryFailed',
+};
+
+/** An endpoint's delivery attempts, filtered by state, with resend per event and recover by time window. */
+export function Deliveries({ webhookId }: { webhookId: number }) {
+  const { t, formatDate } = useI18n();
+  const [state, setState] = useState<DeliveryState | ''>('');
+  const [notice, setNotice] = useState<string | undefined>();
+  const [actionError, setActionError] = useState<unknown>();
+  const deliveries = useResource(
+    async () =>
+      itemsOf(
+        await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(
+          `/webhooks/${webhookId}/deliveries${query({ state })}`,
+        ),
+      ),
+    [webhookId, state],
+  );
+  const queued = (answer: DeliveriesQueued) =>
+    setNotice(
+      answer.queued === 1 ? t('queuedAgainOne') : t('queuedAgainOther', { count: answer.queued }),
+    );
+
+  async function resend(eventId: number | string) {
+    setNotice(undefined);
+    setActionError(undefined);
+    try {
+      queued(
+        await api.post<DeliveriesQueued>(`/webhooks/${webhookId}/resend`, {
+          eventIds: [Number(eventId)],
+        }),
+      );
+    } catch (error) {
+      setActionError(error);
+    }
+  }
+
+  return (
+    <div class="deliveries-panel">
+      <div class="toolbar">
+        <label class="inline-field">
+          {t('deliveryStateFilter')}
+          <select
+            value={state}
+            onChange={(event) => setState(event.currentTarget.value as DeliveryState | '')}
+          >
+            <option value="">{t('allDeliveryStates')}</option>
+            {(Object.keys(STATE_LABELS) as DeliveryState[]).map((name) => (
+              <option key={name} value={name}>
+                {t(STATE_LABELS[name])}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p role="status" class="hint">
+        {notice ?? ''}
+      </p>
+      <ErrorMessage error={actionError} />
+      {deliveries.error ? (
+        <ErrorMessage error={deliveries.error} />
+      ) : !deliveries.data ? (
+        <p>{t('loading')}</p>
+      ) : deliveries.data.length === 0 ? (
+        <p class="empty">{t('noDeliveries')}</p>
+      ) : (
+        <table class="deliveries">
+          <thead>
+            <tr>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('event')}</th>
+              <th scope="col">{t('statusCode')}</th>
+              <th scope="col">{t('duration')}</th>
+              <th scope="col">{t('deliveryState')}</th>
+              <th scope="col">{t('error')}</th>
+              <th scope="col">{t('actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.data.map((delivery) => (
+              <tr key={delivery.id} data-event-id={delivery.eventId}>
+                <td class="nowrap">{formatDate(delivery.attemptedAt ?? delivery.createdAt)}</td>
+                <td>
+                  <code>{delivery.eventType ?? delivery.type ?? ''}</code>{' '}
+                  <span class="hint">#{delivery.eventId}</span>
+                </td>
+                <td>{delivery.statusCode ?? '–'}</td>
+                <td>{delivery.durationMs != null ? `${delivery.durationMs} ms` : '–'}</td>
+                <td>{delivery.state ? t(STATE_LABELS[delivery.state]) : '–'}</td>
+                <td class="break">{delivery.error ?? ''}</td>
+                <td>
+                  {delivery.eventId != null && (
+                    <button
+                      type="button"
+                      class="small secondary"
+                      onClick={() => void resend(delivery.eventId as number | string)}
+                    >
+                      {t('resend')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <RecoverFailed webhookId={webhookId} onQueued={queued} />
+    </div>
+  );
+}
+
+/** Sends again every event of a time window whose delivery to this endpoint failed. */
+function RecoverFailed({
+  webhookId,
+  onQueued,
+}: {
+  webhookId: number;
+  onQueued: (answer: DeliveriesQueued) => void;
+}) {
+  const { t, language } = useI18n();
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | undefined>();
+  // datetime-local gives local time without a zone; the API wants ISO 8601 with one.
+  const iso = (local: string) => (local ? new Date(local).toISOString() : local);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setMessage(undefined);
+    try {
+      const answer = await api.post<DeliveriesQueued>(`/webhooks/${webhookId}/recover`, {
+        since: iso(since),
+        ...(until ? { until: iso(until) } : {}),
+      });
+      setErrors({});
+      onQueued(answer);
+    } catch (error) {
+      const fieldErrors = fieldErrorsOf(error, language);
+      setErrors(fieldErrors);
+      setMessage(failureSummary(t, fieldErrors, error));
+    }
+  }
+
+  return (
+    <form class="form recover" onSubmit={submit} noValidate aria-label={t('recoverFailed')}>
+      <h3>{t('recoverFailed')}</h3>
+      <p class="hint">{t('recoverFailedHint')}</p>
+      {message && (
+        <p class="message error" role="alert">
+          {message}
+        </p>
+      )}
+      <div class="grid">
+        <Field
+          id={`recover-since-${webhookId}`}
+          label={t('recoverSince')}
+          type="datetime-local"
+          value={since}
+          required
+          error={errors.since}
+          onInput={setSince}
+        />
+        <Field
+          id={`recover-until-${webhookId}`}
+          label={t('recoverUntil')}
+          type="datetime-local"
+          value={until}
+          error={errors.until}
+          onInput={setUntil}
+        />
+      </div>
+      <div class="buttons">
+        <button type="submit" class="secondary">
+          {t('recover')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+import { Webhook } from 'standardwebhooks';
+import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { postBulk, seedCustomers } from './support/bulk-jobs';
+import { eventually } from './support/eventually';
+import { lastEventId } from './support/hosting';
+import { PrivateRedis } from './support/private-redis';
+import { WebhookReceiver } from './support/webhook-receiver';
+import { killAllWorkers, startWorkerProcess, WorkerProcess } from './support/worker-process';
+
+const CUSTOMERS = 1200;
+const DOMAINS = 8;
+/** customer.suspended, subscription.suspended and 8 domain.suspended per customer, and job.completed. */
+const EVENTS = CUSTOMERS * (2 + DOMAINS) + 1;
+const WORKERS = 3;
+const KILLS = 10;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Delivery when processes die: real worker processes and a Redis of the test's own (persistence
+ * off). During a burst of 12,001 events, workers are SIGKILLed at random moments and Redis
+ * restarts empty once; the consumer must still get every event, signed, with few duplicates.
+ */
+describe('webhook delivery under faults', () => {
+  let redis: PrivateRedis | undefined;
+  let test: TestApp | undefined;
+  let receiver: WebhookReceiver | undefined;
+
+  afterAll(async () => {
+    await killAllWorkers();
+    await test?.close();
+    await receiver?.close();
+    await redis?.stop();
+  });
+
+  it('delivers every event at least once, signed, with at most 1 % duplicates, while workers are SIGKILLed and Redis restarts empty', async () => {
+    redis = await PrivateRedis.start();
+    test = await startTestApp({
+      PROCESS_ROLE: 'api',
+      REDIS_URL: redis.url,
+      BULK_CHUNK_SIZE: '100',
+    });
+    const app = test;
+    receiver = await WebhookReceiver.start();
+    receiver.on('/all', () => ({ status: 204 }));
+    const token = await loginAdmin(app);
+    const hook = (
+      await app
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(token))
+        .send({ url: receiver.url('/all'), events: ['*'] })
+        .expect(201)
+    ).body as { id: number; secret: string };
+    const ids = await seedCustomers(app, CUSTOMERS, 1, DOMAINS);
+    const workerEnv = { RELAY_SWEEP_INTERVAL_MS: '1000', WEBHOOK_CONCURRENCY: '20' };
+    const workers: WorkerProcess[] = [];
+    for (let i = 0; i < WORKERS; i += 1)
+      workers.push(await startWorkerProcess(app.config, workerEnv));
+
+    const before = await lastEventId(app);
+    const startedAt = Date.now();
+    await postBulk(app, token, 'suspend', ids);
+
+    // Chaos while the events are written and delivered: a random running worker SIGKILLed every
+    // 1-2 s (a replacement starts at once, without waiting for it to boot), and Redis restarted
+    // empty once, after the fifth kill.
+    const consumer = receiver;
+    const received = () => new Set(consumer.deliveries('/all').map((d) => d.headers['webhook-id']));
+    const booting: Array<Promise<void>> = [];
+    let kills = 0;
+    while (kills < KILLS) {
+      await pause(1000 + Math.random() * 1000);
+      const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      if (alive.length < 2) continue;
+      const victim = alive[Math.floor(Math.random() * alive.length)];
+      victim.kill('SIGKILL');
+      await victim.exited;
+      kills += 1;
+      booting.push(startWorkerProcess(app.config, workerEnv).then((w) => void workers.push(w)));
+      if (kills === 5) await redis.restartEmpty();
+    }
+    await Promise.all(booting);
+    const chaosEndedAt = Date.now();
+    const receivedDuringChaos = received().size;
+
+    const expected = async () =>
+      (
+        await app
+          .em()
+          .getConnection()
+          .execute<Array<{ id: string | number }>>('SELECT id FROM outbox_event WHERE id > ?', [
+            before,
+          ])
+      ).map((row) => String(row.id));
+    expect(await eventually(async () => (await expected()).length, EVENTS, 90_000)).toBe(EVENTS);
+    const events = await expected();
+    const missing = async () => {
+      const got = received();
+      return events.filter((id) => !got.has(id)).length;
+    };
+    expect(await eventually(missing, 0, 90_000)).toBe(0);
+
+    const deliveries = consumer.deliveries('/all');
+    const verifier = new Webhook(hook.secret);
+    for (const delivery of deliveries)
+      expect(() => verifier.verify(delivery.body, delivery.headers)).not.toThrow();
+    const ofTheBurst = new Set(events);
+    const redelivered =
+      deliveries.filter((d) => ofTheBurst.has(d.headers['webhook-id'])).length - events.length;
+    process.stdout.write(
+      `delivery faults: ${events.length} events, ${kills} SIGKILLs, Redis restarted empty once; ` +
+        `${receivedDuringChaos} had arrived when the last kill came; ` +
+        `${redelivered} redelivered (${((100 * redelivered) / events.length).toFixed(2)} %); ` +
+        `all delivered ${Math.round((Date.now() - startedAt) / 1000)} s after the bulk job was posted, ` +
+        `${Math.round((Date.now() - chaosEndedAt) / 1000)} s after the last kill\n`,
+    );
+    expect(redelivered).toBeLessThanOrEqual(events.length * 0.01);
+  }, 420_000);
+});
