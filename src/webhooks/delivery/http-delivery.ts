@@ -32,7 +32,10 @@ const ERROR_BODY_CHARS = 200;
 export class HttpDelivery {
   // Requests in flight to one host from one process. Each is a delivery a SIGKILL could leave
   // sent but unrecorded (to be sent again), so fewer is kinder to consumers; more processes send more.
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
+  private readonly httpAgent = new http.Agent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS_PER_HOST,
+  });
   private readonly httpsAgent = new https.Agent({
     keepAlive: true,
     maxSockets: MAX_SOCKETS_PER_HOST,
