@@ -8,6 +8,8 @@ import { OutboxRow, RELAYED_COLUMNS, RelayedEvent, toRelayedEvent } from './rela
 /** A delivery a worker took, with its event. */
 export interface ClaimedDelivery {
   id: string;
+  /** The wake-up job it was taken under: a resend meanwhile gives it another, and then wins. */
+  wakeJob: string;
   attempts: number;
   firstAttemptAt: Date;
   event: RelayedEvent;
@@ -15,7 +17,7 @@ export interface ClaimedDelivery {
 
 /** Where a delivery goes after an attempt that did not succeed (or was not made). */
 export interface DeliveryNext {
-  id: string;
+  delivery: ClaimedDelivery;
   state: Exclude<DeliveryState, 'succeeded'>;
   /** Counts the attempt (false: held back, not attempted). */
   attempted: boolean;
@@ -32,6 +34,10 @@ interface ClaimRow {
 }
 
 const ids = (list: string[]) => list.map(() => '?').join(',');
+/** Still the worker's to record: not re-keyed by a resend or the sweep since it was taken. */
+const taken = (list: ClaimedDelivery[]) =>
+  `(id, wake_job) IN (${list.map(() => '(?, ?)').join(',')})`;
+const takenParams = (list: ClaimedDelivery[]) => list.flatMap((d) => [d.id, d.wakeJob]);
 
 /**
  * The state of deliveries in `event_delivery`, as workers move it: take the due deliveries of a
@@ -42,7 +48,7 @@ const ids = (list: string[]) => list.map(() => '?').join(',');
 @Injectable()
 export class DeliveryStates {
   // Up to four UPDATEs at once: a success waits for no other's round trip before it is marked.
-  private readonly successes = new GroupBatcher<string, void>(
+  private readonly successes = new GroupBatcher<ClaimedDelivery, void>(
     (list) => this.markSucceeded(list),
     500,
     4,
@@ -92,6 +98,7 @@ export class DeliveryStates {
           const row = byEvent.get(String(outboxRow.id)) as ClaimRow;
           return {
             id: String(row.id),
+            wakeJob,
             attempts: Number(row.attempts),
             firstAttemptAt: fromSqlDate(row.first_attempt_at) ?? now,
             event: toRelayedEvent(outboxRow),
@@ -103,19 +110,19 @@ export class DeliveryStates {
   }
 
   /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
-  async extendLease(deliveries: string[], leaseMs: number): Promise<void> {
+  async extendLease(deliveries: ClaimedDelivery[], leaseMs: number): Promise<void> {
     if (deliveries.length === 0) return;
     await this.em
       .getConnection()
       .execute(
-        `UPDATE event_delivery SET next_attempt_at = ? WHERE state = 'pending' AND id IN (${ids(deliveries)})`,
-        [toSqlDate(new Date(Date.now() + leaseMs)), ...deliveries],
+        `UPDATE event_delivery SET next_attempt_at = ? WHERE state = 'pending' AND ${taken(deliveries)}`,
+        [toSqlDate(new Date(Date.now() + leaseMs)), ...takenParams(deliveries)],
         'run',
       );
   }
 
   /** Resolves once the delivery is recorded as succeeded. */
-  succeeded(delivery: string): Promise<void> {
+  succeeded(delivery: ClaimedDelivery): Promise<void> {
     return this.successes.add(delivery);
   }
 
@@ -129,7 +136,7 @@ export class DeliveryStates {
         this.em.getConnection().execute(
           `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = ?, wake_job = ?,
                     last_error = COALESCE(?, last_error), updated_at = ?
-              WHERE id = ? AND state = 'pending'`,
+              WHERE id = ? AND wake_job = ? AND state = 'pending'`,
           [
             n.state,
             n.attempted ? 1 : 0,
@@ -137,7 +144,8 @@ export class DeliveryStates {
             n.wakeJob,
             n.lastError,
             now,
-            n.id,
+            n.delivery.id,
+            n.delivery.wakeJob,
           ],
           'run',
         ),
@@ -145,13 +153,13 @@ export class DeliveryStates {
     );
   }
 
-  private async markSucceeded(list: string[]): Promise<void[]> {
+  private async markSucceeded(list: ClaimedDelivery[]): Promise<void[]> {
     const now = toSqlDate(new Date());
     await this.em.getConnection().execute(
       `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL,
                 wake_job = NULL, last_error = NULL, updated_at = ?
-          WHERE state = 'pending' AND id IN (${ids(list)})`,
-      [now, ...list],
+          WHERE state = 'pending' AND ${taken(list)}`,
+      [now, ...takenParams(list)],
       'run',
     );
     return list.map(() => undefined);

@@ -49,7 +49,7 @@ export class WebhookDeliverer {
     const claimed = await this.states.claim(wakeJob, LEASE_MS);
     if (claimed.length === 0) return null;
 
-    const open = new Set(claimed.map((delivery) => delivery.id));
+    const open = new Set(claimed);
     const byEvent = new Map(claimed.map((delivery) => [delivery.event.id, delivery]));
     const recorded: Array<Promise<void>> = [];
     const lease = setInterval(() => {
@@ -71,8 +71,8 @@ export class WebhookDeliverer {
           recordWebhookAttempt(sent.result.ok, delivery.event.createdAt);
           recorded.push(this.log.record(attemptOf(endpointId, delivery, sent)));
           if (!sent.result.ok) return;
-          open.delete(delivery.id);
-          recorded.push(this.states.succeeded(delivery.id));
+          open.delete(delivery);
+          recorded.push(this.states.succeeded(delivery));
         },
       );
     } finally {
@@ -122,7 +122,7 @@ export class WebhookDeliverer {
         const lastError = error ?? 'delivery failed';
         if (attempt > schedule.length)
           return {
-            id: delivery.id,
+            delivery,
             state: 'failed' as const,
             attempted: true,
             nextAttemptAt: null,
@@ -134,7 +134,7 @@ export class WebhookDeliverer {
             nextRetryDelayMs(schedule, attempt, delivery.firstAttemptAt.getTime(), retryAfterMs),
         );
         return {
-          id: delivery.id,
+          delivery,
           state: 'pending' as const,
           attempted: true,
           nextAttemptAt: at,
@@ -147,7 +147,7 @@ export class WebhookDeliverer {
         const at = new Date(Date.now() + nextRetryDelayMs(schedule, 1, Date.now(), retryAfterMs));
         const wakeJob = wake('held', at);
         return deliveries.map((delivery) => ({
-          id: delivery.id,
+          delivery,
           state: 'pending' as const,
           attempted: false,
           nextAttemptAt: at,
