@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_DELIVERY_QUEUE } from '../src/queues';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { postBulk, seedCustomers } from './support/bulk-jobs';
 import { eventually } from './support/eventually';
@@ -15,6 +18,10 @@ const WORKERS = 3;
 const KILLS = 10;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const began = Date.now();
+/** Progress on stdout, so a slow run shows where its time went. */
+const note = (line: string) =>
+  process.stdout.write(`delivery faults +${Math.round((Date.now() - began) / 1000)} s: ${line}\n`);
 
 /**
  * Delivery when processes die: real worker processes and a Redis of the test's own (persistence
@@ -58,6 +65,7 @@ describe('webhook delivery under faults', () => {
     for (let i = 0; i < WORKERS; i += 1)
       workers.push(await startWorkerProcess(app.config, workerEnv));
 
+    note(`${WORKERS} workers started`);
     const before = await lastEventId(app);
     const startedAt = Date.now();
     await postBulk(app, token, 'suspend', ids);
@@ -77,8 +85,12 @@ describe('webhook delivery under faults', () => {
       victim.kill('SIGKILL');
       await victim.exited;
       kills += 1;
+      note(`kill ${kills}; ${consumer.deliveries('/all').length} deliveries so far`);
       booting.push(startWorkerProcess(app.config, workerEnv).then((w) => void workers.push(w)));
-      if (kills === 5) await redis.restartEmpty();
+      if (kills === 5) {
+        await redis.restartEmpty();
+        note('Redis restarted empty');
+      }
     }
     await Promise.all(booting);
     const chaosEndedAt = Date.now();
@@ -97,6 +109,7 @@ describe('webhook delivery under faults', () => {
         )[0].n,
       );
     expect(await eventually(written, EVENTS, 90_000)).toBe(EVENTS);
+    note('every event written');
     const arrived = new Set<string>();
     let seen = 0;
     const missing = async () => {
@@ -108,7 +121,7 @@ describe('webhook delivery under faults', () => {
       await pause(200);
       return EVENTS - arrived.size;
     };
-    const left = await eventually(missing, 0, 120_000);
+    const left = await eventually(missing, 0, 180_000);
     if (left > 0) {
       const states = await app
         .em()
@@ -117,7 +130,19 @@ describe('webhook delivery under faults', () => {
           `SELECT state, COUNT(*) AS n, MIN(next_attempt_at) AS due, COUNT(DISTINCT wake_job) AS jobs, UTC_TIMESTAMP(3) AS now
              FROM event_delivery GROUP BY state`,
         );
-      throw new Error(`${left} events never arrived; deliveries: ${JSON.stringify(states)}`);
+      const jobs = await app
+        .em()
+        .getConnection()
+        .execute<Array<{ wake_job: string }>>(
+          "SELECT DISTINCT wake_job FROM event_delivery WHERE state = 'pending'",
+        );
+      const queue = app.app.get<Queue>(getQueueToken(WEBHOOK_DELIVERY_QUEUE));
+      const jobStates = await Promise.all(
+        jobs.map(async ({ wake_job }) => `${wake_job}: ${await queue.getJobState(wake_job)}`),
+      );
+      throw new Error(
+        `${left} events never arrived; deliveries: ${JSON.stringify(states)}; their jobs: ${jobStates.join(', ')}`,
+      );
     }
     const events = [...arrived];
 
@@ -136,5 +161,5 @@ describe('webhook delivery under faults', () => {
         `${Math.round((Date.now() - chaosEndedAt) / 1000)} s after the last kill\n`,
     );
     expect(redelivered).toBeLessThanOrEqual(events.length * 0.01);
-  }, 420_000);
+  }, 560_000);
 });

@@ -33,6 +33,7 @@ interface ClaimRow {
   first_attempt_at: string | Date | null;
 }
 
+const MOVE_ON_AT_ONCE = 4;
 const ids = (list: string[]) => list.map(() => '?').join(',');
 /** Still the worker's to record: not re-keyed by a resend or the sweep since it was taken. */
 const taken = (list: ClaimedDelivery[]) =>
@@ -130,27 +131,29 @@ export class DeliveryStates {
   async moveOn(next: DeliveryNext[]): Promise<void> {
     if (next.length === 0) return;
     const now = toSqlDate(new Date());
-    // One statement per delivery: failures are few next to successes, and each has its own time.
-    await Promise.all(
-      next.map((n) =>
-        this.em.getConnection().execute(
-          `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = ?, wake_job = ?,
+    // One statement per delivery (each has its own time), a few at a time so a batch of failures
+    // does not take every pooled connection.
+    for (let start = 0; start < next.length; start += MOVE_ON_AT_ONCE)
+      await Promise.all(
+        next.slice(start, start + MOVE_ON_AT_ONCE).map((n) =>
+          this.em.getConnection().execute(
+            `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = ?, wake_job = ?,
                     last_error = COALESCE(?, last_error), updated_at = ?
               WHERE id = ? AND wake_job = ? AND state = 'pending'`,
-          [
-            n.state,
-            n.attempted ? 1 : 0,
-            n.nextAttemptAt && toSqlDate(n.nextAttemptAt),
-            n.wakeJob,
-            n.lastError,
-            now,
-            n.delivery.id,
-            n.delivery.wakeJob,
-          ],
-          'run',
+            [
+              n.state,
+              n.attempted ? 1 : 0,
+              n.nextAttemptAt && toSqlDate(n.nextAttemptAt),
+              n.wakeJob,
+              n.lastError,
+              now,
+              n.delivery.id,
+              n.delivery.wakeJob,
+            ],
+            'run',
+          ),
         ),
-      ),
-    );
+      );
   }
 
   private async markSucceeded(list: ClaimedDelivery[]): Promise<void[]> {

@@ -21,8 +21,14 @@ export class DeliverySweep extends WorkerHost {
   }
 
   async process(): Promise<{ relayed: number; woken: number }> {
-    const relayed = await this.relay.relayAll();
-    const woken = await this.orphans.wake();
+    // Orphans are woken even when relaying fails: the two do not depend on each other.
+    const [relaying, waking] = await Promise.allSettled([
+      this.relay.relayAll(),
+      this.orphans.wake(),
+    ]);
+    if (relaying.status === 'rejected') throw relaying.reason;
+    if (waking.status === 'rejected') throw waking.reason;
+    const [relayed, woken] = [relaying.value, waking.value];
     if (relayed > 0)
       this.logger.log(`sweep relayed ${relayed} event(s) that no relay pass had handled`);
     if (woken > 0) this.logger.log(`sweep woke ${woken} delivery(ies) whose job was gone`);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { JobState, Queue } from 'bullmq';
-import { toSqlDate } from '../../common/sql-dates';
+import { fromSqlDate, toSqlDate } from '../../common/sql-dates';
 import { WEBHOOK_DELIVERY_QUEUE, WebhookWakeUp } from '../../queues';
 import { DeliveryWakeUps } from './wake-ups';
 
@@ -16,6 +16,12 @@ const LIVE: ReadonlyArray<JobState | 'unknown'> = [
 ];
 /** Due this long before a delivery counts as orphaned: a relay adds its jobs right after its commit. */
 const GRACE_MS = 2_000;
+/**
+ * A job that is running or postponed yet leaves its deliveries due this long is taken to be stuck
+ * (a hung request, a worker that lost its way): its deliveries get a new job too. Their lease
+ * keeps two workers from sending them at once. A job still waiting in the queue is trusted.
+ */
+const STUCK_MS = 30_000;
 /** Wake-up jobs looked at per sweep. */
 const MAX_JOBS = 500;
 
@@ -36,10 +42,13 @@ export class OrphanedDeliveries {
   /** Returns how many deliveries it woke. */
   async wake(now = new Date()): Promise<number> {
     const dueBy = toSqlDate(new Date(now.getTime() - GRACE_MS));
+    const stuckBy = now.getTime() - STUCK_MS;
     const groups = await this.em
       .getConnection()
-      .execute<Array<{ wake_job: string | null; endpoint_id: number; n: number }>>(
-        `SELECT d.wake_job, d.endpoint_id, COUNT(*) AS n
+      .execute<
+        Array<{ wake_job: string | null; endpoint_id: number; n: number; due: string | Date }>
+      >(
+        `SELECT d.wake_job, d.endpoint_id, COUNT(*) AS n, MIN(d.next_attempt_at) AS due
          FROM event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
         WHERE d.state = 'pending' AND d.next_attempt_at <= ?
         GROUP BY d.wake_job, d.endpoint_id LIMIT ${MAX_JOBS}`,
@@ -52,7 +61,9 @@ export class OrphanedDeliveries {
     );
     let woken = 0;
     for (const [index, group] of groups.entries()) {
-      if (LIVE.includes(states[index])) continue;
+      const state = states[index];
+      const stuck = state !== 'waiting' && (fromSqlDate(group.due) ?? now).getTime() < stuckBy;
+      if (LIVE.includes(state) && !stuck) continue;
       woken += await this.wakeUps.rewake(
         `d.wake_job <=> ? AND d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ?`,
         [group.wake_job, group.endpoint_id, dueBy],

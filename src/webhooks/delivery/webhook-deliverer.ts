@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { recordWebhookAttempt } from '../../metrics/webhook-metrics';
 import { SentMessage } from './batch-send';
@@ -28,6 +28,8 @@ export const LEASE_MS = 6_000;
  */
 @Injectable()
 export class WebhookDeliverer {
+  private readonly logger = new Logger(WebhookDeliverer.name);
+
   constructor(
     private readonly targets: WebhookTargets,
     private readonly sender: WebhookSender,
@@ -53,7 +55,11 @@ export class WebhookDeliverer {
     const byEvent = new Map(claimed.map((delivery) => [delivery.event.id, delivery]));
     const recorded: Array<Promise<void>> = [];
     const lease = setInterval(() => {
-      this.states.extendLease([...open], LEASE_MS).catch(() => undefined);
+      this.states
+        .extendLease([...open], LEASE_MS)
+        .catch((error: unknown) =>
+          this.logger.warn(`extending a delivery lease failed: ${String(error)}`),
+        );
     }, LEASE_MS / 3);
     const startedAt = new Date();
     let outcome;
