@@ -140,8 +140,14 @@ describe('webhook delivery under faults', () => {
       const jobStates = await Promise.all(
         jobs.map(async ({ wake_job }) => `${wake_job}: ${await queue.getJobState(wake_job)}`),
       );
+      const sessions = await app
+        .em()
+        .getConnection()
+        .execute(
+          "SELECT command, time, state, LEFT(info, 120) AS query FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND command <> 'Sleep'",
+        );
       throw new Error(
-        `${left} events never arrived; deliveries: ${JSON.stringify(states)}; their jobs: ${jobStates.join(', ')}`,
+        `${left} events never arrived; deliveries: ${JSON.stringify(states)}; their jobs: ${jobStates.join(', ')}; database sessions: ${JSON.stringify(sessions)}`,
       );
     }
     const events = [...arrived];

@@ -19,7 +19,7 @@ export interface HttpDeliveryOptions {
 }
 
 const MAX_RETRY_AFTER_MS = 86_400_000;
-const MAX_SOCKETS_PER_HOST = 16;
+const MAX_SOCKETS_PER_HOST = 8;
 const ERROR_BODY_CHARS = 200;
 
 /**
