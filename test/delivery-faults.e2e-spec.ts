@@ -80,7 +80,11 @@ describe('webhook delivery under faults', () => {
     while (kills < KILLS) {
       await pause(1000 + Math.random() * 1000);
       const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
-      if (alive.length < 2) continue;
+      if (alive.length < 2) {
+        // Wait for the replacements; one that cannot boot fails the test with its output.
+        await Promise.all(booting);
+        continue;
+      }
       const victim = alive[Math.floor(Math.random() * alive.length)];
       victim.kill('SIGKILL');
       await victim.exited;
