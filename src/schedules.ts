@@ -65,11 +65,15 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.register();
-    this.timer = setInterval(() => {
+    const registerAgain = () =>
       this.register().catch((error: unknown) =>
         this.logger.warn(`registering the job schedules failed: ${String(error)}`),
       );
-    }, REREGISTER_MS);
+    // At once when the connection is back (the sweep must run soon after an empty restart), and
+    // every minute in case Redis lost them without the connection dropping (FLUSHALL, a failover).
+    const client = await this.queue(MAINTENANCE_QUEUE).client;
+    client.on('ready', registerAgain);
+    this.timer = setInterval(registerAgain, REREGISTER_MS);
     this.timer.unref();
   }
 
@@ -77,15 +81,17 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
     clearInterval(this.timer);
   }
 
+  private queue(name: string): Queue {
+    return this.modules.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
   private async register(): Promise<void> {
     for (const { queue, schedulerId, name, everyMs } of jobSchedules(this.config)) {
-      await this.modules
-        .get<Queue>(getQueueToken(queue), { strict: false })
-        .upsertJobScheduler(
-          schedulerId,
-          { every: everyMs },
-          { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-        );
+      await this.queue(queue).upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
     }
   }
 }

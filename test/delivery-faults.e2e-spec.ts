@@ -77,8 +77,20 @@ describe('webhook delivery under faults', () => {
     const received = () => new Set(consumer.deliveries('/all').map((d) => d.headers['webhook-id']));
     const booting: Array<Promise<void>> = [];
     let kills = 0;
+    const victims = new Set<WorkerProcess>();
+    // A worker must only end when the test kills it: one that ends by itself fails the test.
+    const diedByItself = () => {
+      const dead = workers.find(
+        (w) => !victims.has(w) && (w.child.exitCode !== null || w.child.signalCode !== null),
+      );
+      if (dead)
+        throw new Error(
+          `worker ${dead.pid} ended by itself (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output().slice(-6000)}`,
+        );
+    };
     while (kills < KILLS) {
       await pause(1000 + Math.random() * 1000);
+      diedByItself();
       const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
       if (alive.length < 2) {
         // Wait for the replacements; one that cannot boot fails the test with its output.
@@ -86,6 +98,7 @@ describe('webhook delivery under faults', () => {
         continue;
       }
       const victim = alive[Math.floor(Math.random() * alive.length)];
+      victims.add(victim);
       victim.kill('SIGKILL');
       await victim.exited;
       kills += 1;
@@ -97,6 +110,7 @@ describe('webhook delivery under faults', () => {
       }
     }
     await Promise.all(booting);
+    diedByItself();
     const chaosEndedAt = Date.now();
     const receivedDuringChaos = received().size;
 
@@ -117,6 +131,7 @@ describe('webhook delivery under faults', () => {
     const arrived = new Set<string>();
     let seen = 0;
     const missing = async () => {
+      diedByItself();
       const all = consumer.deliveries('/all');
       for (; seen < all.length; seen += 1) {
         const id = all[seen].headers['webhook-id'];
@@ -150,8 +165,15 @@ describe('webhook delivery under faults', () => {
         .execute(
           "SELECT command, time, state, LEFT(info, 120) AS query FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND command <> 'Sleep'",
         );
+      const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      const fs = await import('node:fs');
+      for (const w of workers)
+        fs.writeFileSync(
+          `/tmp/dfault-worker-${w.pid}-${w.child.exitCode ?? w.child.signalCode ?? 'alive'}.log`,
+          w.output(),
+        );
       throw new Error(
-        `${left} events never arrived; deliveries: ${JSON.stringify(states)}; their jobs: ${jobStates.join(', ')}; database sessions: ${JSON.stringify(sessions)}`,
+        `${left} events never arrived (worker logs in /tmp/dfault-worker-*.log: ${alive.map((w) => w.pid).join(', ')}); deliveries: ${JSON.stringify(states)}; their jobs: ${jobStates.join(', ')}; database sessions: ${JSON.stringify(sessions)}`,
       );
     }
     const events = [...arrived];

@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
@@ -80,8 +81,18 @@ export async function startWorkerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  // TEST_WORKER_LOG_DIR=<dir> keeps each worker's output in <dir>/worker-<pid>.log as it comes,
+  // for a fault run that must be read after the fact.
+  const keep = process.env.TEST_WORKER_LOG_DIR
+    ? createWriteStream(join(process.env.TEST_WORKER_LOG_DIR, `worker-${child.pid}.log`))
+    : undefined;
+  const collect = (chunk: Buffer) => {
+    log += chunk.toString();
+    keep?.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('close', () => keep?.end());
   // 'close' (not 'exit'): fires once the output pipes are drained too, so output() is complete.
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),

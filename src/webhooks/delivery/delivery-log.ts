@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { toSqlDate } from '../../common/sql-dates';
+import { retryOnLockConflict } from '../../database/lock-conflicts';
 import { GroupBatcher } from './group-batcher';
 
 export interface DeliveryAttempt {
@@ -54,6 +55,11 @@ export class DeliveryLog {
   }
 
   private async insert(attempts: DeliveryAttempt[]): Promise<void[]> {
+    await retryOnLockConflict(() => this.insertOnce(attempts));
+    return attempts.map(() => undefined);
+  }
+
+  private async insertOnce(attempts: DeliveryAttempt[]): Promise<void> {
     await this.em.getConnection().execute(
       `INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
        VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -70,6 +76,5 @@ export class DeliveryLog {
       ]),
       'run',
     );
-    return attempts.map(() => undefined);
   }
 }

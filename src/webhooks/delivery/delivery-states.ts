@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { fromSqlDate, toSqlDate } from '../../common/sql-dates';
+import { retryOnLockConflict } from '../../database/lock-conflicts';
 import { DeliveryState } from './event-delivery.entity';
 import { GroupBatcher } from './group-batcher';
 import { OutboxRow, RELAYED_COLUMNS, RelayedEvent, toRelayedEvent } from './relay.service';
@@ -35,10 +36,18 @@ interface ClaimRow {
 
 const MOVE_ON_AT_ONCE = 4;
 const ids = (list: string[]) => list.map(() => '?').join(',');
-/** Still the worker's to record: not re-keyed by a resend or the sweep since it was taken. */
+/**
+ * Still the worker's to record: not re-keyed by a resend or the sweep since it was taken. The
+ * `id IN` list makes it a primary-key lookup (a row constructor alone may be scanned, locking
+ * rows of other workers); ids go in ascending order, so concurrent statements lock rows in the
+ * same order.
+ */
 const taken = (list: ClaimedDelivery[]) =>
-  `(id, wake_job) IN (${list.map(() => '(?, ?)').join(',')})`;
-const takenParams = (list: ClaimedDelivery[]) => list.flatMap((d) => [d.id, d.wakeJob]);
+  `id IN (${ids(list.map((d) => d.id))}) AND (id, wake_job) IN (${list.map(() => '(?, ?)').join(',')})`;
+const takenParams = (list: ClaimedDelivery[]) => {
+  const sorted = [...list].sort((a, b) => Number(a.id) - Number(b.id));
+  return [...sorted.map((d) => d.id), ...sorted.flatMap((d) => [d.id, d.wakeJob])];
+};
 
 /**
  * The state of deliveries in `event_delivery`, as workers move it: take the due deliveries of a
@@ -66,6 +75,14 @@ export class DeliveryStates {
    */
   async claim(wakeJob: string, leaseMs: number): Promise<ClaimedDelivery[]> {
     const connection = this.em.getConnection();
+    return retryOnLockConflict(() => this.claimOnce(connection, wakeJob, leaseMs));
+  }
+
+  private claimOnce(
+    connection: ReturnType<EntityManager['getConnection']>,
+    wakeJob: string,
+    leaseMs: number,
+  ): Promise<ClaimedDelivery[]> {
     return connection.transactional(
       async (trx) => {
         const now = new Date();
@@ -113,13 +130,15 @@ export class DeliveryStates {
   /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
   async extendLease(deliveries: ClaimedDelivery[], leaseMs: number): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.em
-      .getConnection()
-      .execute(
-        `UPDATE event_delivery SET next_attempt_at = ? WHERE state = 'pending' AND ${taken(deliveries)}`,
-        [toSqlDate(new Date(Date.now() + leaseMs)), ...takenParams(deliveries)],
-        'run',
-      );
+    await retryOnLockConflict(() =>
+      this.em
+        .getConnection()
+        .execute(
+          `UPDATE event_delivery SET next_attempt_at = ? WHERE state = 'pending' AND ${taken(deliveries)}`,
+          [toSqlDate(new Date(Date.now() + leaseMs)), ...takenParams(deliveries)],
+          'run',
+        ),
+    );
   }
 
   /** Resolves once the delivery is recorded as succeeded. */
@@ -136,21 +155,23 @@ export class DeliveryStates {
     for (let start = 0; start < next.length; start += MOVE_ON_AT_ONCE)
       await Promise.all(
         next.slice(start, start + MOVE_ON_AT_ONCE).map((n) =>
-          this.em.getConnection().execute(
-            `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = ?, wake_job = ?,
+          retryOnLockConflict(() =>
+            this.em.getConnection().execute(
+              `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = ?, wake_job = ?,
                     last_error = COALESCE(?, last_error), updated_at = ?
               WHERE id = ? AND wake_job = ? AND state = 'pending'`,
-            [
-              n.state,
-              n.attempted ? 1 : 0,
-              n.nextAttemptAt && toSqlDate(n.nextAttemptAt),
-              n.wakeJob,
-              n.lastError,
-              now,
-              n.delivery.id,
-              n.delivery.wakeJob,
-            ],
-            'run',
+              [
+                n.state,
+                n.attempted ? 1 : 0,
+                n.nextAttemptAt && toSqlDate(n.nextAttemptAt),
+                n.wakeJob,
+                n.lastError,
+                now,
+                n.delivery.id,
+                n.delivery.wakeJob,
+              ],
+              'run',
+            ),
           ),
         ),
       );
@@ -158,12 +179,14 @@ export class DeliveryStates {
 
   private async markSucceeded(list: ClaimedDelivery[]): Promise<void[]> {
     const now = toSqlDate(new Date());
-    await this.em.getConnection().execute(
-      `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL,
-                wake_job = NULL, last_error = NULL, updated_at = ?
-          WHERE state = 'pending' AND ${taken(list)}`,
-      [now, ...takenParams(list)],
-      'run',
+    await retryOnLockConflict(() =>
+      this.em.getConnection().execute(
+        `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL,
+                  wake_job = NULL, last_error = NULL, updated_at = ?
+            WHERE state = 'pending' AND ${taken(list)}`,
+        [now, ...takenParams(list)],
+        'run',
+      ),
     );
     return list.map(() => undefined);
   }

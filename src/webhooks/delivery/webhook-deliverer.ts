@@ -53,7 +53,13 @@ export class WebhookDeliverer {
 
     const open = new Set(claimed);
     const byEvent = new Map(claimed.map((delivery) => [delivery.event.id, delivery]));
+    // Each record is caught at once: a rejection left waiting for the end of the batch would be
+    // an unhandled rejection, which ends the process. A success that cannot be recorded stays
+    // pending; its lease runs out and it is sent again (at least once, never lost).
     const recorded: Array<Promise<void>> = [];
+    const unrecorded: unknown[] = [];
+    const record = (writing: Promise<void>) =>
+      recorded.push(writing.catch((error: unknown) => void unrecorded.push(error)));
     const lease = setInterval(() => {
       this.states
         .extendLease([...open], LEASE_MS)
@@ -75,16 +81,20 @@ export class WebhookDeliverer {
         (sent) => {
           const delivery = byEvent.get(sent.eventId) as ClaimedDelivery;
           recordWebhookAttempt(sent.result.ok, delivery.event.createdAt);
-          recorded.push(this.log.record(attemptOf(endpointId, delivery, sent)));
+          record(this.log.record(attemptOf(endpointId, delivery, sent)));
           if (!sent.result.ok) return;
           open.delete(delivery);
-          recorded.push(this.states.succeeded(delivery));
+          record(this.states.succeeded(delivery));
         },
       );
     } finally {
       clearInterval(lease);
     }
     await Promise.all(recorded);
+    if (unrecorded.length > 0)
+      this.logger.warn(
+        `${unrecorded.length} attempt(s) to endpoint ${endpointId} not recorded (sent again once their lease ends): ${String(unrecorded[0])}`,
+      );
 
     const failed = outcome.sent.filter(({ result }) => !result.ok);
     const nextOf = this.retryPlanner(endpointId);
