@@ -183,6 +183,11 @@ describe('webhook delivery state, resend and recover', () => {
     await post(`${hook.id}/recover`, {}).expect(400);
     await post(`${hook.id}/recover`, { since: 'yesterday' }).expect(400);
     await post(`${hook.id}/recover`, { since: '2026-13-45T00:00:00Z' }).expect(400);
+    await post(`${hook.id}/recover`, { since: '2024-02-30T00:00:00Z' }).expect(400);
+    await post(`${hook.id}/recover`, {
+      since: '2024-02-01T00:00:00Z',
+      until: '2024-02-30T00:00:00Z',
+    }).expect(400);
     const backwards = await post(`${hook.id}/recover`, {
       since: '2026-11-02T00:00:00Z',
       until: '2026-11-01T00:00:00Z',

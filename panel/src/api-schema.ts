@@ -493,7 +493,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery attempts to this endpoint, newest first (keyset pagination) */
+        /**
+         * Delivery attempts to this endpoint, newest first (keyset pagination)
+         * @description Each attempt carries the current state of its delivery; `state` keeps only attempts of deliveries in that state.
+         */
         get: operations["WebhooksController_deliveries"];
         put?: never;
         post?: never;
@@ -514,6 +517,46 @@ export interface paths {
         put?: never;
         /** Send a webhook.ping event to this endpoint */
         post: operations["WebhooksController_ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every event of a time window whose delivery failed
+         * @description Events that happened in [since, until) and whose delivery to this endpoint ended failed (retries used up) are sent again; events that succeeded or are still being retried are not.
+         */
+        post: operations["WebhooksController_recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send events to this endpoint again
+         * @description Each event goes again with the same webhook-id, on a fresh retry schedule, whether its delivery succeeded, failed or never happened.
+         */
+        post: operations["WebhooksController_resend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1047,6 +1090,10 @@ export interface components {
              */
             suspendedBy: string | null;
         };
+        DeliveriesQueued: {
+            /** @description Deliveries queued to be sent again */
+            queued: number;
+        };
         DomainPage: {
             items: components["schemas"]["DomainView"][];
             nextCursor: string | null;
@@ -1313,6 +1360,30 @@ export interface components {
             /** @example /problems/validation-failed */
             type: string;
         };
+        RecoverEventsDto: {
+            /**
+             * Format: date-time
+             * @description Start of the window (ISO 8601), by the time the event happened
+             * @example 2026-11-30T08:00:00Z
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description End of the window (ISO 8601); now when left out
+             * @example 2026-11-30T12:00:00Z
+             */
+            until?: string;
+        };
+        ResendEventsDto: {
+            /**
+             * @description Event ids (the webhook-id header of their deliveries)
+             * @example [
+             *       4711,
+             *       4712
+             *     ]
+             */
+            eventIds: number[];
+        };
         SubscriptionPage: {
             items: components["schemas"]["SubscriptionView"][];
             nextCursor: string | null;
@@ -1448,6 +1519,11 @@ export interface components {
             eventId: number;
             eventType: string;
             id: number;
+            /**
+             * @description Where the delivery of this event to this endpoint stands now: pending (retries to come), succeeded, or failed (its retries are used up)
+             * @enum {string|null}
+             */
+            state: "pending" | "succeeded" | "failed" | null;
             statusCode: number | null;
             succeeded: boolean;
         };
@@ -4196,6 +4272,8 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
+                /** @description Only attempts of deliveries now in this state */
+                state?: "pending" | "succeeded" | "failed";
             };
             header?: never;
             path: {
@@ -4317,6 +4395,200 @@ export interface operations {
             };
             /** @description Conflicts with the current state (a unique value taken, a job already running) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description MySQL or Redis is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    WebhooksController_recover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverEventsDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveriesQueued"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field with a stable `code` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid credentials (token, session cookie or API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role, read-only key, missing CSRF token, suspended account) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such object, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique value taken, a job already running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The body is larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The body has an unsupported Content-Encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description MySQL or Redis is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    WebhooksController_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendEventsDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveriesQueued"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field with a stable `code` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid credentials (token, session cookie or API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role, read-only key, missing CSRF token, suspended account) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such object, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique value taken, a job already running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The body is larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The body has an unsupported Content-Encoding or charset */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -93,8 +93,8 @@ export class DeliveryRecovery {
 
   /** Sends again every event of the window whose delivery to this endpoint ended `failed`. */
   async recover(_auth: Principal, id: number, dto: RecoverEventsDto): Promise<DeliveriesQueued> {
-    const since = new Date(dto.since);
-    const until = dto.until === undefined ? new Date() : new Date(dto.until);
+    const since = dto.since;
+    const until = dto.until ?? new Date();
     if (since.getTime() >= until.getTime())
       throw new ValidationFailed([{ field: 'until', message: 'until must be later than since' }]);
     await this.enabledEndpoint(id);

@@ -33,13 +33,13 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
       answer.queued === 1 ? t('queuedAgainOne') : t('queuedAgainOther', { count: answer.queued }),
     );
 
-  async function resend(eventId: number | string) {
+  async function resend(eventId: number) {
     setNotice(undefined);
     setActionError(undefined);
     try {
       queued(
         await api.post<DeliveriesQueued>(`/webhooks/${webhookId}/resend`, {
-          eventIds: [Number(eventId)],
+          eventIds: [eventId],
         }),
       );
     } catch (error) {
@@ -91,9 +91,9 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
           <tbody>
             {deliveries.data.map((delivery) => (
               <tr key={delivery.id} data-event-id={delivery.eventId}>
-                <td class="nowrap">{formatDate(delivery.attemptedAt ?? delivery.createdAt)}</td>
+                <td class="nowrap">{formatDate(delivery.createdAt)}</td>
                 <td>
-                  <code>{delivery.eventType ?? delivery.type ?? ''}</code>{' '}
+                  <code>{delivery.eventType}</code>{' '}
                   <span class="hint">#{delivery.eventId}</span>
                 </td>
                 <td>{delivery.statusCode ?? '–'}</td>
@@ -101,15 +101,13 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
                 <td>{delivery.state ? t(STATE_LABELS[delivery.state]) : '–'}</td>
                 <td class="break">{delivery.error ?? ''}</td>
                 <td>
-                  {delivery.eventId != null && (
-                    <button
-                      type="button"
-                      class="small secondary"
-                      onClick={() => void resend(delivery.eventId as number | string)}
-                    >
-                      {t('resend')}
-                    </button>
-                  )}
+                  <button
+                    type="button"
+                    class="small secondary"
+                    onClick={() => void resend(delivery.eventId)}
+                  >
+                    {t('resend')}
+                  </button>
                 </td>
               </tr>
             ))}

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -21,6 +20,7 @@ import {
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 import { SUBSCRIBABLE_EVENT_TYPES } from '../delivery/event-routing';
 import { DELIVERY_STATES, DeliveryState } from '../delivery/event-delivery.entity';
+import { DateTimeValue } from '../../common/date-time';
 import { PageQuery } from '../../common/page.query';
 
 export class CreateWebhookDto {
@@ -121,17 +121,21 @@ export class ResendEventsDto {
 
 export class RecoverEventsDto {
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     example: '2026-11-30T08:00:00Z',
     description: 'Start of the window (ISO 8601), by the time the event happened',
   })
-  @IsISO8601({ strict: true, strictSeparator: true })
-  since!: string;
+  @DateTimeValue()
+  since!: Date;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
     example: '2026-11-30T12:00:00Z',
     description: 'End of the window (ISO 8601); now when left out',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  until?: string;
+  @DateTimeValue()
+  until?: Date;
 }
