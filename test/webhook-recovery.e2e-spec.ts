@@ -193,7 +193,7 @@ describe('webhook delivery state, resend and recover', () => {
       until: '2026-11-01T00:00:00Z',
     }).expect(400);
     expect(backwards.body.errors).toEqual([
-      { field: 'until', message: 'until must be later than since' },
+      { field: 'until', code: 'too_small', message: 'until must be later than since' },
     ]);
     await post('999999/recover', { since: '2026-11-01T00:00:00Z' }).expect(404);
 

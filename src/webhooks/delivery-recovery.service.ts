@@ -96,7 +96,9 @@ export class DeliveryRecovery {
     const since = dto.since;
     const until = dto.until ?? new Date();
     if (since.getTime() >= until.getTime())
-      throw new ValidationFailed([{ field: 'until', message: 'until must be later than since' }]);
+      throw new ValidationFailed([
+        { field: 'until', code: 'too_small', message: 'until must be later than since' },
+      ]);
     await this.enabledEndpoint(id);
     const queued = await this.wakeUps.rewake(
       `d.endpoint_id = ? AND d.state = 'failed' AND d.created_at >= ? AND d.created_at < ?`,
