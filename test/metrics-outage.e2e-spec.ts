@@ -1,63 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import Redis from 'ioredis';
 import { startTestApp, TestApp } from './support/app';
-import { eventually } from './support/browser';
+import { eventually } from './support/eventually';
 import { freePort, valueOf, parseMetrics } from './support/prometheus';
-import { assertChildrenAllowed, trackChild } from './support/child-processes';
-
-/** A redis-server of this test's own (the shared one is never stopped), on a fixed port so it can come back. */
-class PrivateRedis {
-  private child: ChildProcess | undefined;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  get running(): boolean {
-    return (
-      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
-    );
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    assertChildrenAllowed();
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    trackChild(child, `private redis-server :${this.port}`);
-    this.child = child;
-    const answers = async () => {
-      const client = new Redis(this.port, '127.0.0.1', {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      try {
-        await client.connect();
-        return (await client.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
-    };
-    expect(await eventually(answers, true, 15_000)).toBe(true);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    this.child = undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
+import { PrivateRedis } from './support/private-redis';
 
 /** GET /metrics, whatever it answers. */
 async function scrapeStatus(port: number): Promise<{ status: number; text: string; ms: number }> {
@@ -72,17 +16,14 @@ describe('Prometheus metrics while Redis is down', () => {
   let port: number;
 
   beforeAll(async () => {
-    redis = new PrivateRedis(await freePort());
-    await redis.start();
+    redis = await PrivateRedis.start();
     port = await freePort();
     test = await startTestApp({ REDIS_URL: redis.url, METRICS_PORT: String(port) });
   });
 
   afterAll(async () => {
-    // Up again (if a failed test left it down), so the app's clients close cleanly.
-    await redis?.start().catch(() => undefined);
     await test?.close();
-    await redis?.stop();
+    await redis?.kill();
   });
 
   it('fails the scrape within seconds instead of reporting an empty queue, and recovers', async () => {
@@ -95,7 +36,7 @@ describe('Prometheus metrics while Redis is down', () => {
       }),
     ).toBe(0);
 
-    await redis.stop();
+    await redis.kill();
     // The reading cached before the outage may be served for up to 5 s; then the scrape fails.
     const failed = await eventually(async () => (await scrapeStatus(port)).status, 503, 20_000);
     expect(failed).toBe(503);

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-
 /** One sample of Prometheus's text format: `name{label="value",...} value`. */
 export interface Sample {
   name: string;
@@ -7,17 +5,8 @@ export interface Sample {
   value: number;
 }
 
-/** A port nobody listens on right now (the OS picks it), for a process's METRICS_PORT. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on right now, for a process's METRICS_PORT. */
+export { freePort } from './private-redis';
 
 export function parseMetrics(text: string): Sample[] {
   return text
