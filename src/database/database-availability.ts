@@ -13,6 +13,8 @@ import { QueueWorkers } from './queue-workers';
 /** How often the database is asked `SELECT 1`, and how long an answer may take. */
 export const PROBE_INTERVAL_MS = 1_000;
 const PROBE_TIMEOUT_MS = 2_000;
+/** A server that does not answer this many probes in a row (about 9 s) counts as unreachable. */
+const SILENT_PROBES_TO_PAUSE = 3;
 /** A job that met the outage is looked at again after this long (its worker is paused meanwhile). */
 const DEFER_MS = 2_000;
 
@@ -45,6 +47,8 @@ export class DatabaseAvailability
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private transition: Promise<void> = Promise.resolve();
+  /** Probes in a row that got no answer in time. */
+  private slowProbes = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -115,14 +119,18 @@ export class DatabaseAvailability
         this.orm.em.getConnection().execute('SELECT 1'),
         new Promise<never>((_, reject) => {
           timeout = setTimeout(
-            () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+            () => reject(new ProbeTimeout(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
             PROBE_TIMEOUT_MS,
           );
         }),
       ]);
+      this.slowProbes = 0;
       this.markReachable();
       return true;
     } catch (error) {
+      // A busy server (or a busy process) can be slow to answer once; an unreachable one stays
+      // silent. Refused or dropped connections count at once, silence only when it repeats.
+      if (error instanceof ProbeTimeout && ++this.slowProbes < SILENT_PROBES_TO_PAUSE) return false;
       this.markUnreachable(error);
       return false;
     } finally {
@@ -165,6 +173,8 @@ export class DatabaseAvailability
       );
   }
 }
+
+class ProbeTimeout extends Error {}
 
 const describe = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).slice(0, 255);
