@@ -29,6 +29,3 @@ function isLockConflict(error: unknown): boolean {
 export function isTransient(error: unknown): boolean {
   return isLockConflict(error) || isDatabaseUnreachable(error);
 }
-
-export const describeError = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).slice(0, 255);
