@@ -3,8 +3,8 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
 import { Customer } from '../hosting/customer.entity';
 import { toAdminView } from '../hosting/customer.views';
-import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
-import { datetimeLiteral } from '../hosting/reasons.sql';
+import { CascadeStatements, ChangeContext, idsIn } from './cascade-statements';
+import { datetimeLiteral, reasonValuesSql } from '../hosting/reasons.sql';
 import { replaceReasons, SuspensionDetails, suspensionColumns } from './suspension-details';
 
 export type { SuspensionDetails } from './suspension-details';
@@ -98,6 +98,11 @@ export class SuspensionService {
    * Sets `expired` on subscriptions whose `expiresAt` has passed and lifts it where `expiresAt` is
    * cleared or in the future, cascading to their domains. Limited to `subscriptionIds` when given
    * (after an edit of `expiresAt`); otherwise all subscriptions (the repeatable expiry job).
+   *
+   * The owners of the subscriptions to change are found by two reads of `subscription_expiry_idx`
+   * (reasons, expires_at): those due (no `expired` yet, `expires_at <= now`) and those renewed
+   * (`expired`, `expires_at` NULL or later than now). Each is one index range per reasons value, so
+   * a pass reads the subscriptions that change, not the table.
    */
   async applyExpiry(
     em: EntityManager,
@@ -105,14 +110,16 @@ export class SuspensionService {
     context: ChangeContext,
     subscriptionIds?: number[],
   ): Promise<{ expired: number; renewed: number }> {
-    const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${datetimeLiteral(now)})`;
-    const stale: Condition = {
-      sql: `${due} <> ((s.suspended_reasons & ${EXPIRED}) <> 0)${subscriptionIds ? ` AND ${idsIn('s.id', subscriptionIds).sql}` : ''}`,
-      params: subscriptionIds ?? [],
-    };
+    const moment = datetimeLiteral(now);
+    const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${moment})`;
+    const only = subscriptionIds ? idsIn('s.id', subscriptionIds) : { sql: 'TRUE', params: [] };
     const owners = await em.execute<Array<{ customer_id: number }>>(
-      `SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`,
-      stale.params,
+      `SELECT s.customer_id FROM subscription s
+        WHERE s.suspended_reasons IN (${reasonValuesSql(EXPIRED, false)}) AND s.expires_at <= ${moment} AND ${only.sql}
+       UNION
+       SELECT s.customer_id FROM subscription s
+        WHERE s.suspended_reasons IN (${reasonValuesSql(EXPIRED, true)}) AND (s.expires_at IS NULL OR s.expires_at > ${moment}) AND ${only.sql}`,
+      [...only.params, ...only.params],
     );
     const locked = await this.lockCustomerRows(
       em,
