@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
-import { Customer } from '../hosting/customer.entity';
-import { toAdminView } from '../hosting/customer.views';
+import { customerAdminViewSql } from '../hosting/customer-view.sql';
+import { jsonObjectSql } from '../hosting/view-fields';
+import { CustomerStatusData, CustomerSuspendedData } from '../events/event-payloads';
 import { CascadeStatements, ChangeContext, idsIn } from './cascade-statements';
-import { datetimeLiteral, reasonValuesSql } from '../hosting/reasons.sql';
+import { datetimeLiteral, reasonsJsonSql, reasonValuesSql } from '../hosting/reasons.sql';
 import { replaceReasons, SuspensionDetails, suspensionColumns } from './suspension-details';
 
 export type { SuspensionDetails } from './suspension-details';
-import { ALL_REASONS, SuspensionReason, SuspensionReasonName } from '../hosting/suspension-reason';
+import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -178,40 +179,22 @@ export class SuspensionService {
       `UPDATE customer SET status = ?, ${suspension.sql}, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
       [target, ...suspension.params, ...customers.params],
     );
-    const updated = await em.find(
-      Customer,
-      { id: { $in: moving } },
-      { refresh: true, orderBy: { id: 'asc' } },
-    );
-    const [before, after]: SuspensionReasonName[][] =
-      target === 'suspended' ? [[], ['admin']] : [['admin'], []];
-    await statements.insertPrepared(
-      updated.map((customer) => {
-        const common = {
-          objectId: customer.id,
-          customerId: customer.id,
-          customer: toAdminView(customer),
-        };
-        return target === 'suspended'
-          ? {
-              type: 'customer.suspended' as const,
-              objectId: common.objectId,
-              customerId: common.customerId,
-              payload: {
-                customer: common.customer,
-                reasonsBefore: before,
-                reasonsAfter: after,
-                reason: customer.suspensionReason,
-              },
-            }
-          : {
-              type: 'customer.activated' as const,
-              objectId: common.objectId,
-              customerId: common.customerId,
-              payload: { customer: common.customer, reasonsBefore: before, reasonsAfter: after },
-            };
-      }),
-    );
+    const [before, after] =
+      target === 'suspended' ? [0, SuspensionReason.Admin] : [SuspensionReason.Admin, 0];
+    const status = {
+      customer: customerAdminViewSql('c'),
+      reasonsBefore: reasonsJsonSql(String(before)),
+      reasonsAfter: reasonsJsonSql(String(after)),
+    };
+    await (target === 'suspended'
+      ? statements.announceCustomers(
+          'customer.suspended',
+          jsonObjectSql<CustomerSuspendedData>({ ...status, reason: 'c.suspension_reason' }),
+        )
+      : statements.announceCustomers(
+          'customer.activated',
+          jsonObjectSql<CustomerStatusData>(status),
+        ));
     const next =
       target === 'suspended'
         ? `s.suspended_reasons | ${CUSTOMER}`
