@@ -116,22 +116,18 @@ export class BulkChunkRunner {
     job: RunningJob,
     ids: number[],
   ): Promise<number[]> {
-    const connection = em.getConnection();
-    const ctx = em.getTransactionContext();
-    await connection.execute(
-      'SELECT id FROM bulk_job WHERE id = ? FOR UPDATE',
-      [job.id],
+    // One round trip: the job row locked, joined to the outcomes the chunk already has. A chunk is
+    // a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes (their
+    // rows are locked too: only the holder of the job's lock writes them).
+    const done = await em.getConnection().execute<Array<{ customer_id: number | null }>>(
+      `SELECT r.customer_id FROM bulk_job j
+           LEFT JOIN bulk_job_result r ON r.job_id = j.id AND r.customer_id BETWEEN ? AND ?
+          WHERE j.id = ? FOR UPDATE`,
+      [ids[0], ids[ids.length - 1], job.id],
       'all',
-      ctx,
+      em.getTransactionContext(),
     );
-    // A chunk is a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes.
-    const done = await connection.execute<Array<{ customer_id: number }>>(
-      'SELECT customer_id FROM bulk_job_result WHERE job_id = ? AND customer_id BETWEEN ? AND ?',
-      [job.id, ids[0], ids[ids.length - 1]],
-      'all',
-      ctx,
-    );
-    const skip = new Set(done.map((row) => Number(row.customer_id)));
+    const skip = new Set(done.map((row) => Number(row.customer_id ?? 0)));
     return ids.filter((id) => !skip.has(id));
   }
 
