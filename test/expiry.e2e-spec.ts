@@ -131,6 +131,56 @@ describe('subscription expiry and other housekeeping', () => {
     );
   });
 
+  it('keeps other reasons when it applies and lifts expired, and lifts it when expiresAt is cleared', async () => {
+    const admin = await loginAdmin(test);
+    const [customer] = await seedCustomers(test, 1, 2, 2);
+    const [byAdmin, plain] = await subscriptionsOf(customer);
+    await test
+      .http()
+      .post(`/api/v1/subscriptions/${byAdmin.id}/suspend`)
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
+    await sql(
+      'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE customer_id = ?',
+      [customer],
+    );
+    const before = await sql<Array<{ n: number }>>(
+      'SELECT COUNT(*) AS n FROM outbox_event WHERE customer_id = ?',
+      [customer],
+    );
+
+    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 2, renewed: 0 });
+    expect(await subscriptionsOf(customer)).toEqual([
+      { id: byAdmin.id, status: 'suspended', suspended_reasons: 1 | 8 },
+      { id: plain.id, status: 'suspended', suspended_reasons: 8 },
+    ]);
+    // Only the subscription whose status changed is announced (with its two domains).
+    const announced = await sql<Array<{ type: string; object_id: number }>>(
+      'SELECT type, object_id FROM outbox_event WHERE customer_id = ? ORDER BY id LIMIT 100 OFFSET ?',
+      [customer, Number(before[0].n)],
+    );
+    expect(announced.map((event) => event.type)).toEqual([
+      'subscription.suspended',
+      'domain.suspended',
+      'domain.suspended',
+    ]);
+    expect(Number(announced[0].object_id)).toBe(plain.id);
+
+    await sql('UPDATE subscription SET expires_at = NULL WHERE customer_id = ?', [customer]);
+    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 2 });
+    expect(await subscriptionsOf(customer)).toEqual([
+      { id: byAdmin.id, status: 'suspended', suspended_reasons: 1 },
+      { id: plain.id, status: 'active', suspended_reasons: 0 },
+    ]);
+    expect(await domainsOf(byAdmin.id)).toEqual(
+      Array(2).fill({ status: 'suspended', suspended_reasons: 4 }),
+    );
+    expect(await domainsOf(plain.id)).toEqual(
+      Array(2).fill({ status: 'active', suspended_reasons: 0 }),
+    );
+    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
+  });
+
   it('submits bulk jobs that never reached the queue or lost their queue entry, and they finish', async () => {
     const admin = await loginAdmin(test);
     const [first, second, third] = await seedCustomers(test, 3, 1, 1);

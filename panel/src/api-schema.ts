@@ -824,6 +824,16 @@ export interface components {
              */
             runAt?: string;
         };
+        BulkFailureCauseView: {
+            /** @description The driver's error code name, e.g. `ER_DUP_ENTRY` (null: not a database error) */
+            code: string | null;
+            /** @description MariaDB's error number, e.g. 1062 */
+            errno: number | null;
+            /** @description The server's message in full */
+            message: string;
+            /** @description The SQLSTATE, e.g. `23000` */
+            sqlState: string | null;
+        };
         BulkJobAccepted: {
             jobId: number;
         };
@@ -880,6 +890,8 @@ export interface components {
             total: number;
         };
         BulkResultView: {
+            /** @description The database error behind `error` (outcome `failed` only) */
+            cause?: components["schemas"]["BulkFailureCauseView"];
             /** @description Why the id failed (outcome `failed` only) */
             error?: string;
             /** @description The customer id */

@@ -7,7 +7,8 @@ import { countFailedBulkChunk } from '../metrics/bulk-metrics';
 import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';
-import { describeError, isTransient } from './transient-errors';
+import { ChunkFailureCause, describeCause, failureCauseOf } from './chunk-failure';
+import { isTransient } from './transient-errors';
 
 /** What the worker knows of a job while running its chunks. */
 export interface RunningJob {
@@ -62,13 +63,17 @@ export class BulkChunkRunner {
           continue;
         }
         if (isDatabaseUnreachable(error)) throw error;
-        this.logger.warn(
-          `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeError(error)}`,
-        );
+        const cause = failureCauseOf(error);
+        // The structured fields go into the log record too, so a log search finds them by code or errno.
+        this.logger.warn({
+          msg: `bulk job ${job.id}: chunk ${ids[0]}..${ids[ids.length - 1]} failed after ${attempt} attempt(s): ${describeCause(cause)}`,
+          bulkJobId: job.id,
+          chunk: { first: ids[0], last: ids[ids.length - 1], size: ids.length },
+          attempts: attempt,
+          cause,
+        });
         countFailedBulkChunk(job.action);
-        await this.em
-          .fork()
-          .transactional((em) => this.recordFailure(em, job, ids, describeError(error)));
+        await this.em.fork().transactional((em) => this.recordFailure(em, job, ids, cause));
         return;
       }
     }
@@ -95,13 +100,13 @@ export class BulkChunkRunner {
     em: EntityManager,
     job: RunningJob,
     ids: number[],
-    message: string,
+    cause: ChunkFailureCause,
   ): Promise<void> {
     const todo = await this.lockJobAndSkipDone(em, job, ids);
     await this.record(
       em,
       job,
-      todo.map((id) => ({ id, outcome: 'failed', error: message })),
+      todo.map((id) => ({ id, outcome: 'failed', error: cause })),
     );
   }
 
@@ -111,36 +116,40 @@ export class BulkChunkRunner {
     job: RunningJob,
     ids: number[],
   ): Promise<number[]> {
-    const connection = em.getConnection();
-    const ctx = em.getTransactionContext();
-    await connection.execute(
-      'SELECT id FROM bulk_job WHERE id = ? FOR UPDATE',
-      [job.id],
+    // One round trip: the job row locked, joined to the outcomes the chunk already has. A chunk is
+    // a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes (their
+    // rows are locked too: only the holder of the job's lock writes them).
+    const done = await em.getConnection().execute<Array<{ customer_id: number | null }>>(
+      `SELECT r.customer_id FROM bulk_job j
+           LEFT JOIN bulk_job_result r ON r.job_id = j.id AND r.customer_id BETWEEN ? AND ?
+          WHERE j.id = ? FOR UPDATE`,
+      [ids[0], ids[ids.length - 1], job.id],
       'all',
-      ctx,
+      em.getTransactionContext(),
     );
-    // A chunk is a contiguous run of the job's sorted ids, so a range read finds exactly its outcomes.
-    const done = await connection.execute<Array<{ customer_id: number }>>(
-      'SELECT customer_id FROM bulk_job_result WHERE job_id = ? AND customer_id BETWEEN ? AND ?',
-      [job.id, ids[0], ids[ids.length - 1]],
-      'all',
-      ctx,
-    );
-    const skip = new Set(done.map((row) => Number(row.customer_id)));
+    const skip = new Set(done.map((row) => Number(row.customer_id ?? 0)));
     return ids.filter((id) => !skip.has(id));
   }
 
   private async record(
     em: EntityManager,
     job: RunningJob,
-    results: Array<{ id: number; outcome: BulkOutcome; error: string | null }>,
+    results: Array<{ id: number; outcome: BulkOutcome; error: ChunkFailureCause | null }>,
   ): Promise<void> {
     if (results.length === 0) return;
     const connection = em.getConnection();
     const ctx = em.getTransactionContext();
     await connection.execute(
-      `INSERT INTO bulk_job_result (job_id, customer_id, outcome, error) VALUES ${results.map(() => '(?, ?, ?, ?)').join(', ')}`,
-      results.flatMap((r) => [job.id, r.id, r.outcome, r.error]),
+      `INSERT INTO bulk_job_result (job_id, customer_id, outcome, error, error_code, error_errno, error_sql_state) VALUES ${results.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      results.flatMap((r) => [
+        job.id,
+        r.id,
+        r.outcome,
+        r.error?.message ?? null,
+        r.error?.code ?? null,
+        r.error?.errno ?? null,
+        r.error?.sqlState ?? null,
+      ]),
       'run',
       ctx,
     );

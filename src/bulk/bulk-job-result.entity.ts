@@ -27,6 +27,19 @@ export class BulkJobResult {
   @Property({ type: 'string', length: 16 })
   outcome!: BulkOutcome;
 
-  @Property({ type: 'string', length: 255, nullable: true })
+  /** Why the id failed (outcome `failed`): the driver's message in full, never the statement. */
+  @Property({ type: 'string', length: 2000, nullable: true })
   error: string | null = null;
+
+  /** The driver's error code name of that failure (`ER_DUP_ENTRY`). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  errorCode: string | null = null;
+
+  /** The driver's error number (MariaDB's 1062; negative for a client-side system error). */
+  @Property({ type: 'integer', nullable: true })
+  errorErrno: number | null = null;
+
+  /** The SQLSTATE of that failure (`23000`). */
+  @Property({ type: 'string', length: 5, nullable: true })
+  errorSqlState: string | null = null;
 }

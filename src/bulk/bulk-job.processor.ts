@@ -6,7 +6,7 @@ import { BulkChunkRunner } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
 import { BULK_QUEUE, BULK_WORKER_OPTIONS, BulkJobData } from './bulk-queue';
-import { describeError } from './transient-errors';
+import { describeCause, failureCauseOf } from './chunk-failure';
 
 /** How long a job blocked behind an earlier overlapping job waits in the delayed set before it looks again. */
 const RECHECK_DELAY_MS = 500;
@@ -106,10 +106,10 @@ export class BulkJobProcessor
     if (job.attemptsMade < attempts && !/stalled more than allowable limit/.test(error.message))
       return;
     await this.lifecycle
-      .fail(job.data.bulkJobId, describeError(error))
+      .fail(job.data.bulkJobId, describeCause(failureCauseOf(error)))
       .catch((failure: unknown) => {
         this.logger.error(
-          `bulk job ${job.data.bulkJobId} failed (${error.message}) and could not be marked failed: ${describeError(failure)}`,
+          `bulk job ${job.data.bulkJobId} failed (${error.message}) and could not be marked failed: ${describeCause(failureCauseOf(failure))}`,
         );
       });
   }

@@ -12,10 +12,34 @@ export class BulkJobAccepted {
   @ApiProperty() jobId!: number;
 }
 
+/** The database driver's error that made a chunk fail, as MariaDB reported it. */
+export class BulkFailureCauseView {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The driver's error code name, e.g. `ER_DUP_ENTRY` (null: not a database error)",
+  })
+  code!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "MariaDB's error number, e.g. 1062",
+  })
+  errno!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The SQLSTATE, e.g. `23000`' })
+  sqlState!: string | null;
+  @ApiProperty({ description: "The server's message in full" }) message!: string;
+}
+
 export class BulkResultView {
   @ApiProperty({ description: 'The customer id' }) id!: number;
   @ApiProperty({ enum: BULK_OUTCOMES }) outcome!: BulkOutcome;
   @ApiPropertyOptional({ description: 'Why the id failed (outcome `failed` only)' }) error?: string;
+  @ApiPropertyOptional({
+    type: BulkFailureCauseView,
+    description: 'The database error behind `error` (outcome `failed` only)',
+  })
+  cause?: BulkFailureCauseView;
 }
 
 /**
@@ -68,6 +92,9 @@ export interface ResultRow {
   customer_id: number;
   outcome: BulkOutcome;
   error: string | null;
+  error_code: string | null;
+  error_errno: number | null;
+  error_sql_state: string | null;
 }
 
 export function toSummaryView(job: BulkJob): BulkJobSummaryView {
@@ -94,7 +121,17 @@ export function toJobView(job: BulkJob, results: ResultRow[]): BulkJobView {
     results: results.map((row) => ({
       id: row.customer_id,
       outcome: row.outcome,
-      ...(row.error ? { error: row.error } : {}),
+      ...(row.error
+        ? {
+            error: row.error,
+            cause: {
+              code: row.error_code,
+              errno: row.error_errno === null ? null : Number(row.error_errno),
+              sqlState: row.error_sql_state,
+              message: row.error,
+            },
+          }
+        : {}),
     })),
   };
 }

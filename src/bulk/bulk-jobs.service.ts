@@ -146,7 +146,7 @@ export class BulkJobsService {
     const results = await em
       .getConnection()
       .execute<ResultRow[]>(
-        'SELECT customer_id, outcome, error FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id',
+        'SELECT customer_id, outcome, error, error_code, error_errno, error_sql_state FROM bulk_job_result WHERE job_id = ? ORDER BY customer_id',
         [id],
       );
     return toJobView(job, results);

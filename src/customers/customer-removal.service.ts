@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { EntityManager } from '@mikro-orm/mysql';
 import { EventOutbox } from '../events/event-outbox.service';
-import { RemovedSubscription } from '../events/event-payloads';
+import { CustomerDeletedData, RemovedSubscription } from '../events/event-payloads';
 import { ChangeContext, idsIn } from '../suspension/cascade-statements';
 import { Customer } from '../hosting/customer.entity';
-import { toAdminView } from '../hosting/customer.views';
+import { customerAdminViewSql } from '../hosting/customer-view.sql';
+import { jsonObjectSql } from '../hosting/view-fields';
 
 export type RemovalOutcome = 'removed' | 'not_found';
 
 /**
- * Removes customers inside the caller's transaction, with a constant number of statements for any
- * number of customers: lock in id order, read what they own, write one `customer.deleted` each
- * with a snapshot of it (through the event writer), delete. The database cascades to subscriptions, domains and sessions.
+ * Removes customers inside the caller's transaction, with three statements for any number of
+ * customers: lock in id order, write one `customer.deleted` each with a snapshot of what it owns
+ * (built in SQL, through the event writer), delete. The database cascades to subscriptions,
+ * domains and sessions.
  */
 @Injectable()
 export class CustomerRemoval {
@@ -28,78 +30,57 @@ export class CustomerRemoval {
   ): Promise<Map<number, RemovalOutcome>> {
     const outcomes = new Map<number, RemovalOutcome>(ids.map((id) => [id, 'not_found']));
     if (ids.length === 0) return outcomes;
-    const customers = await em.find(
-      Customer,
-      { id: { $in: [...new Set(ids)] } },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
+    const unique = [...new Set(ids)].sort((a, b) => a - b);
+    const wanted = idsIn('id', unique);
+    const customers = await em.execute<Array<{ id: number; event_sequence: number }>>(
+      `SELECT id, event_sequence FROM customer WHERE ${wanted.sql} ORDER BY id FOR UPDATE`,
+      wanted.params,
     );
     if (customers.length === 0) return outcomes;
-    const removed = customers.map((customer) => customer.id);
-    const owned = await this.ownedSubscriptions(em, removed);
+    const removed = customers.map((customer) => Number(customer.id));
 
     const events = this.outbox.batch(
       em,
       context,
-      new Map(customers.map((customer) => [customer.id, customer.eventSequence])),
+      new Map(customers.map((customer) => [Number(customer.id), Number(customer.event_sequence)])),
     );
-    await events.insertPrepared(
-      customers.map((customer) => ({
-        type: 'customer.deleted',
-        objectId: customer.id,
-        customerId: customer.id,
-        payload: { customer: toAdminView(customer), subscriptions: owned.get(customer.id) ?? [] },
-      })),
-    );
+    await events.insertSelected({
+      type: `'customer.deleted'`,
+      objectType: 'customer',
+      from: { table: 'customer', alias: 'c', customerColumn: 'id' },
+      where: idsIn('c.id', removed),
+      payload: jsonObjectSql<CustomerDeletedData>({
+        customer: customerAdminViewSql('c'),
+        subscriptions: removedSubscriptionsSql('c'),
+      }),
+      onePerCustomer: true,
+    });
     // The customer rows go away with their counters: nothing to store.
     events.discard(removed);
     await events.finish();
     const where = idsIn('id', removed);
     await em.execute(`DELETE FROM customer WHERE ${where.sql}`, where.params, 'run');
-    for (const customer of customers) {
-      em.getUnitOfWork().unsetIdentity(customer);
-      outcomes.set(customer.id, 'removed');
+    for (const id of removed) {
+      const loaded = em.getUnitOfWork().getById(Customer.name, id);
+      if (loaded) em.getUnitOfWork().unsetIdentity(loaded);
+      outcomes.set(id, 'removed');
     }
     return outcomes;
   }
-
-  /** Two reads for any number of customers: their subscriptions, and the names of their domains. */
-  private async ownedSubscriptions(
-    em: EntityManager,
-    customerIds: number[],
-  ): Promise<Map<number, RemovedSubscription[]>> {
-    const owners = idsIn('customer_id', customerIds);
-    const subscriptions = await em.execute<
-      Array<{ id: number; customer_id: number; name: string; plan: string }>
-    >(
-      `SELECT id, customer_id, name, plan FROM subscription WHERE ${owners.sql} ORDER BY id`,
-      owners.params,
-    );
-    const domains = await em.execute<Array<{ subscription_id: number; name: string }>>(
-      `SELECT subscription_id, name FROM domain WHERE ${owners.sql} ORDER BY id`,
-      owners.params,
-    );
-    const namesBySubscription = groupBy(domains, (domain) => domain.subscription_id);
-    const byCustomer = groupBy(subscriptions, (subscription) => subscription.customer_id);
-    return new Map(
-      [...byCustomer].map(([customerId, rows]) => [
-        customerId,
-        rows.map((subscription) => ({
-          id: subscription.id,
-          name: subscription.name,
-          plan: subscription.plan,
-          domains: (namesBySubscription.get(subscription.id) ?? []).map((domain) => domain.name),
-        })),
-      ]),
-    );
-  }
 }
 
-function groupBy<Row>(rows: Row[], key: (row: Row) => number): Map<number, Row[]> {
-  const groups = new Map<number, Row[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
+/**
+ * The snapshot of what a removed customer (alias `c`) owned, as `RemovedSubscription[]` in SQL:
+ * its subscriptions by id, each with its domain names by id. JSON_QUERY keeps the aggregates JSON
+ * through COALESCE (MariaDB would embed them as strings).
+ */
+function removedSubscriptionsSql(alias: string): string {
+  const domains = `JSON_QUERY(COALESCE((SELECT JSON_ARRAYAGG(d.name ORDER BY d.id) FROM domain d WHERE d.subscription_id = s.id), JSON_ARRAY()), '$')`;
+  const subscription = jsonObjectSql<RemovedSubscription>({
+    id: 's.id',
+    name: 's.name',
+    plan: 's.plan',
+    domains,
+  });
+  return `JSON_QUERY(COALESCE((SELECT JSON_ARRAYAGG(${subscription} ORDER BY s.id) FROM subscription s WHERE s.customer_id = ${alias}.id), JSON_ARRAY()), '$')`;
 }

@@ -22,12 +22,20 @@ export interface SelectedEvents {
   /** SQL: each row's event type (may depend on the row). */
   type: string;
   objectType: EventObjectType;
-  /** The table and its alias, `subscription s`: `<alias>.id` is the object, `<alias>.customer_id` its customer. */
-  from: { table: string; alias: string };
+  /**
+   * The table and its alias, `subscription s`: `<alias>.id` is the object, `<alias>.customer_id`
+   * its customer (`customerColumn` names another column: `id` for the customer table itself).
+   */
+  from: { table: string; alias: string; customerColumn?: string };
   /** Exactly the rows that get an event. */
   where: Condition;
   /** SQL: each row's payload (a `JSON_OBJECT`). */
   payload: string;
+  /**
+   * The rows are exactly one per customer of the batch (a customer's own event): its counters
+   * advance by one each, without reading back what was written.
+   */
+  onePerCustomer?: boolean;
 }
 
 /** An event whose payload was built in TypeScript. */
@@ -91,16 +99,21 @@ export class EventBatch {
    */
   async insertSelected(events: SelectedEvents): Promise<number> {
     const { table, alias } = events.from;
+    const customer = `${alias}.${events.from.customerColumn ?? 'customer_id'}`;
     const result = await this.em.execute<{ affectedRows: number; insertId: number }>(
       `INSERT INTO outbox_event (${OUTBOX_COLUMNS})
-       SELECT ${events.type}, '${events.objectType}', ${alias}.id, ${alias}.customer_id, ${this.sequenceSql(alias)}, ?, ?, ${events.payload}, ${this.now}
+       SELECT ${events.type}, '${events.objectType}', ${alias}.id, ${customer}, ${this.sequenceSql(customer, alias)}, ?, ?, ${events.payload}, ${this.now}
          FROM ${table} ${alias}
         WHERE ${events.where.sql}
-        ORDER BY ${alias}.customer_id, ${alias}.id`,
+        ORDER BY ${customer}, ${alias}.id`,
       [this.context.actor, this.context.jobId ?? null, ...events.where.params],
       'run',
     );
     if (result.affectedRows === 0) return 0;
+    if (events.onePerCustomer && result.affectedRows === this.sequences.size) {
+      for (const customerId of [...this.sequences.keys()]) this.reserve(customerId, 1);
+      return result.affectedRows;
+    }
     if (this.sequences.size === 1) {
       const [customerId] = this.sequences.keys();
       this.reserve(customerId, result.affectedRows);
@@ -159,12 +172,12 @@ export class EventBatch {
   }
 
   /** `base + ROW_NUMBER()` per customer, the bases inlined from what this batch has used so far. */
-  private sequenceSql(alias: string): string {
+  private sequenceSql(customer: string, alias: string): string {
     const cases = [...this.sequences]
       .map(([id, last]) => `WHEN ${integers([id])[0]} THEN ${integers([last])[0]}`)
       .join(' ');
-    const base = cases === '' ? 'NULL' : `CASE ${alias}.customer_id ${cases} END`;
-    return `${base} + ROW_NUMBER() OVER (PARTITION BY ${alias}.customer_id ORDER BY ${alias}.id)`;
+    const base = cases === '' ? 'NULL' : `CASE ${customer} ${cases} END`;
+    return `${base} + ROW_NUMBER() OVER (PARTITION BY ${customer} ORDER BY ${alias}.id)`;
   }
 
   /** Takes `count` sequence numbers of a customer and returns the first. */

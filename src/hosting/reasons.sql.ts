@@ -27,3 +27,13 @@ export function isoSql(datetime: string): string {
 export function datetimeLiteral(moment: Date): string {
   return `'${moment.toISOString().replace('T', ' ').replace('Z', '')}'`;
 }
+
+/**
+ * Every reasons value (0-15) that has `bit` set, or that has not, as an SQL list: `IN (...)` over
+ * these is a handful of index ranges on a reasons column, where `r & bit <> 0` reads every row.
+ */
+export function reasonValuesSql(bit: number, present: boolean): string {
+  return Array.from({ length: 16 }, (_, value) => value)
+    .filter((value) => ((value & bit) !== 0) === present)
+    .join(', ');
+}

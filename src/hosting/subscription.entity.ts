@@ -17,7 +17,12 @@ import { SuspensionStatus } from './suspension-reason';
  */
 @Entity({ tableName: 'subscription' })
 @Index({ name: 'subscription_customer_idx', properties: ['customer', 'id'] })
-@Index({ name: 'subscription_expiry_idx', properties: ['expiresAt'] })
+/**
+ * For the expiry pass: reasons first, then `expiresAt`, so that "not yet expired but due" and
+ * "expired but renewed" are each a few index ranges (one per reason set, see
+ * `SuspensionService.applyExpiry`) holding exactly the subscriptions that change.
+ */
+@Index({ name: 'subscription_expiry_idx', properties: ['suspendedReasons', 'expiresAt'] })
 export class Subscription {
   [OptionalProps]?: 'status' | 'suspendedReasons' | 'expiresAt' | 'createdAt' | 'updatedAt';
 

@@ -42,6 +42,8 @@ const integers = (values: Iterable<number>) =>
 export class CascadeStatements {
   /** The events of this change: numbered per customer, stamped with one moment. */
   private readonly events: EventBatch;
+  /** The customers of this change, as locked by the caller. */
+  private readonly customers: number[];
 
   constructor(
     private readonly em: EntityManager,
@@ -50,6 +52,7 @@ export class CascadeStatements {
     moment = new Date(),
   ) {
     this.events = new EventBatch(em, context, lastSequences, moment);
+    this.customers = [...lastSequences.keys()];
   }
 
   /** The moment of the change (DATETIME(3) literal): rows' `updated_at` and events' `created_at`. */
@@ -118,6 +121,24 @@ export class CascadeStatements {
         ? '0'
         : `IF(d.subscription_id IN (${integers(suspended.map((row) => row.id)).join(', ')}), ${bit}, 0)`;
     return this.changeDomains(domains, `(d.suspended_reasons & ${ALL_REASONS & ~bit}) | ${flag}`);
+  }
+
+  /**
+   * One event per customer of this change, built in SQL from the customer rows (alias `c`) as this
+   * transaction left them: one `INSERT ... SELECT`, no entity loaded.
+   */
+  announceCustomers(
+    type: 'customer.suspended' | 'customer.activated',
+    payload: string,
+  ): Promise<number> {
+    return this.events.insertSelected({
+      type: `'${type}'`,
+      objectType: 'customer',
+      from: { table: 'customer', alias: 'c', customerColumn: 'id' },
+      where: idsIn('c.id', [...this.customers]),
+      payload,
+      onePerCustomer: true,
+    });
   }
 
   /** Writes events prepared in TypeScript (a handful of customers) in one statement. */

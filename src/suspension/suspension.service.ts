@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
-import { Customer } from '../hosting/customer.entity';
-import { toAdminView } from '../hosting/customer.views';
-import { CascadeStatements, ChangeContext, Condition, idsIn } from './cascade-statements';
-import { datetimeLiteral } from '../hosting/reasons.sql';
+import { customerAdminViewSql } from '../hosting/customer-view.sql';
+import { jsonObjectSql } from '../hosting/view-fields';
+import { CustomerStatusData, CustomerSuspendedData } from '../events/event-payloads';
+import { CascadeStatements, ChangeContext, idsIn } from './cascade-statements';
+import { datetimeLiteral, reasonsJsonSql, reasonValuesSql } from '../hosting/reasons.sql';
 import { replaceReasons, SuspensionDetails, suspensionColumns } from './suspension-details';
 
 export type { SuspensionDetails } from './suspension-details';
-import { ALL_REASONS, SuspensionReason, SuspensionReasonName } from '../hosting/suspension-reason';
+import { ALL_REASONS, SuspensionReason } from '../hosting/suspension-reason';
 
 export type { ChangeContext } from './cascade-statements';
 export type SuspendOutcome = 'suspended' | 'unchanged' | 'not_found';
@@ -98,6 +99,11 @@ export class SuspensionService {
    * Sets `expired` on subscriptions whose `expiresAt` has passed and lifts it where `expiresAt` is
    * cleared or in the future, cascading to their domains. Limited to `subscriptionIds` when given
    * (after an edit of `expiresAt`); otherwise all subscriptions (the repeatable expiry job).
+   *
+   * The owners of the subscriptions to change are found by two reads of `subscription_expiry_idx`
+   * (reasons, expires_at): those due (no `expired` yet, `expires_at <= now`) and those renewed
+   * (`expired`, `expires_at` NULL or later than now). Each is one index range per reasons value, so
+   * a pass reads the subscriptions that change, not the table.
    */
   async applyExpiry(
     em: EntityManager,
@@ -105,14 +111,16 @@ export class SuspensionService {
     context: ChangeContext,
     subscriptionIds?: number[],
   ): Promise<{ expired: number; renewed: number }> {
-    const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${datetimeLiteral(now)})`;
-    const stale: Condition = {
-      sql: `${due} <> ((s.suspended_reasons & ${EXPIRED}) <> 0)${subscriptionIds ? ` AND ${idsIn('s.id', subscriptionIds).sql}` : ''}`,
-      params: subscriptionIds ?? [],
-    };
+    const moment = datetimeLiteral(now);
+    const due = `(s.expires_at IS NOT NULL AND s.expires_at <= ${moment})`;
+    const only = subscriptionIds ? idsIn('s.id', subscriptionIds) : { sql: 'TRUE', params: [] };
     const owners = await em.execute<Array<{ customer_id: number }>>(
-      `SELECT DISTINCT s.customer_id FROM subscription s WHERE ${stale.sql}`,
-      stale.params,
+      `SELECT s.customer_id FROM subscription s
+        WHERE s.suspended_reasons IN (${reasonValuesSql(EXPIRED, false)}) AND s.expires_at <= ${moment} AND ${only.sql}
+       UNION
+       SELECT s.customer_id FROM subscription s
+        WHERE s.suspended_reasons IN (${reasonValuesSql(EXPIRED, true)}) AND (s.expires_at IS NULL OR s.expires_at > ${moment}) AND ${only.sql}`,
+      [...only.params, ...only.params],
     );
     const locked = await this.lockCustomerRows(
       em,
@@ -171,40 +179,22 @@ export class SuspensionService {
       `UPDATE customer SET status = ?, ${suspension.sql}, version = version + 1, updated_at = ${statements.timestamp} WHERE ${customers.sql}`,
       [target, ...suspension.params, ...customers.params],
     );
-    const updated = await em.find(
-      Customer,
-      { id: { $in: moving } },
-      { refresh: true, orderBy: { id: 'asc' } },
-    );
-    const [before, after]: SuspensionReasonName[][] =
-      target === 'suspended' ? [[], ['admin']] : [['admin'], []];
-    await statements.insertPrepared(
-      updated.map((customer) => {
-        const common = {
-          objectId: customer.id,
-          customerId: customer.id,
-          customer: toAdminView(customer),
-        };
-        return target === 'suspended'
-          ? {
-              type: 'customer.suspended' as const,
-              objectId: common.objectId,
-              customerId: common.customerId,
-              payload: {
-                customer: common.customer,
-                reasonsBefore: before,
-                reasonsAfter: after,
-                reason: customer.suspensionReason,
-              },
-            }
-          : {
-              type: 'customer.activated' as const,
-              objectId: common.objectId,
-              customerId: common.customerId,
-              payload: { customer: common.customer, reasonsBefore: before, reasonsAfter: after },
-            };
-      }),
-    );
+    const [before, after] =
+      target === 'suspended' ? [0, SuspensionReason.Admin] : [SuspensionReason.Admin, 0];
+    const status = {
+      customer: customerAdminViewSql('c'),
+      reasonsBefore: reasonsJsonSql(String(before)),
+      reasonsAfter: reasonsJsonSql(String(after)),
+    };
+    await (target === 'suspended'
+      ? statements.announceCustomers(
+          'customer.suspended',
+          jsonObjectSql<CustomerSuspendedData>({ ...status, reason: 'c.suspension_reason' }),
+        )
+      : statements.announceCustomers(
+          'customer.activated',
+          jsonObjectSql<CustomerStatusData>(status),
+        ));
     const next =
       target === 'suspended'
         ? `s.suspended_reasons | ${CUSTOMER}`

@@ -12,7 +12,12 @@ export interface JobBody {
   succeeded: number;
   failed: number;
   error?: string;
-  results: Array<{ id: number; outcome: string; error?: string }>;
+  results: Array<{
+    id: number;
+    outcome: string;
+    error?: string;
+    cause?: { code: string | null; errno: number | null; sqlState: string | null; message: string };
+  }>;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -39,6 +39,10 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
     `--port=${port}`,
     `--socket=${join(dir, 'mariadb.sock')}`,
     `--pid-file=${join(dir, 'mariadb.pid')}`,
+    // Its own temporary directory: at start mariadbd deletes every `#sql*` file in its tmpdir, and
+    // in the shared /tmp those are the live temporary tables of the machine's main MariaDB
+    // (a bulk chunk there then failed with EE_DELETE, "Error on delete of '/tmp/#sql-temptable-…'").
+    `--tmpdir=${dir}`,
     '--bind-address=127.0.0.1',
     '--user=root',
     '--skip-grant-tables',

@@ -7,6 +7,8 @@ import { Migration20261124062311 } from './Migration20261124062311';
 import { Migration20261201033947 } from './Migration20261201033947';
 import { Migration20261201034311 } from './Migration20261201034311';
 import { Migration20261201034416 } from './Migration20261201034416';
+import { Migration20261201064956 } from './Migration20261201064956';
+import { Migration20261201065651 } from './Migration20261201065651';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -21,4 +23,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201033947', class: Migration20261201033947 },
   { name: 'Migration20261201034311', class: Migration20261201034311 },
   { name: 'Migration20261201034416', class: Migration20261201034416 },
+  { name: 'Migration20261201064956', class: Migration20261201064956 },
+  { name: 'Migration20261201065651', class: Migration20261201065651 },
 ];
