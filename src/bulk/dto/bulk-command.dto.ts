@@ -6,11 +6,11 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   Max,
   Min,
 } from 'class-validator';
+import { DateTimeValue } from '../../common/date-time';
 import { Optional } from '../../common/fields';
 import { MAX_ID } from '../../common/parse-id.pipe';
 import { SuspensionReasonField } from '../../customers/dto/customer-fields';
@@ -46,12 +46,13 @@ export class BulkCommandDto {
   reason?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     description:
       'Run the job at this time (ISO 8601, in the future, at most a year ahead) instead of at once: the job is `scheduled` until then and can be cancelled',
     example: '2027-01-01T02:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  runAt?: string;
+  @DateTimeValue() // a real instant: 2024-02-30 is refused, not rolled over to 1 March
+  runAt?: Date;
 }
