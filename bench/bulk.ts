@@ -43,7 +43,7 @@ export async function runBulkBench(
     NODE_ENV: 'production',
     PROCESS_ROLE: 'api',
     PORT: '0',
-    METRICS_PORT: '0', // recording stays on (the hot paths measured); only the scrape listener is off
+    METRICS_PORT: '0', // metrics off here; bench/metrics-overhead.ts measures what they cost
     DATABASE_URL,
     REDIS_PREFIX,
     ADMIN_USERNAME: ADMIN.username,
@@ -118,7 +118,7 @@ export async function runBulkBench(
   }
 }
 
-class Bench {
+export class Bench {
   private seeds = 0;
 
   constructor(

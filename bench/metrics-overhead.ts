@@ -1,0 +1,387 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createPool, Pool } from 'mysql2/promise';
+import { ensureFirstAdministrator } from '../src/auth/first-administrator';
+import { loadConfig } from '../src/config/load-config';
+import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+import { prepareDatabase } from '../src/database/prepare-database';
+import { BaselineAction } from './baseline';
+import { BENCH_ADMIN, median, resetBenchStores, startBenchApi } from './bench-support';
+import { buildWorker, startWorker } from './bench-worker';
+import { Bench } from './bulk';
+import { freePort } from '../test/support/prometheus';
+import { seedHosting } from './seed';
+
+/**
+ * What Prometheus metrics cost (issue 15: "no regression beyond noise"), measured in one run with
+ * metrics on (METRICS_PORT set, scraped) and off (METRICS_PORT=0: no listener, no request timer,
+ * no process collectors), in alternating rounds so that neither side always meets a warmer or
+ * quieter machine:
+ * - the HTTP hot path: autocannon against `GET /api/v1/customers?limit=50` of two compiled API
+ *   processes, one with metrics and one without;
+ * - the worker: the bulk bench's jobs (1,000 customers, 2 subscriptions x 5 domains each) run by a
+ *   worker process started with metrics on or off.
+ * Writes bench/results/metrics-overhead.json. `npm run bench -- --metrics` runs only this.
+ */
+const ROOT = join(__dirname, '..');
+const DATABASE_URL =
+  process.env.BENCH_METRICS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench_metrics';
+const REDIS_PREFIX = 'clientele_bench_metrics';
+const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
+const LIST_PATH = '/api/v1/customers?limit=50';
+const CONNECTIONS = 16;
+const DURATION_S = Number(process.env.BENCH_METRICS_SECONDS ?? 10);
+/** Prometheus scrapes every 15 s or 60 s by default; more often here, so the scrape's cost shows if it has one. */
+const API_SCRAPE_MS = 5_000;
+/** The worker's bulk jobs last about a second: scraped every second while they run. */
+const WORKER_SCRAPE_MS = 1_000;
+const ACTIONS: BaselineAction[] = ['suspend', 'activate', 'remove'];
+
+type Side = 'on' | 'off';
+
+interface HttpRound {
+  side: Side;
+  req_per_s: number;
+  p99_ms: number;
+}
+
+export interface MetricsOverheadResult {
+  http: {
+    path: string;
+    connections: number;
+    seconds_per_round: number;
+    scrape_every_s: number;
+    rounds: HttpRound[];
+    on: { req_per_s: number; p99_ms: number };
+    off: { req_per_s: number; p99_ms: number };
+    /** on / off: below 1 means metrics cost throughput. */
+    req_per_s_ratio: number;
+    /** on / off: above 1 means metrics cost latency. */
+    p99_ratio: number;
+  };
+  bulk: {
+    scrape_every_s: number;
+    actions: Record<BaselineAction, { on_ms: number; off_ms: number; ratio: number }>;
+    /** Sum of the medians, on / off: above 1 means metrics slow the worker. */
+    ratio: number;
+  };
+  rounds: number;
+  /** 1-minute load average before and after each part: how busy the machine was. */
+  load: { http: [number, number]; bulk: [number, number] };
+  machine: string;
+  measured_at: string;
+}
+
+export async function runMetricsOverheadBench(
+  log: (line: string) => void,
+): Promise<MetricsOverheadResult> {
+  const rounds = Number(process.env.BENCH_METRICS_ROUNDS ?? 3);
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    PROCESS_ROLE: 'api',
+    PORT: '0',
+    METRICS_PORT: '0', // the bench's own API, the same for both sides; the processes measured are children
+    DATABASE_URL,
+    REDIS_PREFIX,
+    ADMIN_USERNAME: BENCH_ADMIN.username,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+    LOG_LEVEL: 'error',
+  });
+  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
+  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
+    ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
+      log: () => undefined,
+    }),
+  );
+  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
+  const pool = createPool({
+    host,
+    port,
+    user,
+    password,
+    database: dbName,
+    connectionLimit: 4,
+    timezone: 'Z',
+    supportBigNumbers: true,
+  });
+  const env = {
+    DATABASE_URL,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX,
+    ADMIN_USERNAME: BENCH_ADMIN.username,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+  };
+  try {
+    log('metrics overhead: building (tsc --noCheck) ...');
+    const main = buildWorker();
+    const httpLoad: [number, number] = [loadavg()[0], 0];
+    const http = await httpOverhead(main, env, pool, rounds, log);
+    httpLoad[1] = loadavg()[0];
+    const bulkLoad: [number, number] = [loadavg()[0], 0];
+    const bulk = await bulkOverhead(main, env, config, pool, rounds, log);
+    bulkLoad[1] = loadavg()[0];
+    const result: MetricsOverheadResult = {
+      http,
+      bulk,
+      rounds,
+      load: {
+        http: httpLoad.map(round2) as [number, number],
+        bulk: bulkLoad.map(round2) as [number, number],
+      },
+      machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
+      measured_at: new Date().toISOString(),
+    };
+    printResult(result, log);
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(
+      join(__dirname, 'results', 'metrics-overhead.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    return result;
+  } finally {
+    await pool.end();
+    await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
+  }
+}
+
+async function httpOverhead(
+  main: string,
+  env: Record<string, string>,
+  pool: Pool,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<MetricsOverheadResult['http']> {
+  const sql = async <T>(statement: string, params: unknown[] = []) =>
+    (await pool.query(statement, params))[0] as T;
+  await seedHosting(sql, { ...SHAPE, tag: 'metrics' });
+  await sql('ANALYZE TABLE customer, subscription, domain');
+  const metricsPort = await freePort();
+  const apis: Record<Side, ApiProcess> = {
+    on: await startApiProcess(main, { ...env, METRICS_PORT: String(metricsPort) }),
+    off: await startApiProcess(main, { ...env, METRICS_PORT: '0' }),
+  };
+  try {
+    const headers = { authorization: `Bearer ${await login(apis.on.base)}` };
+    const load = async (side: Side, seconds: number) => {
+      // Metrics on means scraped too, as in production.
+      const scraper = side === 'on' ? scrapeEvery(metricsPort, API_SCRAPE_MS) : undefined;
+      try {
+        const result = await autocannon({
+          url: `${apis[side].base}${LIST_PATH}`,
+          connections: CONNECTIONS,
+          duration: seconds,
+          headers,
+        });
+        if (result.non2xx + result.errors + result.timeouts > 0)
+          throw new Error(
+            `GET ${LIST_PATH} (metrics ${side}): ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+          );
+        return { side, req_per_s: Math.round(result.requests.average), p99_ms: result.latency.p99 };
+      } finally {
+        expectScraped(scraper?.stop());
+      }
+    };
+    log('metrics overhead: HTTP warm-up ...');
+    await load('on', 3);
+    await load('off', 3);
+    const measured: HttpRound[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const side of orderOf(round)) {
+        const figures = await load(side, DURATION_S);
+        measured.push(figures);
+        log(
+          `round ${round} HTTP metrics ${side}: ${figures.req_per_s} req/s, p99 ${figures.p99_ms} ms`,
+        );
+      }
+    }
+    const of = (side: Side) => {
+      const sideRounds = measured.filter((r) => r.side === side);
+      return {
+        req_per_s: median(sideRounds.map((r) => r.req_per_s)),
+        p99_ms: median(sideRounds.map((r) => r.p99_ms)),
+      };
+    };
+    const [on, off] = [of('on'), of('off')];
+    return {
+      path: LIST_PATH,
+      connections: CONNECTIONS,
+      seconds_per_round: DURATION_S,
+      scrape_every_s: API_SCRAPE_MS / 1000,
+      rounds: measured,
+      on,
+      off,
+      req_per_s_ratio: round2(on.req_per_s / off.req_per_s),
+      p99_ratio: round2(on.p99_ms / off.p99_ms),
+    };
+  } finally {
+    await Promise.all([stop(apis.on.child), stop(apis.off.child)]);
+  }
+}
+
+async function bulkOverhead(
+  main: string,
+  env: Record<string, string>,
+  config: ReturnType<typeof loadConfig>,
+  pool: Pool,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<MetricsOverheadResult['bulk']> {
+  const { app, api } = await startBenchApi(config);
+  try {
+    const bench = new Bench(pool, api, config.bulkChunkSize);
+    const times: Record<Side, Record<BaselineAction, number[]>> = {
+      on: { suspend: [], activate: [], remove: [] },
+      off: { suspend: [], activate: [], remove: [] },
+    };
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const side of orderOf(round)) {
+        // A fresh worker per side and round: metrics are chosen at start (METRICS_PORT).
+        const metricsPort = side === 'on' ? await freePort() : 0;
+        const worker = await startWorker(main, { ...env, METRICS_PORT: String(metricsPort) });
+        const scraper = side === 'on' ? scrapeEvery(metricsPort, WORKER_SCRAPE_MS) : undefined;
+        try {
+          for (const action of ACTIONS) await bench.ours(action, 200); // warm-up
+          for (const action of ACTIONS)
+            times[side][action].push(await bench.ours(action, SHAPE.customers));
+        } finally {
+          const scraped = scraper?.stop();
+          await stop(worker);
+          expectScraped(scraped);
+        }
+        log(
+          `round ${round} bulk metrics ${side}: ${ACTIONS.map((a) => `${a} ${times[side][a][round - 1]} ms`).join(', ')}`,
+        );
+      }
+    }
+    const actions = Object.fromEntries(
+      ACTIONS.map((action) => {
+        const [on, off] = [median(times.on[action]), median(times.off[action])];
+        return [action, { on_ms: on, off_ms: off, ratio: round2(on / off) }];
+      }),
+    ) as MetricsOverheadResult['bulk']['actions'];
+    const sum = (side: 'on_ms' | 'off_ms') =>
+      ACTIONS.reduce((total, action) => total + actions[action][side], 0);
+    return {
+      scrape_every_s: WORKER_SCRAPE_MS / 1000,
+      actions,
+      ratio: round2(sum('on_ms') / sum('off_ms')),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+function printResult(result: MetricsOverheadResult, log: (line: string) => void): void {
+  const { http, bulk } = result;
+  log('');
+  log(`metrics overhead (median of ${result.rounds} rounds per side; on / off)`);
+  log(
+    `  GET ${http.path}, c=${http.connections}, ${http.seconds_per_round} s: on ${http.on.req_per_s} req/s p99 ${http.on.p99_ms} ms, ` +
+      `off ${http.off.req_per_s} req/s p99 ${http.off.p99_ms} ms; req/s ratio ${http.req_per_s_ratio}, p99 ratio ${http.p99_ratio}`,
+  );
+  for (const action of ACTIONS)
+    log(
+      `  bulk ${action} of 1,000: on ${bulk.actions[action].on_ms} ms, off ${bulk.actions[action].off_ms} ms, ratio ${bulk.actions[action].ratio}`,
+    );
+  log(`  bulk, all three: ratio ${bulk.ratio}`);
+  log(
+    `  load average (1 min) before/after: HTTP ${result.load.http.join('/')}, bulk ${result.load.bulk.join('/')}; ${result.machine}`,
+  );
+}
+
+/** Alternate which side goes first, so neither always follows the other. */
+const orderOf = (round: number): Side[] => (round % 2 ? ['on', 'off'] : ['off', 'on']);
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+interface ApiProcess {
+  child: ChildProcess;
+  base: string;
+}
+
+/** A compiled `PROCESS_ROLE=api` process, as in production (at LOG_LEVEL warn: request logs would cost both sides alike and blur the difference). */
+async function startApiProcess(main: string, env: Record<string, string>): Promise<ApiProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      NODE_ENV: 'production',
+      PROCESS_ROLE: 'api',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API process exited while starting`);
+    const live = await fetch(`${base}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (live) return { child, base };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the API process did not start within 60 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function login(base: string): Promise<string> {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_ADMIN),
+  });
+  if (response.status !== 200) throw new Error(`login: ${response.status}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * Scrapes a process every `ms` while a measurement runs, as Prometheus would. `stop` says how many
+ * scrapes answered 200 and the first failure, if any (checked once the process under test is stopped).
+ */
+function scrapeEvery(
+  port: number,
+  ms: number,
+): { stop: () => { scrapes: number; failure?: string } } {
+  let scrapes = 0;
+  let failure: string | undefined;
+  const timer = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/metrics`)
+      .then(async (response) => {
+        await response.text();
+        if (response.status !== 200) throw new Error(`answered ${response.status}`);
+        scrapes += 1;
+      })
+      .catch((error: unknown) => (failure ??= `scrape of :${port}: ${String(error)}`));
+  }, ms);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { scrapes, failure };
+    },
+  };
+}
+
+/** Fails the bench when the scrapes of a measurement failed: its "on" figures would not be. */
+function expectScraped(outcome: { scrapes: number; failure?: string } | undefined): void {
+  if (outcome?.failure) throw new Error(outcome.failure);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
