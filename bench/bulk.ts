@@ -1,11 +1,14 @@
-import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { ensureFirstAdministrator } from '../src/auth/first-administrator';
-import { loadConfig } from '../src/config/load-config';
-import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { prepareDatabase } from '../src/database/prepare-database';
+import { Pool, RowDataPacket } from 'mysql2/promise';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
-import { BENCH_ADMIN, BenchApi, median, resetBenchStores, startBenchApi } from './bench-support';
+import {
+  BENCH_ADMIN,
+  BenchApi,
+  freshBenchStores,
+  median,
+  resetBenchStores,
+  startBenchApi,
+} from './bench-support';
 import { seedHosting } from './seed';
 
 /**
@@ -17,7 +20,8 @@ const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
 const REDIS_PREFIX = 'clientele_bench';
 const ADMIN = BENCH_ADMIN;
-const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
+/** The bulk bench's data: 1,000 customers with 2 subscriptions of 5 domains each. */
+export const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
 const JOB_TIMEOUT_MS = 120_000;
 
 export interface BulkFigures {
@@ -38,33 +42,7 @@ export async function runBulkBench(
   rounds: number,
   log: (line: string) => void,
 ): Promise<BulkBenchResult> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PROCESS_ROLE: 'api',
-    PORT: '0',
-    METRICS_PORT: '0', // metrics off here; bench/metrics-overhead.ts measures what they cost
-    DATABASE_URL,
-    REDIS_PREFIX,
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LOG_LEVEL: 'error',
-  });
-  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
-    ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }),
-  );
-  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
-  const pool = createPool({
-    host,
-    port,
-    user,
-    password,
-    database: dbName,
-    connectionLimit: 4,
-    timezone: 'Z',
-    supportBigNumbers: true,
-  });
+  const { config, pool } = await freshBenchStores(DATABASE_URL, REDIS_PREFIX);
 
   log('building the worker (tsc --noCheck) ...');
   const worker = await startWorker(buildWorker(), {

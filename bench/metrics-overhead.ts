@@ -1,18 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createPool, Pool } from 'mysql2/promise';
-import { ensureFirstAdministrator } from '../src/auth/first-administrator';
-import { loadConfig } from '../src/config/load-config';
-import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { prepareDatabase } from '../src/database/prepare-database';
-import { BaselineAction } from './baseline';
-import { BENCH_ADMIN, median, resetBenchStores, startBenchApi } from './bench-support';
-import { buildWorker, startWorker } from './bench-worker';
-import { Bench } from './bulk';
+import { Pool } from 'mysql2/promise';
+import { AppConfig } from '../src/config/app-config';
 import { freePort } from '../test/support/prometheus';
+import { BaselineAction } from './baseline';
+import {
+  BENCH_ADMIN,
+  freshBenchStores,
+  median,
+  resetBenchStores,
+  startBenchApi,
+} from './bench-support';
+import { buildWorker, spawnService, startWorker } from './bench-worker';
+import { Bench, SHAPE } from './bulk';
 import { seedHosting } from './seed';
 
 /**
@@ -26,11 +29,9 @@ import { seedHosting } from './seed';
  *   worker process started with metrics on or off.
  * Writes bench/results/metrics-overhead.json. `npm run bench -- --metrics` runs only this.
  */
-const ROOT = join(__dirname, '..');
 const DATABASE_URL =
   process.env.BENCH_METRICS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench_metrics';
 const REDIS_PREFIX = 'clientele_bench_metrics';
-const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
 const LIST_PATH = '/api/v1/customers?limit=50';
 const CONNECTIONS = 16;
 const DURATION_S = Number(process.env.BENCH_METRICS_SECONDS ?? 10);
@@ -79,35 +80,7 @@ export async function runMetricsOverheadBench(
   log: (line: string) => void,
 ): Promise<MetricsOverheadResult> {
   const rounds = Number(process.env.BENCH_METRICS_ROUNDS ?? 3);
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PROCESS_ROLE: 'api',
-    PORT: '0',
-    METRICS_PORT: '0', // the bench's own API, the same for both sides; the processes measured are children
-    DATABASE_URL,
-    REDIS_PREFIX,
-    ADMIN_USERNAME: BENCH_ADMIN.username,
-    ADMIN_PASSWORD: BENCH_ADMIN.password,
-    LOG_LEVEL: 'error',
-  });
-  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
-    ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
-      log: () => undefined,
-    }),
-  );
-  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
-  const pool = createPool({
-    host,
-    port,
-    user,
-    password,
-    database: dbName,
-    connectionLimit: 4,
-    timezone: 'Z',
-    supportBigNumbers: true,
-  });
+  const { config, pool } = await freshBenchStores(DATABASE_URL, REDIS_PREFIX);
   const env = {
     DATABASE_URL,
     REDIS_URL: config.redisUrl,
@@ -225,7 +198,7 @@ async function httpOverhead(
 async function bulkOverhead(
   main: string,
   env: Record<string, string>,
-  config: ReturnType<typeof loadConfig>,
+  config: AppConfig,
   pool: Pool,
   rounds: number,
   log: (line: string) => void,
@@ -306,19 +279,11 @@ interface ApiProcess {
 /** A compiled `PROCESS_ROLE=api` process, as in production (at LOG_LEVEL warn: request logs would cost both sides alike and blur the difference). */
 async function startApiProcess(main: string, env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      NODE_ENV: 'production',
-      PROCESS_ROLE: 'api',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnService(
+    main,
+    { PROCESS_ROLE: 'api', LOG_LEVEL: 'warn', PORT: String(port), ...env },
+    'ignore',
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
