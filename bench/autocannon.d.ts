@@ -15,8 +15,8 @@ declare module 'autocannon' {
   }
 
   interface Result {
-    /** Requests per second, sampled every second. */
-    requests: Figures;
+    /** Requests per second, sampled every second; `total` completed requests. */
+    requests: Figures & { total: number };
     /** Milliseconds. */
     latency: Figures;
     errors: number;

@@ -130,7 +130,7 @@ export class Bench {
       if (job.state === 'completed' || job.state === 'failed') {
         if (job.state !== 'completed' || job.succeeded !== customers)
           throw new Error(
-            `bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded`,
+            `bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded: ${await this.outcomesOf(jobId)}`,
           );
         await this.verify(action, ids);
         return Date.parse(job.finishedAt) - started;
@@ -138,6 +138,16 @@ export class Bench {
       if (Date.now() - started > JOB_TIMEOUT_MS)
         throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
     }
+  }
+
+  /** How many ids ended with each outcome, and the first error: why a job did not succeed. */
+  private async outcomesOf(jobId: number): Promise<string> {
+    const { results } = await this.api.call<{
+      results: Array<{ outcome: string; error?: string }>;
+    }>('GET', `/jobs/${jobId}`, undefined, 200);
+    const counts: Record<string, number> = {};
+    for (const { outcome } of results) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    return `${JSON.stringify(counts)} ${results.find((r) => r.error)?.error ?? ''}`;
   }
 
   async baseline(action: BaselineAction, customers: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -47,7 +47,11 @@ interface HttpRound {
   side: Side;
   req_per_s: number;
   p99_ms: number;
+  /** CPU time (user + system) the API process spent per request: what load on the machine changes least. */
+  cpu_ms_per_request: number;
 }
+
+type HttpFigures = Omit<HttpRound, 'side'>;
 
 export interface MetricsOverheadResult {
   http: {
@@ -56,18 +60,24 @@ export interface MetricsOverheadResult {
     seconds_per_round: number;
     scrape_every_s: number;
     rounds: HttpRound[];
-    on: { req_per_s: number; p99_ms: number };
-    off: { req_per_s: number; p99_ms: number };
-    /** on / off: below 1 means metrics cost throughput. */
+    on: HttpFigures;
+    off: HttpFigures;
+    // Ratios on / off, each the median of the rounds' own ratios: a round's two sides ran back to
+    // back, so the machine's drift from round to round cancels out.
+    /** Below 1: metrics cost throughput. */
     req_per_s_ratio: number;
-    /** on / off: above 1 means metrics cost latency. */
+    /** Above 1: metrics cost latency. */
     p99_ratio: number;
+    /** Above 1: metrics cost CPU per request. */
+    cpu_ratio: number;
   };
   bulk: {
     scrape_every_s: number;
     actions: Record<BaselineAction, { on_ms: number; off_ms: number; ratio: number }>;
-    /** Sum of the medians, on / off: above 1 means metrics slow the worker. */
+    /** The three jobs' time, on / off: the median of the rounds' own ratios. Above 1: metrics slow the worker. */
     ratio: number;
+    /** CPU time (user + system) of the worker over the three timed jobs, median per side. */
+    worker_cpu_ms: { on: number; off: number; ratio: number };
   };
   rounds: number;
   /** 1-minute load average before and after each part: how busy the machine was. */
@@ -142,6 +152,7 @@ async function httpOverhead(
     const load = async (side: Side, seconds: number) => {
       // Metrics on means scraped too, as in production.
       const scraper = side === 'on' ? scrapeEvery(metricsPort, API_SCRAPE_MS) : undefined;
+      const cpuBefore = cpuMs(apis[side].child);
       try {
         const result = await autocannon({
           url: `${apis[side].base}${LIST_PATH}`,
@@ -153,29 +164,36 @@ async function httpOverhead(
           throw new Error(
             `GET ${LIST_PATH} (metrics ${side}): ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
           );
-        return { side, req_per_s: Math.round(result.requests.average), p99_ms: result.latency.p99 };
+        return {
+          side,
+          req_per_s: Math.round(result.requests.average),
+          p99_ms: result.latency.p99,
+          cpu_ms_per_request: round2((cpuMs(apis[side].child) - cpuBefore) / result.requests.total),
+        };
       } finally {
         expectScraped(scraper?.stop());
       }
     };
+    // A full round each first: until the JIT and MariaDB's buffer pool settle, the first rounds run slower.
     log('metrics overhead: HTTP warm-up ...');
-    await load('on', 3);
-    await load('off', 3);
+    await load('on', DURATION_S);
+    await load('off', DURATION_S);
     const measured: HttpRound[] = [];
     for (let round = 1; round <= rounds; round += 1) {
       for (const side of orderOf(round)) {
         const figures = await load(side, DURATION_S);
         measured.push(figures);
         log(
-          `round ${round} HTTP metrics ${side}: ${figures.req_per_s} req/s, p99 ${figures.p99_ms} ms`,
+          `round ${round} HTTP metrics ${side}: ${figures.req_per_s} req/s, p99 ${figures.p99_ms} ms, ${figures.cpu_ms_per_request} ms CPU per request`,
         );
       }
     }
-    const of = (side: Side) => {
+    const of = (side: Side): HttpFigures => {
       const sideRounds = measured.filter((r) => r.side === side);
       return {
         req_per_s: median(sideRounds.map((r) => r.req_per_s)),
         p99_ms: median(sideRounds.map((r) => r.p99_ms)),
+        cpu_ms_per_request: medianOf(sideRounds.map((r) => r.cpu_ms_per_request)),
       };
     };
     const [on, off] = [of('on'), of('off')];
@@ -187,8 +205,9 @@ async function httpOverhead(
       rounds: measured,
       on,
       off,
-      req_per_s_ratio: round2(on.req_per_s / off.req_per_s),
-      p99_ratio: round2(on.p99_ms / off.p99_ms),
+      req_per_s_ratio: pairedRatio(measured, (r) => r.req_per_s),
+      p99_ratio: pairedRatio(measured, (r) => r.p99_ms),
+      cpu_ratio: pairedRatio(measured, (r) => r.cpu_ms_per_request),
     };
   } finally {
     await Promise.all([stop(apis.on.child), stop(apis.off.child)]);
@@ -210,6 +229,7 @@ async function bulkOverhead(
       on: { suspend: [], activate: [], remove: [] },
       off: { suspend: [], activate: [], remove: [] },
     };
+    const workerCpu: Record<Side, number[]> = { on: [], off: [] };
     for (let round = 1; round <= rounds; round += 1) {
       for (const side of orderOf(round)) {
         // A fresh worker per side and round: metrics are chosen at start (METRICS_PORT).
@@ -218,30 +238,46 @@ async function bulkOverhead(
         const scraper = side === 'on' ? scrapeEvery(metricsPort, WORKER_SCRAPE_MS) : undefined;
         try {
           for (const action of ACTIONS) await bench.ours(action, 200); // warm-up
+          const cpuBefore = cpuMs(worker);
           for (const action of ACTIONS)
             times[side][action].push(await bench.ours(action, SHAPE.customers));
+          workerCpu[side].push(cpuMs(worker) - cpuBefore);
         } finally {
           const scraped = scraper?.stop();
           await stop(worker);
           expectScraped(scraped);
         }
         log(
-          `round ${round} bulk metrics ${side}: ${ACTIONS.map((a) => `${a} ${times[side][a][round - 1]} ms`).join(', ')}`,
+          `round ${round} bulk metrics ${side}: ${ACTIONS.map((a) => `${a} ${times[side][a][round - 1]} ms`).join(', ')}; worker CPU ${workerCpu[side][round - 1]} ms`,
         );
       }
     }
     const actions = Object.fromEntries(
       ACTIONS.map((action) => {
-        const [on, off] = [median(times.on[action]), median(times.off[action])];
-        return [action, { on_ms: on, off_ms: off, ratio: round2(on / off) }];
+        const ratios = times.on[action].map((on, round) => on / times.off[action][round]);
+        return [
+          action,
+          {
+            on_ms: median(times.on[action]),
+            off_ms: median(times.off[action]),
+            ratio: round2(medianOf(ratios)),
+          },
+        ];
       }),
     ) as MetricsOverheadResult['bulk']['actions'];
-    const sum = (side: 'on_ms' | 'off_ms') =>
-      ACTIONS.reduce((total, action) => total + actions[action][side], 0);
+    const total = (side: Side, round: number) =>
+      ACTIONS.reduce((sum, action) => sum + times[side][action][round], 0);
     return {
       scrape_every_s: WORKER_SCRAPE_MS / 1000,
       actions,
-      ratio: round2(sum('on_ms') / sum('off_ms')),
+      ratio: round2(
+        medianOf(times.on.suspend.map((_, round) => total('on', round) / total('off', round))),
+      ),
+      worker_cpu_ms: {
+        on: median(workerCpu.on),
+        off: median(workerCpu.off),
+        ratio: round2(medianOf(workerCpu.on.map((on, round) => on / workerCpu.off[round]))),
+      },
     };
   } finally {
     await app.close();
@@ -251,16 +287,24 @@ async function bulkOverhead(
 function printResult(result: MetricsOverheadResult, log: (line: string) => void): void {
   const { http, bulk } = result;
   log('');
-  log(`metrics overhead (median of ${result.rounds} rounds per side; on / off)`);
+  log(
+    `metrics overhead (medians of ${result.rounds} rounds per side; ratios on / off: the median of the rounds' own ratios)`,
+  );
   log(
     `  GET ${http.path}, c=${http.connections}, ${http.seconds_per_round} s: on ${http.on.req_per_s} req/s p99 ${http.on.p99_ms} ms, ` +
       `off ${http.off.req_per_s} req/s p99 ${http.off.p99_ms} ms; req/s ratio ${http.req_per_s_ratio}, p99 ratio ${http.p99_ratio}`,
+  );
+  log(
+    `  API CPU per request: on ${http.on.cpu_ms_per_request} ms, off ${http.off.cpu_ms_per_request} ms, ratio ${http.cpu_ratio}`,
   );
   for (const action of ACTIONS)
     log(
       `  bulk ${action} of 1,000: on ${bulk.actions[action].on_ms} ms, off ${bulk.actions[action].off_ms} ms, ratio ${bulk.actions[action].ratio}`,
     );
   log(`  bulk, all three: ratio ${bulk.ratio}`);
+  log(
+    `  worker CPU over the three jobs: on ${bulk.worker_cpu_ms.on} ms, off ${bulk.worker_cpu_ms.off} ms, ratio ${bulk.worker_cpu_ms.ratio}`,
+  );
   log(
     `  load average (1 min) before/after: HTTP ${result.load.http.join('/')}, bulk ${result.load.bulk.join('/')}; ${result.machine}`,
   );
@@ -270,6 +314,27 @@ function printResult(result: MetricsOverheadResult, log: (line: string) => void)
 const orderOf = (round: number): Side[] => (round % 2 ? ['on', 'off'] : ['off', 'on']);
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** The median without rounding to whole numbers (bench-support's `median` rounds: milliseconds). */
+const medianOf = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : round2((sorted[middle - 1] + sorted[middle]) / 2);
+};
+
+/** The median over rounds of `figure` on / off, each round's two sides measured back to back. */
+function pairedRatio(measured: HttpRound[], figure: (round: HttpRound) => number): number {
+  const on = measured.filter((r) => r.side === 'on');
+  const off = measured.filter((r) => r.side === 'off');
+  return round2(medianOf(on.map((round, i) => figure(round) / figure(off[i]))));
+}
+
+/** CPU time (user + system) a child has used so far, in ms: fields 14 and 15 of /proc/<pid>/stat, in ticks of 10 ms (CLK_TCK 100). */
+function cpuMs(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 interface ApiProcess {
   child: ChildProcess;
