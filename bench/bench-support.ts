@@ -1,11 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, createPool, Pool } from 'mysql2/promise';
 import Redis from 'ioredis';
 import { AppModule } from '../src/app.module';
+import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { AppConfig } from '../src/config/app-config';
+import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
+import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
 
 /** The bench's administrator (bench databases are its own and dropped after the run). */
@@ -59,6 +62,47 @@ export async function startBenchApi(
     throw error;
   }
   return { app, api };
+}
+
+/**
+ * A bench's own stores, fresh: its database dropped, created and migrated with the bench's
+ * administrator, its Redis keys gone. Returns the config of the bench's in-process API (metrics
+ * off: bench/metrics-overhead.ts measures what they cost) and a mysql2 pool for seeding and checks.
+ */
+export async function freshBenchStores(
+  databaseUrl: string,
+  redisPrefix: string,
+): Promise<{ config: AppConfig; pool: Pool }> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    PROCESS_ROLE: 'api',
+    PORT: '0',
+    METRICS_PORT: '0',
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: redisPrefix,
+    ADMIN_USERNAME: BENCH_ADMIN.username,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+    LOG_LEVEL: 'error',
+  });
+  await resetBenchStores(databaseUrl, config.redisUrl, redisPrefix);
+  await prepareDatabase({ url: databaseUrl, poolMax: 2 }, (orm) =>
+    ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
+      log: () => undefined,
+    }),
+  );
+  const { host, port, user, password, dbName } = parseDatabaseUrl(databaseUrl);
+  const pool = createPool({
+    host,
+    port,
+    user,
+    password,
+    database: dbName,
+    connectionLimit: 4,
+    timezone: 'Z',
+    supportBigNumbers: true,
+  });
+  return { config, pool };
 }
 
 /** Drops a bench database and its Redis keys: before a run for clean figures, after it to leave nothing behind. */

@@ -37,23 +37,31 @@ export function buildWorker(): string {
   return built;
 }
 
-export async function startWorker(
+/** A compiled clientele process (production settings, metrics off unless `env` says otherwise); its stderr passes through. */
+export function spawnService(
   main: string,
   env: Record<string, string>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [main], {
+  stdout: 'pipe' | 'ignore',
+): ChildProcess {
+  return spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_PATH: join(ROOT, 'node_modules'),
       NODE_ENV: 'production',
-      PROCESS_ROLE: 'worker',
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
+}
+
+export async function startWorker(
+  main: string,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
+  const child = spawnService(main, { PROCESS_ROLE: 'worker', ...env }, 'pipe');
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     if (!log.includes('worker started')) log += chunk.toString();

@@ -1,11 +1,14 @@
-import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { ensureFirstAdministrator } from '../src/auth/first-administrator';
-import { loadConfig } from '../src/config/load-config';
-import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { prepareDatabase } from '../src/database/prepare-database';
+import { Pool, RowDataPacket } from 'mysql2/promise';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
-import { BENCH_ADMIN, BenchApi, median, resetBenchStores, startBenchApi } from './bench-support';
+import {
+  BENCH_ADMIN,
+  BenchApi,
+  freshBenchStores,
+  median,
+  resetBenchStores,
+  startBenchApi,
+} from './bench-support';
 import { seedHosting } from './seed';
 
 /**
@@ -17,7 +20,8 @@ const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/clientele_bench';
 const REDIS_PREFIX = 'clientele_bench';
 const ADMIN = BENCH_ADMIN;
-const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
+/** The bulk bench's data: 1,000 customers with 2 subscriptions of 5 domains each. */
+export const SHAPE = { customers: 1000, subscriptionsPerCustomer: 2, domainsPerSubscription: 5 };
 const JOB_TIMEOUT_MS = 120_000;
 
 export interface BulkFigures {
@@ -38,33 +42,7 @@ export async function runBulkBench(
   rounds: number,
   log: (line: string) => void,
 ): Promise<BulkBenchResult> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PROCESS_ROLE: 'api',
-    PORT: '0',
-    METRICS_PORT: '0', // recording stays on (the hot paths measured); only the scrape listener is off
-    DATABASE_URL,
-    REDIS_PREFIX,
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LOG_LEVEL: 'error',
-  });
-  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
-    ensureFirstAdministrator(orm, ADMIN.username, ADMIN.password, { log: () => undefined }),
-  );
-  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
-  const pool = createPool({
-    host,
-    port,
-    user,
-    password,
-    database: dbName,
-    connectionLimit: 4,
-    timezone: 'Z',
-    supportBigNumbers: true,
-  });
+  const { config, pool } = await freshBenchStores(DATABASE_URL, REDIS_PREFIX);
 
   log('building the worker (tsc --noCheck) ...');
   const worker = await startWorker(buildWorker(), {
@@ -118,7 +96,7 @@ export async function runBulkBench(
   }
 }
 
-class Bench {
+export class Bench {
   private seeds = 0;
 
   constructor(
@@ -152,7 +130,7 @@ class Bench {
       if (job.state === 'completed' || job.state === 'failed') {
         if (job.state !== 'completed' || job.succeeded !== customers)
           throw new Error(
-            `bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded`,
+            `bulk ${action} ended ${job.state} with ${job.succeeded}/${customers} succeeded: ${await this.outcomesOf(jobId)}`,
           );
         await this.verify(action, ids);
         return Date.parse(job.finishedAt) - started;
@@ -160,6 +138,16 @@ class Bench {
       if (Date.now() - started > JOB_TIMEOUT_MS)
         throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
     }
+  }
+
+  /** How many ids ended with each outcome, and the first error: why a job did not succeed. */
+  private async outcomesOf(jobId: number): Promise<string> {
+    const { results } = await this.api.call<{
+      results: Array<{ outcome: string; error?: string }>;
+    }>('GET', `/jobs/${jobId}`, undefined, 200);
+    const counts: Record<string, number> = {};
+    for (const { outcome } of results) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    return `${JSON.stringify(counts)} ${results.find((r) => r.error)?.error ?? ''}`;
   }
 
   async baseline(action: BaselineAction, customers: number): Promise<number> {

@@ -2,16 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runBulkBench } from './bulk';
+import { runMetricsOverheadBench } from './metrics-overhead';
 import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
 /**
  * `npm run bench`: webhook delivery, then bulk jobs against their mysql2 baseline. Prints a table
  * and writes bench/results/latest.json. BENCH_ROUNDS (default 5) sets the timed rounds per
- * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only.
+ * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only. Last, what metrics
+ * cost (bench/metrics-overhead.ts); `npm run bench -- --metrics` runs only that.
  */
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (process.argv.includes('--metrics')) {
+    await runMetricsOverheadBench(log);
+    return;
+  }
   // Webhook delivery first: its targets are absolute, so it runs on a machine that is not still
   // flushing and purging after the bulk rounds; the bulk figures are ratios to a baseline measured
   // alongside them, so they hold either way. If the webhook bench fails, the bulk figures are
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await runMetricsOverheadBench(log);
 }
 
 main()

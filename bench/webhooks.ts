@@ -73,7 +73,7 @@ export async function runWebhookBench(
     NODE_ENV: 'production',
     PROCESS_ROLE: 'api',
     PORT: '0',
-    METRICS_PORT: '0', // recording stays on (the hot paths measured); only the scrape listener is off
+    METRICS_PORT: '0', // metrics off here; bench/metrics-overhead.ts measures what they cost
     DATABASE_URL,
     REDIS_PREFIX,
     ADMIN_USERNAME: ADMIN.username,

@@ -5,7 +5,11 @@ import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { API_KEY_SCHEME, offerApiKeyBesideBearer } from './auth/api-key-openapi';
 import { AppConfig } from './config/app-config';
-import { ProblemDetailsFilter, sendProblem } from './common/problem-details.filter';
+import {
+  answerError,
+  ProblemDetailsFilter,
+  writeProblemDetails,
+} from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
@@ -13,7 +17,7 @@ import { refineOpenApiDocument } from './common/openapi-refinements';
 import { docsSecurityHeaders, noSniff } from './common/security-headers';
 import { refuseMalformedText, refuseMalformedUtf8 } from './common/well-formed-text';
 import { PLESK_PREFIX } from './plesk/plesk-api';
-import { sendPleskError } from './plesk/plesk-error.filter';
+import { writePleskError } from './plesk/plesk-error.filter';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
@@ -46,10 +50,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   // Errors of the body parser (malformed JSON or encoding, too large) become problem details too,
   // or Plesk's `{code, message}` under /api/v2.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
-    if (error && request.originalUrl.startsWith(`/${PLESK_PREFIX}/`))
-      return sendPleskError(error, response, logger);
-    if (error) return sendProblem(error, request, response, logger);
-    next();
+    if (!error) return next();
+    const plesk = request.originalUrl.startsWith(`/${PLESK_PREFIX}/`);
+    answerError(error, request, response, logger, plesk ? writePleskError : writeProblemDetails);
   });
   app.use(cookieParser());
   // API answers are per principal and change without notice (counts, status): never cached, so a

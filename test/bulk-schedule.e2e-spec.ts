@@ -170,7 +170,7 @@ describe('scheduled bulk jobs', () => {
     await cancel(0).expect(400);
   });
 
-  it('refuses a runAt in the past, now, over a year ahead or not a time, recording no job', async () => {
+  it('refuses a runAt in the past, now, over a year ahead, not a time or an impossible date, recording no job', async () => {
     const [id] = await seedCustomers(test, 1, 1, 1);
     const before = await jobCount();
     const yearAhead = new Date();
@@ -181,6 +181,7 @@ describe('scheduled bulk jobs', () => {
       new Date(yearAhead.getTime() + 60_000).toISOString(),
       'tomorrow',
       '2027-13-01T00:00:00Z',
+      '2024-02-30T10:00:00Z',
     ]) {
       const answer = await bulk({ action: 'suspend', ids: [id], runAt }).expect(400);
       expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -37,18 +37,34 @@ describe('bulk customer commands', () => {
 
     it('refuses 10,001 ids and accepts 10,000', async () => {
       const ids = Array.from({ length: 10_001 }, (_, i) => 4_000_000_000 + i);
-      await bulk({ action: 'suspend', ids }).expect(400);
-      const accepted = await bulk({ action: 'suspend', ids: ids.slice(0, 10_000) }).expect(202);
-      const job = await waitForJob(test, admin, accepted.body.jobId);
-      expect(job).toMatchObject({
-        state: 'completed',
-        total: 10_000,
-        processed: 10_000,
-        succeeded: 0,
-        failed: 10_000,
-      });
-      expect(job.results).toHaveLength(10_000);
-      expect(job.results.every((r) => r.outcome === 'not_found')).toBe(true);
+      const refused = await bulk({ action: 'suspend', ids }).expect(400);
+      expect(refused.body.errors).toEqual([
+        expect.objectContaining({ field: 'ids', code: 'too_long', limit: 10_000 }),
+      ]);
+      // Acceptance is what this checks, so the job is planned an hour ahead and then cancelled:
+      // run here, in this spec's chunks of 7, it would take 1,429 transactions (half a minute on
+      // an idle machine). Running chunks is what the other tests and the bench check.
+      const runAt = new Date(Date.now() + 3_600_000).toISOString();
+      const accepted = await bulk({ action: 'suspend', ids: ids.slice(0, 10_000), runAt }).expect(
+        202,
+      );
+      const jobId = (accepted.body as { jobId: number }).jobId;
+      expect(accepted.headers.location).toBe(`/api/v1/jobs/${jobId}`);
+      const job = await test
+        .http()
+        .get(`/api/v1/jobs/${jobId}?results=false`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(job.body).toMatchObject({ state: 'scheduled', total: 10_000, processed: 0 });
+      const [stored] = await test
+        .em()
+        .getConnection()
+        .execute<Array<{ count: number; first: number; last: number }>>(
+          'SELECT JSON_LENGTH(customer_ids) AS count, first_id AS first, last_id AS last FROM bulk_job WHERE id = ?',
+          [jobId],
+        );
+      expect(stored).toEqual({ count: 10_000, first: 4_000_000_000, last: 4_000_009_999 });
+      await test.http().post(`/api/v1/jobs/${jobId}/cancel`).set(bearer(admin)).expect(200);
     });
 
     it('refuses duplicate ids', async () => {

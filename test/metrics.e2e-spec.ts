@@ -7,6 +7,7 @@ import { createCustomer } from './support/factories';
 import { freePort, scrape, valueOf } from './support/prometheus';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { killAllWorkers, startWorkerProcess } from './support/worker-process';
+import { metricsRegistry } from '../src/metrics/registry';
 
 const QUEUES = [
   'bulk-jobs',
@@ -163,6 +164,42 @@ describe('Prometheus metrics: the listener', () => {
       taken.close();
       await killAllWorkers();
     }
+  });
+});
+
+describe('Prometheus metrics: turned off', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp({ PROCESS_ROLE: 'api', METRICS_PORT: '0' });
+  });
+
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('times no request with METRICS_PORT 0', async () => {
+    // The registry of this process, read directly: with METRICS_PORT 0 there is nothing to scrape.
+    const timed = async () => {
+      const metric = await metricsRegistry.getSingleMetric('http_request_duration_seconds')?.get();
+      const values = (metric?.values ?? []) as Array<{
+        metricName?: string;
+        labels: Record<string, string | number>;
+        value: number;
+      }>;
+      return values
+        .filter(
+          ({ metricName, labels }) =>
+            metricName === 'http_request_duration_seconds_count' &&
+            labels.route === '/api/v1/customers',
+        )
+        .reduce((sum, { value }) => sum + value, 0);
+    };
+    const before = await timed();
+    const token = await loginAdmin(test);
+    for (let i = 0; i < 3; i += 1)
+      await test.http().get('/api/v1/customers').set(bearer(token)).expect(200);
+    expect(await timed()).toBe(before);
   });
 });
 

@@ -163,6 +163,31 @@ describe('Plesk REST API v2: authentication, keys and errors', () => {
       expect(list.body.map((client: { login: string }) => client.login)).not.toContain(body.login);
     });
 
+    it('updates only the fields PUT sends: null clears company and description, and is refused for the others', async () => {
+      const client = await createCustomer(test, admin);
+      const put = (body: object) =>
+        test.http().put(`/api/v2/clients/${client.id}`).set(ADMIN_BASIC).send(body);
+      await put({ company: 'Example GmbH', description: 'Pays late' }).expect(200);
+      expect(await v1Customer(client.id)).toMatchObject({
+        name: client.name,
+        company: 'Example GmbH',
+        description: 'Pays late',
+      });
+      for (const field of ['name', 'login', 'password', 'email', 'type', 'status', 'locale']) {
+        const response = await put({ [field]: null });
+        expect([field, response.status]).toEqual([field, 400]);
+        expectShape(response.body, ERROR);
+        expect(response.body.message).toContain(field);
+      }
+      await put({ company: null, description: null }).expect(200);
+      expect(await v1Customer(client.id)).toMatchObject({
+        name: client.name,
+        username: client.username,
+        company: null,
+        description: null,
+      });
+    });
+
     it('answers malformed JSON, bad and unknown ids, taken logins and unknown routes in Plesk form', async () => {
       const taken = await createCustomer(test, admin);
       const cases: Array<[() => Test, number]> = [

@@ -13,7 +13,7 @@ export interface BulkJobPlan {
  * clock of the accepting process, so a bad plan is a 400 before anything is recorded.
  */
 export function planOf(
-  command: { action: BulkAction; reason?: string | null; runAt?: string },
+  command: { action: BulkAction; reason?: string | null; runAt?: Date },
   now: Date,
 ): BulkJobPlan {
   if (command.reason != null && command.action !== 'suspend') {
@@ -23,10 +23,10 @@ export function planOf(
   }
   const reason = command.reason || null;
   if (command.runAt === undefined) return { runAt: null, reason };
-  const runAt = new Date(command.runAt);
+  const runAt = command.runAt;
   const latest = new Date(now);
   latest.setUTCFullYear(latest.getUTCFullYear() + 1);
-  if (Number.isNaN(runAt.getTime()) || runAt <= now || runAt > latest) {
+  if (runAt <= now || runAt > latest) {
     throw new ValidationFailed([
       { field: 'runAt', message: 'runAt must be in the future and at most one year ahead' },
     ]);

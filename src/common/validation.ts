@@ -15,6 +15,7 @@ const CODE_BY_CONSTRAINT: Record<string, FieldErrorCode> = {
   isArray: 'invalid_type',
   isObject: 'invalid_type',
   isDate: 'invalid_date',
+  isIso8601: 'invalid_date',
   minLength: 'too_short',
   maxLength: 'too_long',
   arrayMinSize: 'too_short',

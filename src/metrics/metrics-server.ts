@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/load-config';
-import { metricsRegistry } from './registry';
+import { collectProcessMetrics, metricsRegistry } from './registry';
 
 /**
  * `GET /metrics` on METRICS_PORT, in every process whatever its role: a listener of its own, so the
@@ -23,6 +23,7 @@ export class MetricsServer implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.config.metricsPort === 0) return;
+    collectProcessMetrics();
     const server = createServer((request, response) => void this.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>

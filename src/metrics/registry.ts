@@ -7,5 +7,16 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
  */
 export const metricsRegistry = new Registry();
 
-// process_cpu_seconds_total, nodejs_eventloop_lag_seconds, heap and GC figures, ...
-collectDefaultMetrics({ register: metricsRegistry });
+let processMetricsCollected = false;
+
+/**
+ * prom-client's default metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, heap
+ * and GC figures, ...). Their collectors sample the event loop and observe GC all the time, so
+ * they start only where metrics are served (METRICS_PORT is not 0); once per process, however
+ * many applications it boots (the e2e tests boot several).
+ */
+export function collectProcessMetrics(): void {
+  if (processMetricsCollected) return;
+  processMetricsCollected = true;
+  collectDefaultMetrics({ register: metricsRegistry });
+}

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsString, Length } from 'class-validator';
 import { Optional, TextField, WhenPresent } from '../../common/fields';
 import {
@@ -91,49 +91,10 @@ export class PleskClientRequest {
   description?: string | null;
 }
 
-/** Plesk's ClientUpdateRequest: every field optional, a partial update. */
-export class PleskClientUpdateRequest {
-  @WhenPresent()
-  @NameField()
-  name?: string;
-
-  @Optional()
-  @TextField({ max: 60, nullable: true })
-  company?: string | null;
-
-  @WhenPresent()
-  @UsernameField()
-  login?: string;
-
-  @WhenPresent()
-  @PasswordField()
-  password?: string;
-
-  @WhenPresent()
-  @EmailField()
-  email?: string;
-
-  @WhenPresent()
-  @TypeField()
-  type?: 'customer';
-
-  @WhenPresent()
-  @StatusField()
-  status?: PleskStatus;
-
-  @WhenPresent()
-  @LocaleField()
-  locale?: string;
-
-  @WhenPresent()
-  @OwnerLoginField()
-  owner_login?: string;
-
-  @Optional()
-  @ExternalIdField()
-  external_id?: string | null;
-
-  @Optional()
-  @DescriptionField()
-  description?: string | null;
-}
+/**
+ * Plesk's ClientUpdateRequest: the same fields by the same rules, every one optional (a partial
+ * update). Absent fields are left alone; `null` is refused where the create request refuses it.
+ */
+export class PleskClientUpdateRequest extends PartialType(PleskClientRequest, {
+  skipNullProperties: false,
+}) {}
