@@ -6,6 +6,7 @@ import { Migration20261124054654 } from './Migration20261124054654';
 import { Migration20261124062311 } from './Migration20261124062311';
 import { Migration20261201033947 } from './Migration20261201033947';
 import { Migration20261201034311 } from './Migration20261201034311';
+import { Migration20261201070000 } from './Migration20261201070000';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124062311', class: Migration20261124062311 },
   { name: 'Migration20261201033947', class: Migration20261201033947 },
   { name: 'Migration20261201034311', class: Migration20261201034311 },
+  { name: 'Migration20261201070000', class: Migration20261201070000 },
 ];
