@@ -2,16 +2,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runBulkBench } from './bulk';
+import { reportScale, runScaleBench } from './scale';
 import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
 /**
  * `npm run bench`: webhook delivery, then bulk jobs against their mysql2 baseline. Prints a table
  * and writes bench/results/latest.json. BENCH_ROUNDS (default 5) sets the timed rounds per
  * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only.
+ * `npm run bench -- --scale` runs bench/scale.ts instead (reads at 100,000 customers).
  */
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+  if (process.argv.includes('--scale')) {
+    reportScale(await runScaleBench(log), machine, log);
+    return;
+  }
   // Webhook delivery first: its targets are absolute, so it runs on a machine that is not still
   // flushing and purging after the bulk rounds; the bulk figures are ratios to a baseline measured
   // alongside them, so they hold either way. If the webhook bench fails, the bulk figures are
@@ -30,7 +37,6 @@ async function main(): Promise<void> {
   }
   const bulk = await runBulkBench(rounds, log);
 
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
   const rows = (['bulk_suspend', 'bulk_activate', 'bulk_remove'] as const).map((name) => [
     name,
     bulk[name].ms,

@@ -5,7 +5,7 @@ import {
   detailViewOfRow,
 } from '../hosting/customer.rows';
 import { CustomerDetailView } from '../hosting/customer.views';
-import { customerMatchesSql, SqlFragment } from './customer-search.sql';
+import { customerSearchSql, SqlFragment } from './customer-search.sql';
 import { ListCustomersQuery } from './dto/list-customers.query';
 
 /**
@@ -27,23 +27,22 @@ export function customerListSql(query: ListCustomersQuery): SqlFragment | null {
   if (query.suspendedBefore !== undefined) return suspendedBeforeSql(query, query.suspendedBefore);
   const conditions: string[] = [];
   const params: unknown[] = [];
-  const idBelow = query.cursor ? decodeCursor(query.cursor, isIdCursor).id : undefined;
   if (query.status) {
     conditions.push('c.status = ?');
     params.push(query.status);
   }
-  if (idBelow !== undefined) {
+  if (query.cursor) {
     conditions.push('c.id < ?');
-    params.push(idBelow);
+    params.push(decodeCursor(query.cursor, isIdCursor).id);
   }
-  if (query.q) {
-    const match = customerMatchesSql(query.q, idBelow);
-    conditions.push(match.sql);
-    params.push(...match.params);
+  const search = query.q ? customerSearchSql(query.q) : undefined;
+  if (search) {
+    conditions.push(search.where.sql);
+    params.push(...search.where.params);
   }
   return {
-    sql: `SELECT ${CUSTOMER_DETAIL_COLUMNS} FROM customer c${whereSql(conditions)} ORDER BY c.id DESC LIMIT ?`,
-    params: [...params, query.limit + 1],
+    sql: `SELECT ${CUSTOMER_DETAIL_COLUMNS} FROM ${search?.from.sql ?? 'customer c'}${whereSql(conditions)} ORDER BY c.id DESC LIMIT ?`,
+    params: [...(search?.from.params ?? []), ...params, query.limit + 1],
   };
 }
 
@@ -76,14 +75,14 @@ function suspendedBeforeSql(query: ListCustomersQuery, before: string): SqlFragm
     conditions.push('(c.suspended_at < ? OR (c.suspended_at = ? AND c.id < ?))');
     params.push(at, at, after.id);
   }
-  if (query.q) {
-    const match = customerMatchesSql(query.q);
-    conditions.push(match.sql);
-    params.push(...match.params);
+  const search = query.q ? customerSearchSql(query.q) : undefined;
+  if (search) {
+    conditions.push(search.where.sql);
+    params.push(...search.where.params);
   }
   return {
-    sql: `SELECT ${CUSTOMER_DETAIL_COLUMNS} FROM customer c${whereSql(conditions)} ORDER BY c.suspended_at DESC, c.id DESC LIMIT ?`,
-    params: [...params, query.limit + 1],
+    sql: `SELECT ${CUSTOMER_DETAIL_COLUMNS} FROM ${search?.from.sql ?? 'customer c'}${whereSql(conditions)} ORDER BY c.suspended_at DESC, c.id DESC LIMIT ?`,
+    params: [...(search?.from.params ?? []), ...params, query.limit + 1],
   };
 }
 
