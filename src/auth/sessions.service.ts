@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
 import { EntityManager } from '@mikro-orm/mysql';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { plainRows } from '../database/plain-rows';
 import { AuthSession, PrincipalRole } from './auth-session.entity';
 import { Principal } from './principal';
 import { newToken, sha256 } from './session-tokens';
@@ -68,7 +69,7 @@ export class SessionsService {
    * before its revocation, so suspension takes effect the moment it commits.
    */
   async resolve(token: string): Promise<ResolvedSession | undefined> {
-    const rows = await this.em.execute<SessionRow[]>(SESSION_LOOKUP_SQL, [sha256(token)]);
+    const rows = await plainRows<SessionRow>(this.em, SESSION_LOOKUP_SQL, [sha256(token)]);
     const row = rows[0];
     if (!row) return undefined;
     if (row.role === 'customer') {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { Principal } from '../auth/principal';
 import { NotFound } from '../common/domain-errors';
+import { plainRows } from '../database/plain-rows';
 import { Page } from '../common/cursor';
 import { CustomerDetailRow, detailViewOfRow } from '../hosting/customer.rows';
 import { CustomerDetailView } from '../hosting/customer.views';
@@ -20,17 +21,13 @@ export class CustomerListReader {
   async list(_auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
     const statement = customerListSql(query);
     if (statement === null) return { items: [], nextCursor: null };
-    const rows = await this.em
-      .getConnection()
-      .execute<CustomerDetailRow[]>(statement.sql, statement.params);
+    const rows = await plainRows<CustomerDetailRow>(this.em, statement.sql, statement.params);
     return customerListPage(rows, query);
   }
 
   async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
     const statement = customerByIdSql(id);
-    const [row] = await this.em
-      .getConnection()
-      .execute<CustomerDetailRow[]>(statement.sql, statement.params);
+    const [row] = await plainRows<CustomerDetailRow>(this.em, statement.sql, statement.params);
     if (!row) throw new NotFound('Customer', id);
     return detailViewOfRow(row);
   }
