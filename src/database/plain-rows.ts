@@ -9,6 +9,7 @@ interface PooledConnection {
 }
 
 interface KnexClient {
+  emit(event: 'query', query: { sql: string; bindings: readonly unknown[] }): boolean;
   acquireConnection(): Promise<PooledConnection>;
   releaseConnection(connection: PooledConnection): Promise<void>;
 }
@@ -33,6 +34,8 @@ export async function plainRows<Row>(
     throw driverError(em, error);
   }
   try {
+    // Announced as knex announces its own queries, so query listeners still see every statement.
+    client.emit('query', { sql, bindings: params });
     return await new Promise<Row[]>((resolve, reject) =>
       connection.query({ sql, values: [...params] }, (error, rows) =>
         error ? reject(driverError(em, error)) : resolve(rows as Row[]),
