@@ -1,4 +1,4 @@
-/** The part of autocannon 8's API the bench uses (the package ships no types). */
+/** The part of autocannon 8's API the benches use (the package ships no types). */
 declare module 'autocannon' {
   interface Options {
     url: string;
@@ -12,6 +12,7 @@ declare module 'autocannon' {
     average: number;
     p50: number;
     p99: number;
+    max: number;
   }
 
   interface Result {

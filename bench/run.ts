@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runBulkBench } from './bulk';
 import { runMetricsOverheadBench } from './metrics-overhead';
+import { reportScale, runScaleBench } from './scale';
 import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
 /**
@@ -10,12 +11,19 @@ import { runWebhookBench, WebhookBenchResult } from './webhooks';
  * and writes bench/results/latest.json. BENCH_ROUNDS (default 5) sets the timed rounds per
  * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only. Last, what metrics
  * cost (bench/metrics-overhead.ts); `npm run bench -- --metrics` runs only that.
+ * `npm run bench -- --scale` runs bench/scale.ts instead (100,000 customers: reads, search,
+ * expiry and bulk jobs).
  */
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
   if (process.argv.includes('--metrics')) {
     await runMetricsOverheadBench(log);
+    return;
+  }
+  if (process.argv.includes('--scale')) {
+    reportScale(await runScaleBench(log), machine, log);
     return;
   }
   // Webhook delivery first: its targets are absolute, so it runs on a machine that is not still
@@ -36,7 +44,6 @@ async function main(): Promise<void> {
   }
   const bulk = await runBulkBench(rounds, log);
 
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
   const rows = (['bulk_suspend', 'bulk_activate', 'bulk_remove'] as const).map((name) => [
     name,
     bulk[name].ms,

@@ -1,9 +1,18 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import {
+  DynamicModule,
+  Inject,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  RequestMethod,
+} from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import { redactKeyInPath } from './auth/log-redaction';
+import { requestLog } from './common/request-log';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -49,6 +58,24 @@ function logDestination(config: AppConfig, options: RootOptions): DestinationStr
   return pino.destination(1);
 }
 
+/** The process's logger: its serialisers and redaction apply to every line, request lines included. */
+function rootLogger(config: AppConfig, options: RootOptions): pino.Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: IncomingMessage) => redactKeyInPath(pino.stdSerializers.req(req)),
+        res: pino.stdSerializers.res,
+        err: pino.stdSerializers.err,
+      },
+    },
+    logDestination(config, options),
+  );
+}
+
+const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
 export interface RootOptions {
   /** Where logs go (stdout by default); tests capture them to prove secrets never appear. */
   logStream?: DestinationStream;
@@ -56,24 +83,27 @@ export interface RootOptions {
 
 /** Infrastructure every process needs: configuration, logging, metrics, MySQL, Redis and BullMQ. */
 @Module({})
-export class CoreModule {
+export class CoreModule implements NestModule {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: pino.Logger) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(requestLog(this.logger, (req) => (req.url ?? '').startsWith('/health')))
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: AppConfig, options: RootOptions = {}): DynamicModule {
+    const logger = rootLogger(config, options);
     return {
       module: CoreModule,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }], // Express 5 route syntax
-          pinoHttp: [
-            {
-              level: config.logLevel,
-              redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-              quietReqLogger: true,
-              serializers: { req: redactKeyInPath },
-            },
-            logDestination(config, options),
-          ],
+          // CoreModule's own middleware (`requestLog`) sets `req.log`; nestjs-pino binds it.
+          useExisting: true,
+          pinoHttp: { logger },
         }),
         MikroOrmModule.forRoot({
           ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
 import { EntityManager } from '@mikro-orm/mysql';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { plainRows } from '../database/plain-rows';
 import { AuthSession, PrincipalRole } from './auth-session.entity';
 import { Principal } from './principal';
 import { newToken, sha256 } from './session-tokens';
@@ -27,6 +28,17 @@ interface SessionRow {
   customer_username: string | null;
   customer_status: string | null;
 }
+
+/**
+ * The session of a token's SHA-256, with its principal's name and a customer's status. Exported
+ * for `bench/scale-baseline-server.ts`, whose requests must pay for the same lookup.
+ */
+export const SESSION_LOOKUP_SQL = `SELECT s.id, s.role, s.administrator_id, s.customer_id, s.csrf_hash,
+       a.username AS admin_username, c.username AS customer_username, c.status AS customer_status
+  FROM auth_session s
+  LEFT JOIN administrator a ON a.id = s.administrator_id
+  LEFT JOIN customer c ON c.id = s.customer_id
+ WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > UTC_TIMESTAMP(3)`;
 
 /** Issues, resolves and revokes access tokens. Tokens are opaque; only their hash is stored. */
 @Injectable()
@@ -57,15 +69,7 @@ export class SessionsService {
    * before its revocation, so suspension takes effect the moment it commits.
    */
   async resolve(token: string): Promise<ResolvedSession | undefined> {
-    const rows = await this.em.execute<SessionRow[]>(
-      `SELECT s.id, s.role, s.administrator_id, s.customer_id, s.csrf_hash,
-              a.username AS admin_username, c.username AS customer_username, c.status AS customer_status
-         FROM auth_session s
-         LEFT JOIN administrator a ON a.id = s.administrator_id
-         LEFT JOIN customer c ON c.id = s.customer_id
-        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > UTC_TIMESTAMP(3)`,
-      [sha256(token)],
-    );
+    const rows = await plainRows<SessionRow>(this.em, SESSION_LOOKUP_SQL, [sha256(token)]);
     const row = rows[0];
     if (!row) return undefined;
     if (row.role === 'customer') {

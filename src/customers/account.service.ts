@@ -8,6 +8,7 @@ import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { EventOutbox } from '../events/event-outbox.service';
 import { Customer } from '../hosting/customer.entity';
 import { CustomerAccountView, toAccountView, toAdminView } from '../hosting/customer.views';
+import { refreshSearchTrigrams, touchesSearch } from './customer-search-index';
 import { assertPasswordOmitsUsername, changedFields } from './customers.service';
 import { UpdateAccountDto } from './dto/customer-input.dto';
 
@@ -76,6 +77,7 @@ export class AccountService {
         await this.sessions.revokeForCustomers(em, [id], auth.sessionId);
       }
       await em.flush();
+      if (touchesSearch(changed)) await refreshSearchTrigrams(em, [id]);
       await this.outbox.record(em, {
         type: 'customer.updated',
         objectType: 'customer',

@@ -3,20 +3,13 @@ import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
 import { SuspensionModule } from '../suspension/suspension.module';
 import { AccountService } from './account.service';
-import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerListReader } from './customer-list.reader';
 import { CustomerRemoval } from './customer-removal.service';
 import { CustomersService } from './customers.service';
 
 @Module({
   imports: [AuthModule, EventsModule, SuspensionModule],
-  providers: [
-    CustomersService,
-    AccountService,
-    CustomerCountsReader,
-    CustomerListReader,
-    CustomerRemoval,
-  ],
-  exports: [CustomersService, AccountService, CustomerCountsReader, CustomerRemoval],
+  providers: [CustomersService, AccountService, CustomerListReader, CustomerRemoval],
+  exports: [CustomersService, AccountService, CustomerRemoval],
 })
 export class CustomersModule {}

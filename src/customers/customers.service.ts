@@ -9,9 +9,9 @@ import { Page } from '../common/cursor';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CASCADE_TRANSACTION } from '../suspension/cascade-transaction';
 import { SuspensionService } from '../suspension/suspension.service';
-import { CustomerCountsReader } from './customer-counts.reader';
 import { CustomerListReader } from './customer-list.reader';
 import { CustomerRemoval } from './customer-removal.service';
+import { refreshSearchTrigrams, touchesSearch } from './customer-search-index';
 import { Customer } from '../hosting/customer.entity';
 import { CustomerDetailView, toAdminView, toDetailView } from '../hosting/customer.views';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-input.dto';
@@ -46,7 +46,6 @@ export class CustomersService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly outbox: EventOutbox,
-    private readonly counts: CustomerCountsReader,
     private readonly lists: CustomerListReader,
     private readonly removal: CustomerRemoval,
     private readonly suspension: SuspensionService,
@@ -56,12 +55,8 @@ export class CustomersService {
     return this.lists.list(auth, query);
   }
 
-  async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
-    // A fork: status changes are set-based statements the request's identity map never saw.
-    const customer = await this.em.fork().findOne(Customer, id);
-    if (!customer) throw new NotFound('Customer', id);
-    const counts = await this.counts.forCustomers([id]);
-    return toDetailView(customer, counts.get(id) ?? { subscriptions: 0, domains: 0 });
+  get(auth: Principal, id: number): Promise<CustomerDetailView> {
+    return this.lists.get(auth, id);
   }
 
   async create(auth: Principal, dto: CreateCustomerDto): Promise<CustomerDetailView> {
@@ -73,6 +68,7 @@ export class CustomersService {
         await this.assertUsernameFree(em, dto.username);
         const created = em.create(Customer, { ...fields, passwordHash });
         await em.flush();
+        await refreshSearchTrigrams(em, [created.id]);
         await this.outbox.record(em, {
           type: 'customer.created',
           objectType: 'customer',
@@ -123,6 +119,7 @@ export class CustomersService {
           await this.sessions.revokeForCustomers(em, [id]);
         }
         await em.flush();
+        if (touchesSearch(changed)) await refreshSearchTrigrams(em, [id]);
         await this.outbox.record(em, {
           type: 'customer.updated',
           objectType: 'customer',

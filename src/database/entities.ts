@@ -4,6 +4,7 @@ import { AuthSession } from '../auth/auth-session.entity';
 import { BulkJobResult } from '../bulk/bulk-job-result.entity';
 import { BulkJob } from '../bulk/bulk-job.entity';
 import { Customer } from '../hosting/customer.entity';
+import { CustomerSearchTrigram } from '../hosting/customer-search-trigram.entity';
 import { Domain } from '../hosting/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { Subscription } from '../hosting/subscription.entity';
@@ -16,6 +17,7 @@ export const ENTITIES = [
   Administrator,
   AuthSession,
   Customer,
+  CustomerSearchTrigram,
   OutboxEvent,
   Subscription,
   Domain,

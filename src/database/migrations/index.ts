@@ -9,6 +9,7 @@ import { Migration20261201034311 } from './Migration20261201034311';
 import { Migration20261201034416 } from './Migration20261201034416';
 import { Migration20261201064956 } from './Migration20261201064956';
 import { Migration20261201065651 } from './Migration20261201065651';
+import { Migration20261201070000 } from './Migration20261201070000';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -25,4 +26,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201034416', class: Migration20261201034416 },
   { name: 'Migration20261201064956', class: Migration20261201064956 },
   { name: 'Migration20261201065651', class: Migration20261201065651 },
+  { name: 'Migration20261201070000', class: Migration20261201070000 },
 ];
