@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
@@ -12,6 +12,8 @@ import { prepareDatabase } from '../src/database/prepare-database';
 import { buildWorker, peakRssMb } from './bench-worker';
 import { BENCH_ADMIN, median, resetBenchStores } from './bench-support';
 import { SCALE, seedScale, SeedTimes } from './scale-seed';
+import { runScaleBulkBench, ScaleBulkResult } from './scale-bulk';
+import { ExpiryFigures, runExpiryScaleBench } from './scale-expiry';
 
 /**
  * `npm run bench -- --scale`: the reads an operator makes all day, at 100,000 customers (200,000
@@ -53,8 +55,10 @@ export interface ScaleBenchResult {
   connections: number;
   seconds: number;
   rounds: number;
-  /** bench/scale-bulk.ts's figures (expiry pass, bulk ratios at 10,000 customers), when it exists. */
-  bulk?: unknown;
+  /** The expiry pass over the 200,000 subscriptions (bench/scale-expiry.ts). */
+  expiry?: ExpiryFigures;
+  /** Bulk jobs of 10,000 customers against their SQL baseline (bench/scale-bulk.ts). */
+  bulk?: ScaleBulkResult;
 }
 
 type ReadName = 'first_page' | 'search_schmidt' | 'status_suspended' | 'cursor_1000' | 'get_by_id';
@@ -195,9 +199,16 @@ export async function runScaleBench(log: (line: string) => void): Promise<ScaleB
       seconds: SECONDS,
       rounds: ROUNDS,
     };
-    // scale-bulk hook: bench/scale-bulk.ts (expiry pass, bulk jobs at 10,000 customers) puts its
-    // figures here when it exists; it runs on this seeded database after the reads.
-    if (existsSync(join(__dirname, 'scale-bulk.ts'))) result.bulk = undefined;
+    // On the same seeded database, after the reads (both change it): the expiry pass, then bulk
+    // jobs of 10,000 customers against their SQL baseline (the removal last).
+    for (const child of processes.splice(0)) child.kill('SIGTERM');
+    result.expiry = await runExpiryScaleBench(DATABASE_URL, log);
+    result.bulk = await runScaleBulkBench({
+      databaseUrl: DATABASE_URL,
+      redisUrl: config.redisUrl,
+      redisPrefix: `${REDIS_PREFIX}_bulk`,
+      log,
+    });
     return result;
   } finally {
     for (const child of processes) child.kill('SIGTERM');
@@ -321,6 +332,18 @@ export function reportScale(
   log(
     `seed: ${(result.seed.total_ms / 1000).toFixed(1)} s; API peak RSS ${result.api_peak_rss_mb} MB`,
   );
+  if (result.expiry)
+    log(
+      `expiry pass over ${result.expiry.subscriptions} subscriptions: ${result.expiry.quiet_ms} ms with nothing due, ` +
+        `${result.expiry.changing_ms} ms with ${result.expiry.changes.expired} due and ${result.expiry.changes.renewed} renewed`,
+    );
+  if (result.bulk) {
+    for (const action of ['suspend', 'activate', 'remove'] as const)
+      log(
+        `bulk ${action} of ${result.bulk.customers}: ${result.bulk[action].ms} ms, baseline ${result.bulk[action].baseline_ms} ms, ratio ${result.bulk[action].ratio.toFixed(2)}`,
+      );
+    log(`bulk worker peak RSS: ${result.bulk.worker_peak_rss_mb} MB`);
+  }
   log(`machine: ${machine}`);
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(
