@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { createConnection, Pool } from 'mysql2/promise';
+import { mysqlPool } from './mysql-pool';
 import Redis from 'ioredis';
 import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
@@ -91,13 +92,7 @@ export async function freshBenchStores(
       log: () => undefined,
     }),
   );
-  const { host, port, user, password, dbName } = parseDatabaseUrl(databaseUrl);
-  const pool = createPool({
-    host,
-    port,
-    user,
-    password,
-    database: dbName,
+  const pool = mysqlPool(databaseUrl, {
     connectionLimit: 4,
     timezone: 'Z',
     supportBigNumbers: true,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createPool, RowDataPacket } from 'mysql2/promise';
+import { RowDataPacket } from 'mysql2/promise';
 import { SESSION_LOOKUP_SQL } from '../src/auth/sessions.service';
 import { sha256 } from '../src/auth/session-tokens';
 import {
@@ -8,8 +8,8 @@ import {
   customerListSql,
 } from '../src/customers/customer-read.sql';
 import { ListCustomersQuery } from '../src/customers/dto/list-customers.query';
-import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { CustomerDetailRow, detailViewOfRow } from '../src/hosting/customer.rows';
+import { mysqlPool } from './mysql-pool';
 
 /**
  * The scale bench's baseline: plain `node:http` and `mysql2`, no framework, sending for each read
@@ -18,13 +18,7 @@ import { CustomerDetailRow, detailViewOfRow } from '../src/hosting/customer.rows
  * same JSON, byte for byte, and nothing else: no validation, logging, metrics or headers beyond
  * Content-Type. Started by bench/scale.ts with DATABASE_URL and PORT; prints "listening <port>".
  */
-const { host, port, user, password, dbName } = parseDatabaseUrl(process.env.DATABASE_URL ?? '');
-const pool = createPool({
-  host,
-  port,
-  user,
-  password,
-  database: dbName,
+const pool = mysqlPool(process.env.DATABASE_URL ?? '', {
   connectionLimit: Number(process.env.DATABASE_POOL_MAX ?? 10),
   timezone: 'Z',
   charset: 'utf8mb4',

@@ -1,11 +1,11 @@
-import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { Pool, RowDataPacket } from 'mysql2/promise';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { loadConfig } from '../src/config/load-config';
-import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
 import { BENCH_ADMIN, BenchApi, startBenchApi } from './bench-support';
+import { mysqlPool } from './mysql-pool';
 
 /**
  * Bulk jobs at scale: suspend, activate and remove 10,000 customers of a database already seeded
@@ -72,13 +72,7 @@ export async function runScaleBulkBench(options: ScaleBulkOptions): Promise<Scal
       log: () => undefined,
     }),
   );
-  const { host, port, user, password, dbName } = parseDatabaseUrl(databaseUrl);
-  const pool = createPool({
-    host,
-    port,
-    user,
-    password,
-    database: dbName,
+  const pool = mysqlPool(databaseUrl, {
     connectionLimit: 4,
     timezone: 'Z',
     supportBigNumbers: true,
