@@ -12,7 +12,7 @@ import { runWebhookBench, WebhookBenchResult } from './webhooks';
  * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only. Last, what metrics
  * cost (bench/metrics-overhead.ts); `npm run bench -- --metrics` runs only that.
  * `npm run bench -- --scale` runs bench/scale.ts instead (100,000 customers: reads, search,
- * expiry and bulk jobs).
+ * expiry and bulk jobs); `npm run bench -- --webhooks` runs only the webhook part and prints it.
  */
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -20,6 +20,10 @@ async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
   if (process.argv.includes('--metrics')) {
     await runMetricsOverheadBench(log);
+    return;
+  }
+  if (process.argv.includes('--webhooks')) {
+    log(JSON.stringify(await runWebhookBench(log), null, 2));
     return;
   }
   if (process.argv.includes('--scale')) {
