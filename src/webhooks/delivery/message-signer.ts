@@ -1,19 +1,29 @@
-import { Webhook } from 'standardwebhooks';
+import { createHmac } from 'node:crypto';
+
+const SECRET_PREFIX = 'whsec_';
 
 /**
- * Standard Webhooks `v1` signatures, made by the `standardwebhooks` package itself (the contract:
- * consumers verify with the same package). One instance per secret: the package decodes the
- * `whsec_` key once in its constructor.
+ * Standard Webhooks `v1` signatures: base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the
+ * secret's decoded key. Made with node:crypto (native), which costs a fraction of the pure-JS
+ * hash of the `standardwebhooks` package; the tests verify every signature with that package,
+ * the contract consumers use. One instance per secret: the key is decoded once.
  */
 export class MessageSigner {
-  private readonly webhook: Webhook;
+  private readonly key: Buffer;
 
   constructor(secret: string) {
-    this.webhook = new Webhook(secret);
+    this.key = Buffer.from(
+      secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret,
+      'base64',
+    );
+    if (this.key.length === 0) throw new Error("A webhook secret can't be empty.");
   }
 
   /** `timestampSeconds` is the `webhook-timestamp` header's value. */
   sign(messageId: string, timestampSeconds: number, body: string): string {
-    return this.webhook.sign(messageId, new Date(timestampSeconds * 1000), body);
+    const digest = createHmac('sha256', this.key)
+      .update(`${messageId}.${timestampSeconds}.${body}`)
+      .digest('base64');
+    return `v1,${digest}`;
   }
 }
