@@ -11,6 +11,7 @@ import {
   writeProblemDetails,
 } from './common/problem-details.filter';
 import { limitJsonDepth } from './common/json-depth';
+import { timeHttpRequest } from './metrics/http-metrics';
 import { createValidationPipe } from './common/validation';
 import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
 import { refineOpenApiDocument } from './common/openapi-refinements';
@@ -34,6 +35,10 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   answerClientErrorsAsProblems(app.getHttpServer());
+  // The API's requests (not health probes or the docs), first, so it times everything after it; a
+  // plain middleware (a Nest one costs a route match and an async wrapper per request). Not
+  // mounted at all when metrics are off.
+  if (config.metricsPort !== 0) app.use(`/${API_PREFIX}`, timeHttpRequest);
   app.use(noSniff);
   app.use(requireHost);
   app.use('/api/docs', docsSecurityHeaders);

@@ -15,7 +15,7 @@ const httpDuration = new Histogram({
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
- * Nest mounts path-bound middleware (this timer, the request logger) as catch-all routes
+ * Nest mounts path-bound middleware (the request logger, MikroORM's request context) as catch-all routes
  * (`/api/v1/{*path}`): a request that reaches no controller still carries one of those.
  */
 const MIDDLEWARE_CATCH_ALL = /\{\*\w+\}$/;
