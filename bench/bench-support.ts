@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createConnection, Pool } from 'mysql2/promise';
 import { mysqlPool } from './mysql-pool';
-import Redis from 'ioredis';
 import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { AppConfig } from '../src/config/app-config';
@@ -11,6 +10,7 @@ import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
+import { deleteRedisKeys } from './redis-keys';
 
 /** The bench's administrator (bench databases are its own and dropped after the run). */
 export const BENCH_ADMIN = { username: 'benchadmin', password: 'bench-password-1' };
@@ -74,30 +74,61 @@ export async function freshBenchStores(
   databaseUrl: string,
   redisPrefix: string,
 ): Promise<{ config: AppConfig; pool: Pool }> {
-  const config = loadConfig({
+  const config = benchApiConfig(databaseUrl, redisPrefix);
+  await resetBenchStores(databaseUrl, config.redisUrl, redisPrefix);
+  await ensureBenchAdministrator(databaseUrl);
+  return { config, pool: benchPool(databaseUrl) };
+}
+
+/**
+ * A bench's stores over a database seeded already (bench/scale.ts seeds it): its Redis keys gone,
+ * the database kept and only given the bench's administrator if it is missing. Returns what
+ * freshBenchStores does; `redisUrl` overrides REDIS_URL of the environment.
+ */
+export async function seededBenchStores(
+  databaseUrl: string,
+  redisPrefix: string,
+  redisUrl?: string,
+): Promise<{ config: AppConfig; pool: Pool }> {
+  const config = benchApiConfig(databaseUrl, redisPrefix, redisUrl);
+  await deleteRedisKeys(config.redisUrl, redisPrefix);
+  await ensureBenchAdministrator(databaseUrl);
+  return { config, pool: benchPool(databaseUrl) };
+}
+
+/** The config of a bench's in-process API: production mode, errors-only logs, metrics off. */
+function benchApiConfig(databaseUrl: string, redisPrefix: string, redisUrl?: string): AppConfig {
+  return loadConfig({
     ...process.env,
     NODE_ENV: 'production',
     PROCESS_ROLE: 'api',
     PORT: '0',
     METRICS_PORT: '0',
     DATABASE_URL: databaseUrl,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     REDIS_PREFIX: redisPrefix,
     ADMIN_USERNAME: BENCH_ADMIN.username,
     ADMIN_PASSWORD: BENCH_ADMIN.password,
     LOG_LEVEL: 'error',
   });
-  await resetBenchStores(databaseUrl, config.redisUrl, redisPrefix);
+}
+
+/** Creates and migrates the bench database where needed and adds the bench's administrator if missing. */
+export async function ensureBenchAdministrator(databaseUrl: string): Promise<void> {
   await prepareDatabase({ url: databaseUrl, poolMax: 2 }, (orm) =>
     ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
       log: () => undefined,
     }),
   );
-  const pool = mysqlPool(databaseUrl, {
+}
+
+/** The mysql2 pool a bench seeds and checks with. */
+function benchPool(databaseUrl: string): Pool {
+  return mysqlPool(databaseUrl, {
     connectionLimit: 4,
     timezone: 'Z',
     supportBigNumbers: true,
   });
-  return { config, pool };
 }
 
 /** Drops a bench database and its Redis keys: before a run for clean figures, after it to leave nothing behind. */
@@ -113,17 +144,7 @@ export async function resetBenchStores(
   } finally {
     await connection.end();
   }
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(redisUrl, redisPrefix);
 }
 
 export function median(values: number[]): number {

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { Pool } from 'mysql2/promise';
 import { AppConfig } from '../src/config/app-config';
 import { freePort } from '../test/support/prometheus';
@@ -14,6 +13,7 @@ import {
   startBenchApi,
 } from './bench-support';
 import { buildWorker, startWorker } from './bench-worker';
+import { httpLoad } from './http-load';
 import { Bench, SHAPE } from './bulk';
 import {
   ApiProcess,
@@ -162,16 +162,15 @@ async function httpOverhead(
       const scraper = side === 'on' ? scrapeEvery(metricsPort, API_SCRAPE_MS) : undefined;
       const cpuBefore = cpuMs(apis[side].child);
       try {
-        const result = await autocannon({
-          url: `${apis[side].base}${LIST_PATH}`,
-          connections: CONNECTIONS,
-          duration: seconds,
-          headers,
-        });
-        if (result.non2xx + result.errors + result.timeouts > 0)
-          throw new Error(
-            `GET ${LIST_PATH} (metrics ${side}): ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-          );
+        const result = await httpLoad(
+          {
+            url: `${apis[side].base}${LIST_PATH}`,
+            connections: CONNECTIONS,
+            duration: seconds,
+            headers,
+          },
+          `GET ${LIST_PATH} (metrics ${side})`,
+        );
         return {
           side,
           req_per_s: Math.round(result.requests.average),

@@ -1,11 +1,8 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { ensureFirstAdministrator } from '../src/auth/first-administrator';
-import { loadConfig } from '../src/config/load-config';
-import { prepareDatabase } from '../src/database/prepare-database';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
-import { BENCH_ADMIN, BenchApi, startBenchApi } from './bench-support';
-import { mysqlPool } from './mysql-pool';
+import { BENCH_ADMIN, BenchApi, seededBenchStores, startBenchApi } from './bench-support';
+import { deleteRedisKeys } from './redis-keys';
 
 /**
  * Bulk jobs at scale: suspend, activate and remove 10,000 customers of a database already seeded
@@ -52,31 +49,8 @@ export async function runScaleBulkBench(options: ScaleBulkOptions): Promise<Scal
   const count = options.customers ?? 10_000;
   const log = options.log ?? (() => undefined);
   const redisPrefix = options.redisPrefix ?? 'clientele_scale_bulk';
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PROCESS_ROLE: 'api',
-    PORT: '0',
-    METRICS_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-    REDIS_PREFIX: redisPrefix,
-    ADMIN_USERNAME: BENCH_ADMIN.username,
-    ADMIN_PASSWORD: BENCH_ADMIN.password,
-    LOG_LEVEL: 'error',
-  });
-  await clearRedisPrefix(config.redisUrl, redisPrefix);
-  // Migrated already; this only adds the bench's administrator if it is missing.
-  await prepareDatabase({ url: databaseUrl, poolMax: 2 }, (orm) =>
-    ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
-      log: () => undefined,
-    }),
-  );
-  const pool = mysqlPool(databaseUrl, {
-    connectionLimit: 4,
-    timezone: 'Z',
-    supportBigNumbers: true,
-  });
+  // The database keeps its seed; only the bench's Redis keys go.
+  const { config, pool } = await seededBenchStores(databaseUrl, redisPrefix, options.redisUrl);
   const worker = await startWorker(buildWorker(), {
     DATABASE_URL: databaseUrl,
     REDIS_URL: config.redisUrl,
@@ -127,7 +101,7 @@ export async function runScaleBulkBench(options: ScaleBulkOptions): Promise<Scal
     );
     await app.close();
     await pool.end();
-    await clearRedisPrefix(config.redisUrl, redisPrefix);
+    await deleteRedisKeys(config.redisUrl, redisPrefix);
   }
 }
 
@@ -222,19 +196,4 @@ async function verify(pool: Pool, action: BaselineAction, ids: number[]): Promis
         ? Number(row.suspended) === ids.length && Number(row.active_domains) === 0
         : Number(row.suspended) === 0;
   if (!ok) throw new Error(`bulk ${action} left ${JSON.stringify(row)}`);
-}
-
-async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

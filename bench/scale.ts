@@ -1,16 +1,14 @@
-import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
-import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { encodeCursor } from '../src/common/cursor';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { prepareDatabase } from '../src/database/prepare-database';
 import { buildWorker, peakRssMb } from './bench-worker';
-import { BENCH_ADMIN, median, resetBenchStores } from './bench-support';
+import { BENCH_ADMIN, ensureBenchAdministrator, median, resetBenchStores } from './bench-support';
+import { httpLoad } from './http-load';
 import { SCALE, seedScale, SeedTimes } from './scale-seed';
 import { runScaleBulkBench, ScaleBulkResult } from './scale-bulk';
 import { ExpiryFigures, runExpiryScaleBench } from './scale-expiry';
@@ -72,11 +70,7 @@ export async function runScaleBench(log: (line: string) => void): Promise<ScaleB
     ADMIN_PASSWORD: BENCH_ADMIN.password,
   });
   await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
-  await prepareDatabase({ url: DATABASE_URL, poolMax: 2 }, (orm) =>
-    ensureFirstAdministrator(orm, BENCH_ADMIN.username, BENCH_ADMIN.password, {
-      log: () => undefined,
-    }),
-  );
+  await ensureBenchAdministrator(DATABASE_URL);
   const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
   const connect = () =>
     createConnection({ host, port, user, password, database: dbName, charset: 'utf8mb4' });
@@ -222,11 +216,7 @@ async function measure(
   headers: Record<string, string>,
   seconds: number,
 ): Promise<SideFigures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
-    throw new Error(
-      `${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
+  const result = await httpLoad({ url, connections: CONNECTIONS, duration: seconds, headers });
   return {
     req_s: Math.round(result.requests.average),
     p50_ms: result.latency.p50,

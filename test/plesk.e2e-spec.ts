@@ -1,4 +1,4 @@
-import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { bearer } from './support/app';
 import { eventsAfter, lastEventId } from './support/hosting';
 import {
   ADMIN_BASIC,
@@ -10,6 +10,7 @@ import {
   ERROR,
   expectShape,
   KEY,
+  pleskSpecApp,
   STATISTICS,
   STATUS,
   UUID,
@@ -17,21 +18,11 @@ import {
 
 /** /api/v2 driven the way a Plesk client drives it, over the same services as /api/v1. */
 describe('Plesk REST API v2 compatibility (/api/v2)', () => {
-  let test: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    test = await startTestApp();
-    admin = await loginAdmin(test);
-  });
-  afterAll(() => test?.close());
-
-  const v1Customer = async (id: number) =>
-    (await test.http().get(`/api/v1/customers/${id}`).set(bearer(admin)).expect(200)).body;
+  const plesk = pleskSpecApp();
 
   it('works the way a Plesk client drives it: Basic auth for a key, then X-API-Key', async () => {
     // 1. A key, with Basic auth; bound to this caller's address since no ip is given.
-    const issued = await test
+    const issued = await plesk.test
       .http()
       .post('/api/v2/auth/keys')
       .set(ADMIN_BASIC)
@@ -39,14 +30,18 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
       .expect(201);
     expectShape(issued.body, KEY);
     const key = issued.body.key as string;
-    const keys = await test.http().get('/api/v1/api-keys').set(bearer(admin)).expect(200);
+    const keys = await plesk.test
+      .http()
+      .get('/api/v1/api-keys')
+      .set(bearer(plesk.admin))
+      .expect(200);
     const bound = (keys.body as Array<{ allowedIps: string[]; access: string }>)[0];
     expect(bound).toMatchObject({ access: 'full', allowedIps: ['127.0.0.1'] });
     const api = {
-      get: (path: string) => test.http().get(`/api/v2${path}`).set('X-API-Key', key),
-      post: (path: string) => test.http().post(`/api/v2${path}`).set('X-API-Key', key),
-      put: (path: string) => test.http().put(`/api/v2${path}`).set('X-API-Key', key),
-      delete: (path: string) => test.http().delete(`/api/v2${path}`).set('X-API-Key', key),
+      get: (path: string) => plesk.test.http().get(`/api/v2${path}`).set('X-API-Key', key),
+      post: (path: string) => plesk.test.http().post(`/api/v2${path}`).set('X-API-Key', key),
+      put: (path: string) => plesk.test.http().put(`/api/v2${path}`).set('X-API-Key', key),
+      delete: (path: string) => plesk.test.http().delete(`/api/v2${path}`).set('X-API-Key', key),
     };
 
     // 2. A client.
@@ -79,7 +74,7 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
       description: 'Pays late',
       type: 'customer',
     });
-    expect((await v1Customer(id)).guid).toBe(created.body.guid);
+    expect((await plesk.v1Customer(id)).guid).toBe(created.body.guid);
 
     const list = await api.get('/clients').expect(200);
     expect(Array.isArray(list.body)).toBe(true);
@@ -90,7 +85,7 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
     const updated = await api.put(`/clients/${id}`).send({ company: 'Example AG' }).expect(200);
     expect(updated.body).toEqual({ id, guid: created.body.guid });
     expectShape(updated.body, CREATED);
-    expect((await v1Customer(id)).company).toBe('Example AG');
+    expect((await plesk.v1Customer(id)).company).toBe('Example AG');
 
     const suspended = await api.put(`/clients/${id}/suspend`).expect(200);
     expectShape(suspended.body, STATUS);
@@ -102,25 +97,25 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
     expect((await api.get(`/clients/${id}`).expect(200)).body.status).toBe(0);
 
     // 4. Domains and statistics (the hosting comes from /api/v1).
-    const subscription = await test
+    const subscription = await plesk.test
       .http()
       .post('/api/v1/subscriptions')
-      .set(bearer(admin))
+      .set(bearer(plesk.admin))
       .send({ customerId: id, name: `bücher-${id}.example`, plan: 'Unlimited' })
       .expect(201);
-    await test
+    await plesk.test
       .http()
       .post('/api/v1/domains')
-      .set(bearer(admin))
+      .set(bearer(plesk.admin))
       .send({ subscriptionId: subscription.body.id, name: `shop.bücher-${id}.example` })
       .expect(201);
     const domains = await api.get(`/clients/${id}/domains`).expect(200);
     expect(domains.body).toHaveLength(2);
     for (const domain of domains.body) expectShape(domain, DOMAIN);
-    const v1Domains = await test
+    const v1Domains = await plesk.test
       .http()
       .get(`/api/v1/domains?customerId=${id}`)
-      .set(bearer(admin))
+      .set(bearer(plesk.admin))
       .expect(200);
     expect(domains.body[0]).toEqual({
       id: v1Domains.body.items[0].id,
@@ -145,7 +140,11 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
     const gone = await api.get(`/clients/${id}`).expect(404);
     expectShape(gone.body, ERROR);
     expect(gone.body.code).toBe(404);
-    await test.http().get(`/api/v1/domains?customerId=${id}`).set(bearer(admin)).expect(200);
+    await plesk.test
+      .http()
+      .get(`/api/v1/domains?customerId=${id}`)
+      .set(bearer(plesk.admin))
+      .expect(200);
 
     // 6. The key goes.
     const revoked = await api.delete(`/auth/keys/${key}`).expect(200);
@@ -153,7 +152,7 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
     expectShape(revoked.body, STATUS);
     const refused = await api.get('/clients').expect(401);
     expectShape(refused.body, ERROR);
-    const unknown = await test
+    const unknown = await plesk.test
       .http()
       .delete(`/api/v2/auth/keys/${key}`)
       .set(ADMIN_BASIC)
@@ -163,56 +162,64 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
 
   describe('the same paths as /api/v1', () => {
     it('suspends through the same cascade, events and audit; status 16 and 0 in PUT too', async () => {
-      const created = await test
+      const created = await plesk.test
         .http()
         .post('/api/v2/clients')
         .set(ADMIN_BASIC)
         .send(clientRequest())
         .expect(201);
       const id = created.body.id as number;
-      await test
+      await plesk.test
         .http()
         .post('/api/v1/subscriptions')
-        .set(bearer(admin))
+        .set(bearer(plesk.admin))
         .send({ customerId: id, name: `cascade-${id}.example`, plan: 'Basic' })
         .expect(201);
-      const before = await lastEventId(test);
+      const before = await lastEventId(plesk.test);
 
-      await test
+      await plesk.test
         .http()
         .put(`/api/v2/clients/${id}`)
         .set(ADMIN_BASIC)
         .send({ status: 16 })
         .expect(200);
       // Again: no transition, no event (the same idempotence as v1).
-      await test.http().put(`/api/v2/clients/${id}/suspend`).set(ADMIN_BASIC).expect(200);
-      const subscriptions = await test
+      await plesk.test.http().put(`/api/v2/clients/${id}/suspend`).set(ADMIN_BASIC).expect(200);
+      const subscriptions = await plesk.test
         .http()
         .get(`/api/v1/subscriptions?customerId=${id}`)
-        .set(bearer(admin))
+        .set(bearer(plesk.admin))
         .expect(200);
       expect(subscriptions.body.items[0]).toMatchObject({
         status: 'suspended',
         suspendedReasons: ['customer'],
       });
       // A v2 suspension is a v1 suspension: v1 activates it.
-      await test.http().post(`/api/v1/customers/${id}/activate`).set(bearer(admin)).expect(200);
-      await test
+      await plesk.test
+        .http()
+        .post(`/api/v1/customers/${id}/activate`)
+        .set(bearer(plesk.admin))
+        .expect(200);
+      await plesk.test
         .http()
         .put(`/api/v2/clients/${id}`)
         .set(ADMIN_BASIC)
         .send({ status: 16 })
         .expect(200);
-      await test
+      await plesk.test
         .http()
         .put(`/api/v2/clients/${id}`)
         .set(ADMIN_BASIC)
         .send({ status: 0 })
         .expect(200);
 
-      const me = await test.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
+      const me = await plesk.test
+        .http()
+        .get('/api/v1/auth/me')
+        .set(bearer(plesk.admin))
+        .expect(200);
       const actor = `admin:${me.body.id as number}`;
-      const events = await eventsAfter(test, before);
+      const events = await eventsAfter(plesk.test, before);
       const customerEvents = events.filter((event) => event.objectType === 'customer');
       expect(customerEvents.map((event) => [event.type, event.actor])).toEqual([
         ['customer.suspended', actor],
@@ -224,15 +231,15 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
     });
 
     it('creates a client suspended when asked to, and validates like v1', async () => {
-      const created = await test
+      const created = await plesk.test
         .http()
         .post('/api/v2/clients')
         .set(ADMIN_BASIC)
         .send(clientRequest({ status: 16 }))
         .expect(201);
-      expect((await v1Customer(created.body.id)).status).toBe('suspended');
+      expect((await plesk.v1Customer(created.body.id)).status).toBe('suspended');
       const weak = clientRequest();
-      const response = await test
+      const response = await plesk.test
         .http()
         .post('/api/v2/clients')
         .set(ADMIN_BASIC)
@@ -243,7 +250,7 @@ describe('Plesk REST API v2 compatibility (/api/v2)', () => {
   });
 
   it('has its own tag in the OpenAPI document, with the key and Basic schemes', async () => {
-    const document = (await test.http().get('/api/docs-json').expect(200)).body;
+    const document = (await plesk.test.http().get('/api/docs-json').expect(200)).body;
     const operation = document.paths['/api/v2/clients'].post;
     expect(operation.tags).toEqual(['plesk-compatible (api/v2)']);
     expect(operation.security).toEqual(expect.arrayContaining([{ apiKey: [] }, { basic: [] }]));

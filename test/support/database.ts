@@ -1,5 +1,5 @@
-import Redis from 'ioredis';
 import { MikroORM } from '@mikro-orm/mysql';
+import { deleteRedisKeys } from '../../bench/redis-keys';
 import { ensureFirstAdministrator } from '../../src/auth/first-administrator';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
@@ -44,19 +44,5 @@ export async function resetTestData(config: AppConfig): Promise<void> {
       log: () => undefined,
     });
   });
-  await deleteRedisKeys(config.redisPrefix);
-}
-
-export async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(TEST_REDIS_URL, config.redisPrefix);
 }

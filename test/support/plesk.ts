@@ -1,3 +1,4 @@
+import { bearer, loginAdmin, startTestApp, TestApp } from './app';
 import { ADMIN } from './database';
 
 /** Plesk's REST API v2 answers, field by field, for checking that /api/v2 matches them exactly. */
@@ -76,3 +77,32 @@ export const clientRequest = (overrides: Record<string, unknown> = {}) => {
     ...overrides,
   };
 };
+
+/** The app of a Plesk spec file, and the administrator's /api/v1 token to check /api/v2 against v1. */
+export class PleskSpecApp {
+  /** Set before the file's first test. */
+  test!: TestApp;
+  /** Set before the file's first test. */
+  admin!: string;
+
+  /** A customer as /api/v1 shows it to the administrator. */
+  async v1Customer(id: number): Promise<Record<string, unknown>> {
+    const response = await this.test
+      .http()
+      .get(`/api/v1/customers/${id}`)
+      .set(bearer(this.admin))
+      .expect(200);
+    return response.body as Record<string, unknown>;
+  }
+}
+
+/** Starts the app before the spec file's tests (the administrator logged in) and closes it after them. */
+export function pleskSpecApp(): PleskSpecApp {
+  const plesk = new PleskSpecApp();
+  beforeAll(async () => {
+    plesk.test = await startTestApp();
+    plesk.admin = await loginAdmin(plesk.test);
+  });
+  afterAll(() => plesk.test?.close());
+  return plesk;
+}

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { failureSummary, fieldErrorsOf } from '../components/errors';
+import { useApiForm } from '../components/api-form';
+import { FormMessage } from '../components/errors';
 import { Field, SelectField } from '../components/field';
+import { ShownOnce } from '../components/shown-once';
 import { useI18n } from '../i18n/i18n';
 
 /** An API key as GET /api/v1/api-keys lists it; `key` only in the answer to its creation. */
@@ -20,41 +22,15 @@ export interface ApiKey {
 /** The new key, shown this once with a copy button. */
 export function KeyOnce({ apiKey, onDismiss }: { apiKey: ApiKey; onDismiss: () => void }) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(apiKey.key ?? '');
-    } catch {
-      // Without clipboard access (plain http), select the text so Ctrl+C copies it.
-      (document.getElementById('api-key-value') as HTMLInputElement | null)?.select();
-    }
-    setCopied(true);
-  }
   return (
-    <section class="card notice" aria-labelledby="api-key-title">
-      <h2 id="api-key-title">{t('apiKeyValue')}</h2>
-      <p>{t('apiKeyOnce', { name: apiKey.name })}</p>
-      <div class="secret-row">
-        <label for="api-key-value" class="visually-hidden">
-          {t('apiKeyValue')}
-        </label>
-        <input
-          id="api-key-value"
-          readOnly
-          value={apiKey.key}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <button type="button" class="primary" onClick={() => void copy()}>
-          {t('copy')}
-        </button>
-        <button type="button" class="secondary" onClick={onDismiss}>
-          {t('dismiss')}
-        </button>
-      </div>
-      <p role="status" class="hint">
-        {copied ? t('copied') : ''}
-      </p>
-    </section>
+    <ShownOnce
+      titleId="api-key-title"
+      inputId="api-key-value"
+      title={t('apiKeyValue')}
+      text={t('apiKeyOnce', { name: apiKey.name })}
+      value={apiKey.key}
+      onDismiss={onDismiss}
+    />
   );
 }
 
@@ -65,51 +41,38 @@ function endOfDay(day: string): string | undefined {
   return Number.isNaN(end.getTime()) ? day : end.toISOString();
 }
 
+/** The form that creates an API key; the answer, holding the key, goes to `onCreated`. */
 export function AddApiKey({ onCreated }: { onCreated: (apiKey: ApiKey) => void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const initial = { name: '', access: 'full', allowedIps: '', expiresAt: '' };
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | undefined>();
   const set = (field: keyof typeof initial) => (value: string) =>
     setValues((current) => ({ ...current, [field]: value }));
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setMessage(undefined);
-    const allowedIps = values.allowedIps
-      .split(/[\s,]+/)
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    const expiresAt = endOfDay(values.expiresAt);
-    try {
-      const created = await api.post<ApiKey>('/api-keys', {
+  const { errors, message, submit } = useApiForm({
+    send: () => {
+      const allowedIps = values.allowedIps
+        .split(/[\s,]+/)
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const expiresAt = endOfDay(values.expiresAt);
+      return api.post<ApiKey>('/api-keys', {
         name: values.name.trim(),
         access: values.access,
         ...(allowedIps.length > 0 ? { allowedIps } : {}),
         ...(expiresAt ? { expiresAt } : {}),
       });
+    },
+    onSent: (created) => {
       setValues(initial);
-      setErrors({});
       onCreated(created);
-    } catch (error) {
-      const fieldErrors = fieldErrorsOf(error, language);
-      // Errors about single entries (allowedIps.1) belong beside the whole field.
-      for (const [field, text] of Object.entries(fieldErrors))
-        if (field.startsWith('allowedIps.')) fieldErrors.allowedIps ??= text;
-      setErrors(fieldErrors);
-      setMessage(failureSummary(t, fieldErrors, error));
-    }
-  }
+    },
+    listFields: ['allowedIps'],
+  });
 
   return (
     <form class="card form" onSubmit={submit} noValidate aria-labelledby="add-api-key-title">
       <h2 id="add-api-key-title">{t('createApiKey')}</h2>
-      {message && (
-        <p class="message error" role="alert">
-          {message}
-        </p>
-      )}
+      <FormMessage message={message} />
       <div class="grid">
         <Field
           id="api-key-name"

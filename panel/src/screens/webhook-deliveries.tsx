@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ErrorMessage, failureSummary, fieldErrorsOf } from '../components/errors';
+import { useApiForm } from '../components/api-form';
+import { ErrorMessage, FormMessage } from '../components/errors';
 import { Field } from '../components/field';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
@@ -127,40 +128,25 @@ function RecoverFailed({
   webhookId: number;
   onQueued: (answer: DeliveriesQueued) => void;
 }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | undefined>();
   // datetime-local gives local time without a zone; the API wants ISO 8601 with one.
   const iso = (local: string) => (local ? new Date(local).toISOString() : local);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setMessage(undefined);
-    try {
-      const answer = await api.post<DeliveriesQueued>(`/webhooks/${webhookId}/recover`, {
+  const { errors, message, submit } = useApiForm({
+    send: () =>
+      api.post<DeliveriesQueued>(`/webhooks/${webhookId}/recover`, {
         since: iso(since),
         ...(until ? { until: iso(until) } : {}),
-      });
-      setErrors({});
-      onQueued(answer);
-    } catch (error) {
-      const fieldErrors = fieldErrorsOf(error, language);
-      setErrors(fieldErrors);
-      setMessage(failureSummary(t, fieldErrors, error));
-    }
-  }
+      }),
+    onSent: onQueued,
+  });
 
   return (
     <form class="form recover" onSubmit={submit} noValidate aria-label={t('recoverFailed')}>
       <h3>{t('recoverFailed')}</h3>
       <p class="hint">{t('recoverFailedHint')}</p>
-      {message && (
-        <p class="message error" role="alert">
-          {message}
-        </p>
-      )}
+      <FormMessage message={message} />
       <div class="grid">
         <Field
           id={`recover-since-${webhookId}`}
