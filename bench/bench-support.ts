@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { configureHttpApp } from '../src/http-app';
-import { deleteRedisKeys } from './redis-keys';
+import { deleteRedisKeys } from '../test/support/redis-keys';
 
 /** The bench's administrator (bench databases are its own and dropped after the run). */
 export const BENCH_ADMIN = { username: 'benchadmin', password: 'bench-password-1' };

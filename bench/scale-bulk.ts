@@ -2,7 +2,7 @@ import { Pool, RowDataPacket } from 'mysql2/promise';
 import { BaselineAction, runBaseline } from './baseline';
 import { buildWorker, peakRssMb, startWorker } from './bench-worker';
 import { BENCH_ADMIN, BenchApi, seededBenchStores, startBenchApi } from './bench-support';
-import { deleteRedisKeys } from './redis-keys';
+import { deleteRedisKeys } from '../test/support/redis-keys';
 
 /**
  * Bulk jobs at scale: suspend, activate and remove 10,000 customers of a database already seeded

@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/mysql';
-import { deleteRedisKeys } from '../../bench/redis-keys';
+import { deleteRedisKeys } from './redis-keys';
 import { ensureFirstAdministrator } from '../../src/auth/first-administrator';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
