@@ -1,18 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  DynamicModule,
-  Inject,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import { redactKeyInPath } from './auth/log-redaction';
-import { requestLog } from './common/request-log';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -74,7 +66,8 @@ function rootLogger(config: AppConfig, options: RootOptions): pino.Logger {
   );
 }
 
-const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+/** The process's root pino logger (configureHttpApp opens each request's scope with it). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 export interface RootOptions {
   /** Where logs go (stdout by default); tests capture them to prove secrets never appear. */
@@ -83,32 +76,21 @@ export interface RootOptions {
 
 /** Infrastructure every process needs: configuration, logging, metrics, MySQL, Redis and BullMQ. */
 @Module({})
-export class CoreModule implements NestModule {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: pino.Logger) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(requestLog(this.logger, (req) => (req.url ?? '').startsWith('/health')))
-      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-  }
-
+export class CoreModule {
   static forRoot(config: AppConfig, options: RootOptions = {}): DynamicModule {
     const logger = rootLogger(config, options);
     return {
       module: CoreModule,
       providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      exports: [ROOT_LOGGER],
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }], // Express 5 route syntax
-          // CoreModule's own middleware (`requestLog`) sets `req.log`; nestjs-pino binds it.
-          useExisting: true,
-          pinoHttp: { logger },
-        }),
+        // No middleware of nestjs-pino's or MikroORM's own: configureHttpApp opens each request's
+        // log and ORM context in one plain Express middleware (src/common/request-scope.ts).
+        LoggerModule.forRoot({ forRoutes: [], useExisting: true, pinoHttp: { logger } }),
         MikroOrmModule.forRoot({
           ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),
-          registerRequestContext: true,
-          forRoutesPath: '{*all}', // path-to-regexp 8 syntax (Express 5)
+          registerRequestContext: false,
         }),
         RedisModule,
         // Workers start in DatabaseAvailabilityModule, which wraps every processor first.

@@ -10,7 +10,10 @@ import {
   ProblemDetailsFilter,
   writeProblemDetails,
 } from './common/problem-details.filter';
+import { MikroORM } from '@mikro-orm/core';
+import { ROOT_LOGGER } from './core.module';
 import { limitJsonDepth } from './common/json-depth';
+import { requestScope } from './common/request-scope';
 import { timeHttpRequest } from './metrics/http-metrics';
 import { createValidationPipe } from './common/validation';
 import { answerClientErrorsAsProblems, requireHost } from './common/client-error';
@@ -60,6 +63,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     answerError(error, request, response, logger, plesk ? writePleskError : writeProblemDetails);
   });
   app.use(cookieParser());
+  app.use(requestScope(app.get(ROOT_LOGGER), app.get(MikroORM)));
   // API answers are per principal and change without notice (counts, status): never cached, so a
   // conditional GET can never serve stale data behind an ETag that only versions the edit.
   app.use(

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
-type LoggedRequest = IncomingMessage & { id?: number; log?: Logger };
+export type LoggedRequest = IncomingMessage & { id?: number; log?: Logger };
 
 /**
  * A successful read is logged at `debug`: at 100,000 customers an operator's panel reads all day,
