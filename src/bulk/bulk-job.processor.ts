@@ -7,6 +7,7 @@ import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
 import { BULK_QUEUE, BULK_WORKER_OPTIONS, BulkJobData } from './bulk-queue';
 import { describeCause, failureCauseOf } from './chunk-failure';
+import { DeliveryPacing } from './delivery-pacing';
 
 /** How long a job blocked behind an earlier overlapping job waits in the delayed set before it looks again. */
 const RECHECK_DELAY_MS = 500;
@@ -34,6 +35,7 @@ export class BulkJobProcessor
     private readonly lifecycle: BulkJobLifecycle,
     private readonly chunks: BulkChunkRunner,
     private readonly order: BulkJobOrder,
+    private readonly pacing: DeliveryPacing,
   ) {
     super();
   }
@@ -72,6 +74,8 @@ export class BulkJobProcessor
     // No earlier overlapping job left to wait for: then none can appear for the rest of this run.
     let unobstructed = false;
     for (let offset = 0; offset < pending.length; offset += size) {
+      // Not ahead of its webhooks: deliveries already due drain first (a bounded wait).
+      await this.pacing.beforeChunk();
       if (this.stopping) {
         this.logger.log(
           `bulk job ${started.id}: shutting down, handing it back with ${pending.length - offset} ids to go`,

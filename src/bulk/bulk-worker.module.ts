@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
 import { SuspensionModule } from '../suspension/suspension.module';
+import { DeliveryModule } from '../webhooks/delivery/delivery.module';
 import { BulkChunkRunner } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
@@ -9,10 +10,11 @@ import { BulkJobRecovery } from './bulk-job-recovery';
 import { BulkJobProcessor } from './bulk-job.processor';
 import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
 import { BulkModule } from './bulk.module';
+import { DeliveryPacing } from './delivery-pacing';
 
 /** The worker side of bulk jobs: the processors (src/schedules.ts registers the housekeeping schedules). */
 @Module({
-  imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule],
+  imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule, DeliveryModule],
   providers: [
     BulkJobProcessor,
     BulkChunkRunner,
@@ -20,6 +22,7 @@ import { BulkModule } from './bulk.module';
     BulkJobOrder,
     BulkJobRecovery,
     BulkMaintenanceProcessor,
+    DeliveryPacing,
   ],
 })
 export class BulkWorkerModule {}

@@ -23,6 +23,8 @@ export interface AppConfig {
   trustProxy: boolean;
   bulkChunkSize: number;
   workerConcurrency: number;
+  /** Due or in-flight webhook deliveries above which a bulk job waits (bounded) before its next chunk; 0: never. */
+  bulkPaceBacklog: number;
   /** How often the repeatable job applies and lifts the `expired` reason of subscriptions. */
   subscriptionExpiryIntervalMs: number;
   secretEncryptionKey: string | undefined;

@@ -67,6 +67,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: read.boolean('TRUST_PROXY', false),
     bulkChunkSize: read.integer('BULK_CHUNK_SIZE', 200, 1, 5000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
+    bulkPaceBacklog: read.integer('BULK_PACE_BACKLOG', 1000, 0, 1_000_000),
     subscriptionExpiryIntervalMs: read.integer(
       'SUBSCRIPTION_EXPIRY_INTERVAL_MS',
       60_000,

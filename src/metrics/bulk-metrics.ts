@@ -18,6 +18,12 @@ const bulkChunkFailures = new Counter({
   registers: [metricsRegistry],
 });
 
+const bulkPacing = new Counter({
+  name: 'clientele_bulk_paced_seconds_total',
+  help: 'Time bulk jobs waited before a chunk for the webhook deliveries of earlier chunks to drain (BULK_PACE_BACKLOG).',
+  registers: [metricsRegistry],
+});
+
 // Every series exists from the start, so rate() and increase() in alert rules see the first failure.
 for (const action of BULK_ACTIONS) bulkChunkFailures.inc({ action }, 0);
 
@@ -37,4 +43,9 @@ export function recordBulkJobFinished(job: {
 /** A chunk gave up: its customers were recorded as `failed`. */
 export function countFailedBulkChunk(action: BulkAction): void {
   bulkChunkFailures.inc({ action });
+}
+
+/** A bulk job waited this long before a chunk for webhook deliveries to drain. */
+export function countBulkPacing(seconds: number): void {
+  bulkPacing.inc(seconds);
 }

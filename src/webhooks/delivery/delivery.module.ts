@@ -7,6 +7,7 @@ import {
   WEBHOOK_DELIVERY_QUEUE,
 } from '../../queues';
 import { SecretBox } from '../secret-box';
+import { DeliveryBacklog } from './delivery-backlog';
 import { DeliveryLog } from './delivery-log';
 import { DeliveryStates } from './delivery-states';
 import { EndpointHealth } from './endpoint-health';
@@ -34,6 +35,7 @@ import { WebhookTargets } from './webhook-targets';
   ],
   providers: [
     SecretBox,
+    DeliveryBacklog,
     OutboxRelay,
     RelayTrigger,
     DeliveryWakeUps,
@@ -47,6 +49,7 @@ import { WebhookTargets } from './webhook-targets';
   ],
   exports: [
     SecretBox,
+    DeliveryBacklog,
     OutboxRelay,
     OrphanedDeliveries,
     DeliveryWakeUps,
