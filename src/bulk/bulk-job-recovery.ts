@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
@@ -24,11 +24,12 @@ export interface Recovery {
  * event) is marked failed, so it neither looks `running` forever nor holds up later jobs.
  *
  * That sweep itself runs from Redis, so it cannot help right after an outage: each time Redis
- * becomes writable again, unfinished jobs without a BullMQ entry are submitted at once, whatever
- * their age (submitting is idempotent).
+ * becomes writable again or the connection to it is back (a restart), and when a worker starts,
+ * unfinished jobs without a BullMQ entry are submitted at once, whatever their age (submitting is
+ * idempotent).
  */
 @Injectable()
-export class BulkJobRecovery implements OnModuleInit {
+export class BulkJobRecovery implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(BulkJobRecovery.name);
 
   constructor(
@@ -41,6 +42,15 @@ export class BulkJobRecovery implements OnModuleInit {
 
   onModuleInit(): void {
     this.redis.onWritableAgain(() => this.requeueMissing());
+  }
+
+  /** A worker that starts queues what a lost Redis forgot, rather than waiting for the sweep. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.requeueMissing().catch((error: unknown) =>
+      this.logger.warn(
+        `bulk jobs: looking for jobs Redis lost failed at start: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
   }
 
   /** Submits every unfinished job BullMQ does not hold (accepted while Redis was away, or lost with it). */
@@ -56,7 +66,7 @@ export class BulkJobRecovery implements OnModuleInit {
     const missing = unfinished.filter((_, index) => !entries[index]);
     const queued = await Promise.all(missing.map((job) => this.jobs.submit(job)));
     const count = queued.filter(Boolean).length;
-    if (count > 0) this.logger.log(`bulk jobs: ${count} queued now that Redis is writable again`);
+    if (count > 0) this.logger.log(`bulk jobs: ${count} queued again (Redis did not hold them)`);
     return count;
   }
 

@@ -47,6 +47,11 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.scheduleProbe();
+    // A restart can fall between two probes (a Redis without persistence is back, empty, within
+    // a second): every reconnection counts as coming back, so what it lost is queued again at once.
+    this.redis.on('ready', () => {
+      if (!this.stopped) void this.cameBack('reconnected');
+    });
   }
 
   onApplicationShutdown(): void {
@@ -117,7 +122,11 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`Redis ${this.current.state}: ${this.current.detail}`);
       return;
     }
-    this.logger.log(`Redis writable again (was ${previous.state})`);
+    await this.cameBack(`writable again (was ${previous.state})`);
+  }
+
+  private async cameBack(how: string): Promise<void> {
+    this.logger.log(`Redis ${how}`);
     for (const listener of this.listeners) {
       await listener().catch((error: unknown) =>
         this.logger.warn(
