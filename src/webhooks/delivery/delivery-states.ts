@@ -70,7 +70,9 @@ export class DeliveryStates {
    * Takes the due pending deliveries of `wakeJob` and moves them `leaseMs` ahead: if this worker
    * dies, they fall due again then. A plain FOR UPDATE, not SKIP LOCKED: rows are locked only for
    * moments (a relay's or another claim's statement), and skipping one would leave it to the sweep;
-   * a job run twice at once waits, then finds its rows no longer due. Returns them in
+   * a job run twice at once waits, then finds its rows no longer due. The wake_job index is
+   * forced: on the (state, next_attempt_at) index the optimizer sometimes picks, the locking read
+   * would lock every due row of other jobs too, and claims deadlocked with each other. Returns them in
    * the order they are to be sent: by customer, then by the customer's `sequence`.
    */
   async claim(wakeJob: string, leaseMs: number): Promise<ClaimedDelivery[]> {
@@ -87,7 +89,7 @@ export class DeliveryStates {
       async (trx) => {
         const now = new Date();
         const rows = await connection.execute<ClaimRow[]>(
-          `SELECT id, event_id, attempts, first_attempt_at FROM event_delivery
+          `SELECT id, event_id, attempts, first_attempt_at FROM event_delivery FORCE INDEX (event_delivery_wake_job_idx)
             WHERE wake_job = ? AND state = 'pending' AND next_attempt_at <= ? FOR UPDATE`,
           [wakeJob, toSqlDate(now)],
           'all',
