@@ -75,7 +75,7 @@ export class BulkJobProcessor
     let unobstructed = false;
     for (let offset = 0; offset < pending.length; offset += size) {
       // Not ahead of its webhooks: deliveries already due drain first (a bounded wait).
-      await this.pacing.beforeChunk();
+      await this.pacing.beforeChunk(() => this.stopping);
       if (this.stopping) {
         this.logger.log(
           `bulk job ${started.id}: shutting down, handing it back with ${pending.length - offset} ids to go`,

@@ -48,4 +48,11 @@ describe('how a bulk chunk waits for webhook deliveries to drain', () => {
     expect(waited).toBeLessThanOrEqual(PACE_MAX_WAIT_MS);
     expect(waited).toBeGreaterThan(PACE_MAX_WAIT_MS / 2);
   });
+
+  it('stops waiting as soon as the worker is shutting down', async () => {
+    const run = scripted([3000, 2500, 2000, 1500, 900]);
+    let looks = 0;
+    const stopping = () => (looks += 1) > 2;
+    expect(await waitForDrain(run.backlog, 1000, run.clock, stopping)).toBe(2 * PACE_POLL_MS);
+  });
 });

@@ -21,17 +21,19 @@ const REAL_CLOCK: PaceClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) 
  * PACE_MAX_WAIT_MS; returns the milliseconds waited. It stops waiting at once when the backlog
  * does not shrink between two looks (a stuck or disabled consumer, or other jobs adding as fast
  * as it drains) or shrinks too slowly to reach `limit` in time (a slow consumer): waiting for
- * those would only delay the job, not the notifications.
+ * those would only delay the job, not the notifications. It stops at once when `stopping` turns
+ * true (the worker is shutting down and hands the job back).
  */
 export async function waitForDrain(
   backlog: () => Promise<number>,
   limit: number,
   clock: PaceClock = REAL_CLOCK,
+  stopping: () => boolean = () => false,
 ): Promise<number> {
   const started = clock.now();
   let before = await backlog();
   let lookedAt = clock.now();
-  while (before > limit) {
+  while (before > limit && !stopping()) {
     await clock.sleep(PACE_POLL_MS);
     const after = await backlog();
     const now = clock.now();
@@ -62,11 +64,12 @@ export class DeliveryPacing {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async beforeChunk(): Promise<void> {
+  /** `stopping`: the worker is shutting down, so the chunk should not wait any longer. */
+  async beforeChunk(stopping: () => boolean): Promise<void> {
     const limit = this.config.bulkPaceBacklog;
     if (limit === 0) return;
     try {
-      const waited = await waitForDrain(() => this.backlog.size(), limit);
+      const waited = await waitForDrain(() => this.backlog.size(), limit, REAL_CLOCK, stopping);
       if (waited >= PACE_POLL_MS) countBulkPacing(waited / 1000);
     } catch (error) {
       // Pacing is advisory: the chunk itself meets a database that is away, and handles it.
