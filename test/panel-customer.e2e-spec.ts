@@ -86,9 +86,20 @@ describe('panel: customer page and own account', () => {
     await subscriptionRow.getByRole('button', { name: 'Activate ivy.example' }).click();
     await mainDomainRow.getByText('Active').waitFor();
 
+    // A name the API refuses: its reason beside the field and a line above the form; nothing added.
+    const addDomain = page.locator('form[aria-labelledby="add-domain-title"]');
+    await page.getByLabel('Domain name (required)').fill('not a domain');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await addDomain.getByRole('alert').first().waitFor();
+    await page.locator('#domain-name-error').waitFor();
+    expect(await page.locator('tr[data-domain-id]').count()).toBe(2);
+
     await page.getByLabel('Domain name (required)').fill('shop-ivy.example');
     await page.getByRole('button', { name: 'Add domain' }).click();
     await page.locator('tr[data-domain-name="shop-ivy.example"]').waitFor();
+    // Added: the form is empty again and its errors are gone.
+    expect(await page.getByLabel('Domain name (required)').inputValue()).toBe('');
+    expect(await page.locator('#domain-name-error').count()).toBe(0);
 
     const wwwRow = page.locator('tr[data-domain-name="www-ivy.example"]');
     await wwwRow.getByRole('button', { name: 'Remove www-ivy.example' }).click();

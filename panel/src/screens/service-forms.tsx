@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { failureSummary, fieldErrorsOf } from '../components/errors';
+import { useApiForm } from '../components/api-form';
 import { Field, SelectField } from '../components/field';
 import { useI18n } from '../i18n/i18n';
 import { Subscription } from '../model';
@@ -11,27 +11,17 @@ function useAddForm(
   send: (values: Record<string, string>) => Promise<unknown>,
   onAdded: () => void,
 ) {
-  const { t, language } = useI18n();
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | undefined>();
-  async function submit(event: Event) {
-    event.preventDefault();
-    setMessage(undefined);
-    try {
-      await send(values);
+  const { errors, message, submit } = useApiForm({
+    send: () => send(values),
+    onSent: () => {
       setValues(initial);
-      setErrors({});
       onAdded();
-    } catch (error) {
-      const fieldErrors = fieldErrorsOf(error, language);
-      setErrors(fieldErrors);
-      setMessage(failureSummary(t, fieldErrors, error));
-    }
-  }
+    },
+  });
   const set = (field: string) => (value: string) =>
     setValues((current) => ({ ...current, [field]: value }));
-  return { values, errors, message, submit, set };
+  return { values, errors, message: message?.text, submit, set };
 }
 
 export function AddSubscription({
