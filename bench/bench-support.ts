@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection, Pool } from 'mysql2/promise';
 import { mysqlPool } from './mysql-pool';
 import { AppModule } from '../src/app.module';
@@ -9,7 +9,7 @@ import { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
 import { prepareDatabase } from '../src/database/prepare-database';
-import { configureHttpApp } from '../src/http-app';
+import { configureHttpApp, createHttpAdapter } from '../src/http-app';
 import { deleteRedisKeys } from '../test/support/redis-keys';
 
 /** The bench's administrator (bench databases are its own and dropped after the run). */
@@ -47,11 +47,12 @@ export class BenchApi {
 export async function startBenchApi(
   config: AppConfig,
 ): Promise<{ app: INestApplication; api: BenchApi }> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHttpApp(app, config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRole(config),
+    createHttpAdapter(config),
+    { bodyParser: false, logger: ['error'] },
+  );
+  await configureHttpApp(app, config);
   await app.listen(0, '127.0.0.1');
   const api = new BenchApi(
     `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`,

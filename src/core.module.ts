@@ -86,7 +86,7 @@ export class CoreModule {
       imports: [
         ConfigModule.forRoot(config),
         // No middleware of nestjs-pino's or MikroORM's own: configureHttpApp opens each request's
-        // log and ORM context in one plain Express middleware (src/common/request-scope.ts).
+        // log and ORM context in one Fastify hook (src/common/request-scope.ts).
         LoggerModule.forRoot({ forRoutes: [], useExisting: true, pinoHttp: { logger } }),
         MikroOrmModule.forRoot({
           ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ensureFirstAdministrator } from './auth/first-administrator';
 import { ConfigError, loadConfig, redactUrl } from './config/load-config';
 import { prepareDatabase } from './database/prepare-database';
-import { configureHttpApp } from './http-app';
+import { configureHttpApp, createHttpAdapter } from './http-app';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -28,13 +28,18 @@ async function bootstrap(): Promise<void> {
     return;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRole(config),
+    createHttpAdapter(config),
+    { bodyParser: false, bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
-  configureHttpApp(app, config);
-  await app.listen(config.port);
+  await configureHttpApp(app, config);
+  // Every interface, as Node listens by default: IPv6 and IPv4 where the host has IPv6.
+  await app.listen(config.port, '::').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EAFNOSUPPORT' && error.code !== 'EADDRNOTAVAIL') throw error;
+    return app.listen(config.port, '0.0.0.0');
+  });
   app
     .get(Logger)
     .log(

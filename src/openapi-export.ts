@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/load-config';
-import { createOpenApiDocument, useApiPrefix } from './http-app';
+import { createHttpAdapter, createOpenApiDocument, useApiPrefix } from './http-app';
 
 const ROOT = join(__dirname, '..');
 export const OPENAPI_JSON = join(ROOT, 'openapi.json');
@@ -32,11 +32,15 @@ export async function panelTypesOf(document: OpenAPIObject): Promise<string> {
  */
 async function main(check: boolean): Promise<void> {
   const config = loadConfig({ PROCESS_ROLE: 'api', LOG_LEVEL: 'silent' });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRole(config),
+    createHttpAdapter(config),
+    {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    },
+  );
   useApiPrefix(app);
   const document = createOpenApiDocument(app);
   await app.close();

@@ -1,7 +1,7 @@
 import { AddressInfo, connect } from 'node:net';
 import { startTestApp, TestApp } from './support/app';
 
-/** Raw HTTP/1.1 on a socket: what Node's parser refuses before Express sees the request. */
+/** Raw HTTP/1.1 on a socket: what Node's parser refuses before Fastify sees the request. */
 function rawRequest(port: number, head: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(head));
@@ -13,7 +13,7 @@ function rawRequest(port: number, head: string): Promise<string> {
   });
 }
 
-describe('errors that Node answers before Express', () => {
+describe('errors that Node answers before Fastify', () => {
   let test: TestApp;
   let port: number;
 

@@ -100,7 +100,7 @@ export class ApiKeysService {
 
   /**
    * One indexed read per request, like sessions: no cache, so a revocation or an expiry holds at
-   * once everywhere. `clientIp` is Express's `request.ip` (see TRUST_PROXY).
+   * once everywhere. `clientIp` is Fastify's `request.ip` (see TRUST_PROXY).
    */
   async check(key: string, ip: string): Promise<ApiKeyCheck> {
     const clientIp = unmapIpv4(ip);

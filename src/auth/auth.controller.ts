@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponse, PrincipalView } from './dto/login.dto';
@@ -31,18 +31,18 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   async login(
     @Body() dto: LoginDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<LoginResponse> {
     const result = await this.auth.login(request.ip ?? 'unknown', dto);
     const cookie = {
       sameSite: 'strict' as const,
-      secure: request.secure,
+      secure: request.protocol === 'https',
       path: '/',
       maxAge: result.expiresIn * 1000,
     };
-    response.cookie(SESSION_COOKIE, result.accessToken, { ...cookie, httpOnly: true });
-    response.cookie(CSRF_COOKIE, result.csrfToken, { ...cookie, httpOnly: false });
+    response.setCookie(SESSION_COOKIE, result.accessToken, { ...cookie, httpOnly: true });
+    response.setCookie(CSRF_COOKIE, result.csrfToken, { ...cookie, httpOnly: false });
     return result;
   }
 
@@ -54,7 +54,7 @@ export class AuthController {
   @ApiNoContentResponse()
   async logout(
     @Auth() principal: Principal,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<void> {
     await this.auth.logout(principal);
     response.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { PrincipalRole } from './auth-session.entity';
 import { Principal } from './principal';
 
@@ -13,7 +13,7 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const Roles = (...roles: PrincipalRole[]) => SetMetadata(ROLES, roles);
 export const AdminOnly = () => Roles('admin');
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /** The authenticated principal of the request. */
 export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {

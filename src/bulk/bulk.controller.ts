@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -41,11 +41,11 @@ export class BulkController {
     @Auth() auth: Principal,
     @Body() dto: BulkCommandDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<BulkJobAccepted> {
     const { jobId, created } = await this.jobs.enqueue(auth, dto, idempotencyKey);
-    response.location(`/api/v1/jobs/${jobId}`);
-    if (!created) response.setHeader('Idempotent-Replayed', 'true');
+    response.header('Location', `/api/v1/jobs/${jobId}`);
+    if (!created) response.header('Idempotent-Replayed', 'true');
     return { jobId };
   }
 }

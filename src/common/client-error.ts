@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { BadRequest } from './domain-errors';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 
@@ -53,27 +53,32 @@ const HEADERS = (body: string) => ({
 });
 
 /**
- * Errors Node's HTTP parser meets before Express sees a request (a URL over 16 KB, an unknown
+ * Errors Node's HTTP parser meets before Fastify sees a request (a URL over 16 KB, an unknown
  * method such as FOO, a malformed header) are answered by Node with a bare status line unless a
- * `clientError` listener takes over. This one answers them as problem details and closes the
- * connection, as Node would. A socket that already carries a response, or is no longer writable,
- * is only destroyed: nothing can be said on it any more. The two errors Node answers through a
- * response rather than `clientError` (an unknown `Expect`, a missing Host) are taken over too.
+ * `clientError` listener takes over; Fastify's would answer them as its own JSON. This one (Fastify's
+ * `clientErrorHandler`) answers them as problem details and closes the connection, as Node would.
+ * A socket that already carries a response, or is no longer writable, is only destroyed: nothing
+ * can be said on it any more.
  */
-export function answerClientErrorsAsProblems(server: Server): void {
-  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
-    const busy = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || busy) {
-      socket.destroy();
-      return;
-    }
-    const answer = ANSWERS[error.code ?? ''] ?? BAD_REQUEST;
-    const body = problemBody(answer);
-    const head = Object.entries(HEADERS(body))
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join('');
-    socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\n${head}\r\n${body}`);
-  });
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const busy = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
+    socket.destroy();
+    return;
+  }
+  const answer = ANSWERS[error.code ?? ''] ?? BAD_REQUEST;
+  const body = problemBody(answer);
+  const head = Object.entries(HEADERS(body))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\n${head}\r\n${body}`);
+}
+
+/**
+ * The two errors Node answers through a response rather than `clientError` (an unknown `Expect`,
+ * a missing Host) are taken over too: the first here, the second by `requireHost`.
+ */
+export function prepareNodeServer(server: Server): void {
   server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     const body = problemBody(EXPECTATION_FAILED);
     response.writeHead(EXPECTATION_FAILED.status, HEADERS(body)).end(body);
@@ -83,9 +88,13 @@ export function answerClientErrorsAsProblems(server: Server): void {
 }
 
 /** Refuses an HTTP/1.1 request without a Host header (RFC 9112), as Node would, but as a problem. */
-export function requireHost(request: Request, _response: Response, next: NextFunction): void {
-  if (request.httpVersion === '1.1' && !request.headers.host) {
-    return next(new BadRequest('An HTTP/1.1 request must have a Host header.'));
+export function requireHost(
+  request: FastifyRequest,
+  _reply: unknown,
+  done: (error?: Error) => void,
+): void {
+  if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+    return done(new BadRequest('An HTTP/1.1 request must have a Host header.'));
   }
-  next();
+  done();
 }

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ValidationFailed } from './domain-errors';
 
 /**
@@ -8,7 +8,7 @@ import { ValidationFailed } from './domain-errors';
  */
 export const IfMatchVersion = createParamDecorator(
   (_: unknown, context: ExecutionContext): number | undefined => {
-    const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'];
     if (header === undefined || header === '*') return undefined;
     const match = /^\s*(?:W\/)?"?(\d{1,10})(?:-[\d-]+)?"?\s*$/.exec(String(header));
     if (!match)

@@ -1,6 +1,3 @@
-import type { NextFunction, Request, Response } from 'express';
-import { BadRequest } from './domain-errors';
-
 export const MAX_JSON_DEPTH = 32;
 
 /** Depth of nested arrays and objects, measured without recursion (a hostile body cannot overflow the stack). */
@@ -14,12 +11,4 @@ export function jsonDepth(value: unknown): number {
     for (const child of Object.values(current)) stack.push([child, depth + 1]);
   }
   return deepest;
-}
-
-/** Refuses absurdly nested JSON before validation and class-transformer recurse through it. */
-export function limitJsonDepth(request: Request, _response: Response, next: NextFunction): void {
-  if (jsonDepth(request.body) > MAX_JSON_DEPTH) {
-    return next(new BadRequest(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`));
-  }
-  next();
 }

@@ -1,9 +1,23 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
 
 /** Puts a problem on the wire in one API's words: problem details under /api/v1, Plesk's `{code, message}` under /api/v2. */
-export type ProblemWriter = (problem: Problem, request: Request, response: Response) => void;
+export type ProblemWriter = (problem: Problem, path: string, response: FastifyReply) => void;
+
+/** Writes a whole answer. */
+export function sendAnswer(
+  response: FastifyReply,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  response.status(status).headers(headers).send(body);
+}
+
+/** The path that was asked for, without its query. */
+const pathOf = (request: FastifyRequest | { url?: string }): string =>
+  (('originalUrl' in request ? request.originalUrl : undefined) ?? request.url ?? '').split('?')[0];
 
 /**
  * Answers an error with the status and wording `toProblem` decides (one place decides errors),
@@ -12,48 +26,56 @@ export type ProblemWriter = (problem: Problem, request: Request, response: Respo
  */
 export function answerError(
   error: unknown,
-  request: Request,
-  response: Response,
+  path: string,
+  response: FastifyReply,
   logger: Pick<Logger, 'error'>,
   write: ProblemWriter,
 ): void {
   const problem = toProblem(error);
   if (problem.unexpected)
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  if (response.headersSent) return;
-  write(problem, request, response);
+  if (response.sent || response.raw.headersSent) return;
+  write(problem, path, response);
 }
 
 /** RFC 9457 problem details, with the path that was asked for as `instance`. */
-export const writeProblemDetails: ProblemWriter = (problem, request, response) => {
-  response
-    .status(problem.body.status)
-    .set(problem.headers)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify({ ...problem.body, instance: request.originalUrl?.split('?')[0] }));
+export const writeProblemDetails: ProblemWriter = (problem, path, response) => {
+  sendAnswer(
+    response,
+    problem.body.status,
+    { ...problem.headers, 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` },
+    JSON.stringify({ ...problem.body, instance: path }),
+  );
 };
 
 /** Catches every error of an HTTP request and answers it through `answerError` in its API's words. */
 export abstract class ErrorAnswerFilter implements ExceptionFilter {
   protected abstract readonly logger: Logger;
-  protected abstract readonly write: ProblemWriter;
+  protected abstract writerFor(path: string): ProblemWriter;
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    answerError(
-      error,
-      http.getRequest<Request>(),
-      http.getResponse<Response>(),
-      this.logger,
-      this.write,
-    );
+    const path = pathOf(http.getRequest<FastifyRequest>());
+    answerError(error, path, http.getResponse<FastifyReply>(), this.logger, this.writerFor(path));
   }
 }
 
-/** Answers every error as RFC 9457 problem details. */
+/**
+ * Answers every error as RFC 9457 problem details, but in the words of another API under the
+ * prefixes given (errors that reach no controller, such as a malformed body, come here too).
+ */
 @Catch()
 export class ProblemDetailsFilter extends ErrorAnswerFilter {
   protected readonly logger = new Logger('Problem');
-  protected readonly write = writeProblemDetails;
+
+  constructor(private readonly otherApis: Record<string, ProblemWriter> = {}) {
+    super();
+  }
+
+  protected writerFor(path: string): ProblemWriter {
+    for (const [prefix, writer] of Object.entries(this.otherApis))
+      if (path.startsWith(prefix)) return writer;
+    return writeProblemDetails;
+  }
 }

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * The Swagger UI page loads its own script and style files from /api/docs/, styles its SVG icons
@@ -16,19 +16,27 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Every answer is what its Content-Type says: a browser must never sniff JSON into HTML. */
-export function noSniff(_request: Request, response: Response, next: NextFunction): void {
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
-}
+/** Where the API's documentation lives: its page, assets and document. */
+const DOCS_PREFIX = '/api/docs';
 
-/** For /api/docs and its assets. */
-export function docsSecurityHeaders(
-  _request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  response.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-  response.setHeader('Referrer-Policy', 'same-origin');
-  next();
+/**
+ * Headers every answer carries, set before anything can answer:
+ * - `X-Content-Type-Options: nosniff` everywhere: a browser must never sniff JSON into HTML;
+ * - under the API prefixes, `Cache-Control: no-store`: answers are per principal and change
+ *   without notice (counts, status), so a conditional GET can never serve stale data behind an
+ *   ETag that only versions the edit;
+ * - for /api/docs and its assets, their CSP and referrer policy.
+ */
+export function securityHeaders(fastify: FastifyInstance, apiPrefixes: string[]): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    const url = request.url;
+    if (apiPrefixes.some((prefix) => url.startsWith(prefix))) {
+      reply.header('Cache-Control', 'no-store');
+    } else if (url.startsWith(DOCS_PREFIX) && /^\/api\/docs(?:[/?]|$)/.test(url)) {
+      reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+      reply.header('Referrer-Policy', 'same-origin');
+    }
+    done();
+  });
 }

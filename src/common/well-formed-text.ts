@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import { ValidationFailed } from './domain-errors';
 
 /** A lone UTF-16 surrogate: JSON's `\ud800` escapes allow it, but no UTF-8 text can hold it. */
@@ -29,32 +28,27 @@ export function findMalformedText(value: unknown): string | undefined {
 }
 
 /**
- * Refuses text that MySQL's utf8mb4 and the outbox's JSON cannot store, in the body and the query
- * string, before validation: one check for every route, naming the field.
+ * The refusal of text that MySQL's utf8mb4 and the outbox's JSON cannot store, in the body or the
+ * query string, before validation: one check for every route, naming the field. Undefined when
+ * all text is well formed.
  */
-export function refuseMalformedText(
-  request: Request,
-  _response: Response,
-  next: NextFunction,
-): void {
+export function malformedTextIn(body: unknown, query: unknown): ValidationFailed | undefined {
   for (const [source, value] of [
-    ['body', request.body as unknown],
-    ['query', request.query as unknown],
+    ['body', body],
+    ['query', query],
   ] as const) {
     const field = findMalformedText(value);
     if (field !== undefined) {
-      return next(
-        new ValidationFailed([
-          {
-            field: field || source,
-            code: 'invalid_unicode',
-            message: 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)',
-          },
-        ]),
-      );
+      return new ValidationFailed([
+        {
+          field: field || source,
+          code: 'invalid_unicode',
+          message: 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)',
+        },
+      ]);
     }
   }
-  next();
+  return undefined;
 }
 
 /**

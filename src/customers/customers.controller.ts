@@ -20,7 +20,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -59,12 +59,12 @@ export class CustomersController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateCustomerDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.create(auth, dto);
     response
-      .location(`/api/v1/customers/${customer.id}`)
-      .setHeader(
+      .header('Location', `/api/v1/customers/${customer.id}`)
+      .header(
         'ETag',
         etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
       );
@@ -78,10 +78,10 @@ export class CustomersController {
   async get(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.get(auth, id);
-    response.setHeader(
+    response.header(
       'ETag',
       etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
     );
@@ -105,10 +105,10 @@ export class CustomersController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateCustomerDto,
     @IfMatchVersion() version: number | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.update(auth, id, dto, version);
-    response.setHeader(
+    response.header(
       'ETag',
       etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
     );
@@ -129,10 +129,10 @@ export class CustomersController {
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: SuspendCustomerDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.suspend(auth, id, dto);
-    response.setHeader(
+    response.header(
       'ETag',
       etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
     );
@@ -150,10 +150,10 @@ export class CustomersController {
   async activate(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CustomerDetailView> {
     const customer = await this.customers.activate(auth, id);
-    response.setHeader(
+    response.header(
       'ETag',
       etagOf(customer.version, customer.counts.subscriptions, customer.counts.domains),
     );

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -50,10 +50,10 @@ export class DomainsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateDomainDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DomainView> {
     const domain = await this.domains.create(auth, dto);
-    response.location(`/api/v1/domains/${domain.id}`);
+    response.header('Location', `/api/v1/domains/${domain.id}`);
     return domain;
   }
 

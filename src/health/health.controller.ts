@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Readiness } from './readiness';
 
@@ -26,7 +26,7 @@ export class HealthController {
     summary:
       'MySQL answers, Redis answers and takes writes, queue workers are not paused; 503 with details when not',
   })
-  async ready(@Res({ passthrough: true }) response: Response) {
+  async ready(@Res({ passthrough: true }) response: FastifyReply) {
     const { ready, report } = await this.readiness.check();
     if (!ready) response.status(503);
     return report;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
 import { metricsRegistry } from './registry';
 
@@ -14,30 +14,33 @@ const httpDuration = new Histogram({
 /** The label of requests that no declared route answered (404s). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
-/**
- * Nest mounts path-bound middleware (the request logger, MikroORM's request context) as catch-all routes
- * (`/api/v1/{*path}`): a request that reaches no controller still carries one of those.
- */
-const MIDDLEWARE_CATCH_ALL = /\{\*\w+\}$/;
-
-/**
- * The route as declared (`/api/v1/customers/:id`), which Express sets on the request when a route
- * handles it; never the raw path, so ids never become label values.
- */
-function routeOf(request: Request): string {
-  const path = (request.route as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string' || MIDDLEWARE_CATCH_ALL.test(path)) return UNMATCHED_ROUTE;
-  return request.baseUrl + path;
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the request arrived, for http_request_duration_seconds. */
+    startedAt?: number;
+  }
 }
 
-/** Express middleware: times every request until its response is written. */
-export function timeHttpRequest(request: Request, response: Response, next: NextFunction): void {
-  const started = performance.now();
-  response.once('finish', () =>
-    httpDuration.observe(
-      { method: request.method, route: routeOf(request), status_code: response.statusCode },
-      (performance.now() - started) / 1000,
-    ),
-  );
-  next();
+/**
+ * The route as declared (`/api/v1/customers/:id`), which Fastify keeps for the route that answered;
+ * never the raw path, so ids never become label values.
+ */
+function routeOf(request: FastifyRequest): string {
+  return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+}
+
+/** Times every request under `prefix` until its response is written. */
+export function timeHttpRequests(fastify: FastifyInstance, prefix: string): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.url.startsWith(prefix)) request.startedAt = performance.now();
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (request.startedAt !== undefined)
+      httpDuration.observe(
+        { method: request.method, route: routeOf(request), status_code: reply.statusCode },
+        (performance.now() - request.startedAt) / 1000,
+      );
+    done();
+  });
 }

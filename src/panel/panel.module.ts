@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import express, { Response } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where `npm run build` puts the panel (panel/build.mjs), from src/panel or dist/panel alike. */
 export const PANEL_DIST = join(__dirname, '..', '..', 'panel', 'dist');
@@ -18,19 +19,19 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function setPanelHeaders(response: Response, path: string): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'same-origin');
+function setPanelHeaders(reply: FastifyReply, path: string): void {
+  reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'same-origin');
   // index.html names the bundle; it must never be stale. The rest may be cached briefly.
-  response.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=300');
+  reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=300');
 }
 
 /**
- * Serves the built panel at `/`. Registered when the module initialises, which Nest does after
- * the API routes and before its not-found handler: /api/v1, /api/docs and /health keep
- * precedence, and a path that is neither an API route nor a panel file still gets the API's
- * 404 problem details. Routing inside the panel is hash-based, so no fallback to index.html.
+ * Serves the built panel at `/`: one route per file of the build (and `/` for index.html), so
+ * /api/v1, /api/docs and /health keep their routes, and a path that is neither an API route nor a
+ * panel file still gets the API's 404 problem details. Routing inside the panel is hash-based, so
+ * no fallback to index.html. A rebuilt panel is served after a restart.
  */
 @Module({})
 export class PanelModule implements OnModuleInit {
@@ -45,15 +46,17 @@ export class PanelModule implements OnModuleInit {
       );
       return;
     }
-    const app = this.adapterHost.httpAdapter.getInstance<express.Express>();
-    app.use(
-      express.static(PANEL_DIST, {
-        index: 'index.html',
-        dotfiles: 'ignore',
-        fallthrough: true,
-        redirect: false,
-        setHeaders: setPanelHeaders,
-      }),
-    );
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    void fastify.register(fastifyStatic, {
+      root: PANEL_DIST,
+      prefix: '/',
+      wildcard: false,
+      index: 'index.html',
+      serveDotFiles: false,
+      redirect: false,
+      // /api/docs has its own (SwaggerModule): one `sendFile` decoration per application.
+      decorateReply: false,
+      setHeaders: setPanelHeaders,
+    });
   }
 }

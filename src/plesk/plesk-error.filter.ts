@@ -1,5 +1,5 @@
 import { Catch, Logger } from '@nestjs/common';
-import { ErrorAnswerFilter, ProblemWriter } from '../common/problem-details.filter';
+import { ErrorAnswerFilter, ProblemWriter, sendAnswer } from '../common/problem-details.filter';
 
 /** Plesk's ErrorResponse: `code` is the HTTP status. */
 export interface PleskErrorBody {
@@ -17,12 +17,19 @@ export const writePleskError: ProblemWriter = (
   // Plesk clients authenticate with Basic or X-API-Key, never with a bearer token.
   if (status === 401) pleskHeaders['WWW-Authenticate'] = 'Basic realm="clientele"';
   const body: PleskErrorBody = { code: status, message: detail };
-  response.status(status).set(pleskHeaders).json(body);
+  sendAnswer(
+    response,
+    status,
+    { ...pleskHeaders, 'Content-Type': 'application/json; charset=utf-8' },
+    JSON.stringify(body),
+  );
 };
 
 /** Answers every error of /api/v2 the way Plesk does, `{code, message}`. */
 @Catch()
 export class PleskErrorFilter extends ErrorAnswerFilter {
   protected readonly logger = new Logger('Plesk');
-  protected readonly write = writePleskError;
+  protected writerFor(): ProblemWriter {
+    return writePleskError;
+  }
 }

@@ -5,7 +5,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -29,7 +29,7 @@ export class PleskKeysController {
   async create(
     @Auth() auth: Principal,
     @Body() body: PleskKeyRequest,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<PleskKeyResponse> {
     if (auth.via !== 'basic')
       throw new Forbidden(

@@ -5,7 +5,6 @@ import { DomainsModule } from '../domains/domains.module';
 import { PleskAuthGuard } from './plesk-auth.guard';
 import { PleskClients } from './plesk-clients.service';
 import { PleskClientsController } from './plesk-clients.controller';
-import { PleskFallbackController } from './plesk-fallback.controller';
 import { PleskKeysController } from './plesk-keys.controller';
 
 /** `/api/v2`: Plesk's REST API v2 for customer accounts, over the same services as /api/v1. */
@@ -13,6 +12,6 @@ import { PleskKeysController } from './plesk-keys.controller';
   imports: [AuthModule, CustomersModule, DomainsModule],
   providers: [PleskClients, PleskAuthGuard],
   // The fallback last: it answers whatever the others do not.
-  controllers: [PleskClientsController, PleskKeysController, PleskFallbackController],
+  controllers: [PleskClientsController, PleskKeysController],
 })
 export class PleskModule {}

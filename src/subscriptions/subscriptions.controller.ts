@@ -18,7 +18,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -65,10 +65,10 @@ export class SubscriptionsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateSubscriptionDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<SubscriptionView> {
     const subscription = await this.subscriptions.create(auth, dto);
-    response.location(`/api/v1/subscriptions/${subscription.id}`);
+    response.header('Location', `/api/v1/subscriptions/${subscription.id}`);
     return subscription;
   }
 

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -72,10 +72,12 @@ export class WebhooksController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateWebhookDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
     const endpoint = await this.webhooks.create(auth, dto);
-    response.location(`/api/v1/webhooks/${endpoint.id}`).setHeader('Cache-Control', 'no-store');
+    response
+      .header('Location', `/api/v1/webhooks/${endpoint.id}`)
+      .header('Cache-Control', 'no-store');
     return endpoint;
   }
 
@@ -129,9 +131,9 @@ export class WebhooksController {
   async rotateSecret(
     @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('Cache-Control', 'no-store');
     return this.webhooks.rotateSecret(auth, id);
   }
 

@@ -1,17 +1,17 @@
 import { Test } from '@nestjs/testing';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntityManager, MikroORM } from '@mikro-orm/mysql';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
-import { configureHttpApp } from '../../src/http-app';
+import { configureHttpApp, createHttpAdapter } from '../../src/http-app';
 import { ADMIN, resetTestData, testConfig } from './database';
 import { trackOpen } from './open-resources';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   orm: MikroORM;
   /** A fresh EntityManager for checking the database directly. */
@@ -39,15 +39,16 @@ export async function startTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRole(config, { logStream: options.logStream })],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
     bodyParser: false,
     logger: ['error'],
   });
   // Registered before init: an app whose init fails has opened pools and queues all the same.
   const close = trackOpen(`application (PROCESS_ROLE=${config.processRole})`, () => app.close());
   try {
-    configureHttpApp(app, config);
+    await configureHttpApp(app, config);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
     await close().catch(() => undefined); // the init error is the one worth reporting
     throw error;
