@@ -37,6 +37,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     bodyLimit: BODY_LIMIT,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     clientErrorHandler: answerClientError,
+    // Node's own default, which Fastify turns off: a request (headers and body) must arrive
+    // within 5 minutes, or it is answered 408 and its connection closed.
+    requestTimeout: 300_000,
   });
 }
 

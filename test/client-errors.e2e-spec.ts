@@ -53,4 +53,11 @@ describe('errors that Node answers before Fastify', () => {
       type: expect.stringMatching(/^\/problems\//),
     });
   });
+
+  it("keeps Node's limits on slow requests (Fastify would turn the request timeout off)", () => {
+    // A request whose headers and body take longer is answered 408 (see the handler).
+    const server = test.app.getHttpServer();
+    expect(server.requestTimeout).toBe(300_000);
+    expect(server.headersTimeout).toBe(60_000);
+  });
 });
