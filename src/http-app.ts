@@ -34,7 +34,6 @@ export const BODY_LIMIT = 1024 * 1024;
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.trustProxy,
-    bodyLimit: BODY_LIMIT,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     clientErrorHandler: answerClientError,
     // Node's own default, which Fastify turns off: a request (headers and body) must arrive

@@ -45,6 +45,16 @@ describe('HTTP behaviour', () => {
       expect(response.body).toMatchObject({ type: '/problems/not-found', status: 404 });
     });
 
+    it('routes paths case-insensitively and with a trailing slash, with the same headers and errors', async () => {
+      // Express did; clients written against it may rely on it.
+      const listed = await test.http().get('/API/V1/Customers/').set(admin).expect(200);
+      expect(listed.headers['cache-control']).toBe('no-store');
+      expect(listed.headers['x-content-type-options']).toBe('nosniff');
+      const plesk = await test.http().get('/API/V2/no-such-thing').set(admin).expect(404);
+      expect(plesk.body).toEqual({ code: 404, message: expect.any(String) });
+      expect(plesk.headers['cache-control']).toBe('no-store');
+    });
+
     it('answers malformed JSON with 400 and changes nothing', async () => {
       const before = await countCustomers();
       const response = await test

@@ -74,8 +74,9 @@ export class ProblemDetailsFilter extends ErrorAnswerFilter {
   }
 
   protected writerFor(path: string): ProblemWriter {
+    const lowerCase = path.toLowerCase(); // paths match case-insensitively (http-app.ts)
     for (const [prefix, writer] of Object.entries(this.otherApis))
-      if (path.startsWith(prefix)) return writer;
+      if (lowerCase.startsWith(prefix)) return writer;
     return writeProblemDetails;
   }
 }

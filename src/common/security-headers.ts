@@ -30,7 +30,8 @@ const DOCS_PREFIX = '/api/docs';
 export function securityHeaders(fastify: FastifyInstance, apiPrefixes: string[]): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    const url = request.url;
+    // Paths match case-insensitively (http-app.ts), so prefixes do too.
+    const url = request.url.toLowerCase();
     if (apiPrefixes.some((prefix) => url.startsWith(prefix))) {
       reply.header('Cache-Control', 'no-store');
     } else if (url.startsWith(DOCS_PREFIX) && /^\/api\/docs(?:[/?]|$)/.test(url)) {

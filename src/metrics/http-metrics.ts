@@ -32,7 +32,8 @@ function routeOf(request: FastifyRequest): string {
 /** Times every request under `prefix` until its response is written. */
 export function timeHttpRequests(fastify: FastifyInstance, prefix: string): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    if (request.url.startsWith(prefix)) request.startedAt = performance.now();
+    // Paths match case-insensitively (http-app.ts), so the prefix does too.
+    if (request.url.toLowerCase().startsWith(prefix)) request.startedAt = performance.now();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
