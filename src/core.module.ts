@@ -58,7 +58,7 @@ function rootLogger(config: AppConfig, options: RootOptions): pino.Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: IncomingMessage) => redactKeyInPath(pino.stdSerializers.req(req)),
-        res: pino.stdSerializers.res,
+        // `res` needs none: the request log writes it as `{statusCode, headers}` (request-log.ts).
         err: pino.stdSerializers.err,
       },
     },

@@ -46,6 +46,20 @@ describe('logs in production', () => {
       expect((requestLog?.req as { headers: Record<string, string> }).headers['x-api-key']).toBe(
         '[redacted]',
       );
+      // The answer's status and headers, the session cookie it set redacted.
+      const loginLog = records.find(
+        (record) =>
+          (record.req as { url?: string } | undefined)?.url === '/api/v1/auth/login' &&
+          (record.res as { statusCode?: number }).statusCode === 200,
+      );
+      expect(loginLog?.res).toEqual({
+        statusCode: 200,
+        headers: expect.objectContaining({
+          'content-type': expect.stringMatching(/^application\/json/),
+          'set-cookie': '[redacted]',
+          'cache-control': 'no-store',
+        }),
+      });
       const log = lines.join('');
       expect(log).toContain('/api/v1/auth/login');
       for (const secret of [

@@ -29,7 +29,12 @@ export function requestLogLevel(
  */
 export function requestLog(root: Logger, ignore: (req: IncomingMessage) => boolean) {
   let lastId = 0;
-  return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
+  return (
+    req: LoggedRequest,
+    res: ServerResponse,
+    next: () => void,
+    headersOf: () => Record<string, unknown> = () => res.getHeaders(),
+  ): void => {
     lastId += 1;
     req.id = lastId;
     const log = root.child({ reqId: lastId });
@@ -43,17 +48,18 @@ export function requestLog(root: Logger, ignore: (req: IncomingMessage) => boole
       const level = requestLogLevel(req, res, error);
       if (!log.isLevelEnabled(level)) return;
       const responseTime = Date.now() - started;
+      const answer = { statusCode: res.statusCode, headers: headersOf() };
       if (level === 'error')
         log.error(
           {
             req,
-            res,
+            res: answer,
             err: error ?? new Error(`failed with status code ${res.statusCode}`),
             responseTime,
           },
           'request errored',
         );
-      else log[level]({ req, res, responseTime }, 'request completed');
+      else log[level]({ req, res: answer, responseTime }, 'request completed');
     };
     res.on('finish', done);
     res.on('close', done);

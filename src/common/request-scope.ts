@@ -32,13 +32,18 @@ export function requestScope(fastify: FastifyInstance, root: Logger, orm: MikroO
   const log = requestLog(root, (req) => (req.url ?? '').startsWith('/health'));
   fastify.addHook('onRequest', (request, reply, done) => {
     const req = request.raw as LoggedRequest;
-    log(req, reply.raw, () =>
-      RequestContext.create(orm.em, () =>
-        storage.run(new Store(req.log as Logger), () => {
-          if (hasBody(request.headers)) request.inScope = AsyncLocalStorage.snapshot();
-          done();
-        }),
-      ),
+    log(
+      req,
+      reply.raw,
+      () =>
+        RequestContext.create(orm.em, () =>
+          storage.run(new Store(req.log as Logger), () => {
+            if (hasBody(request.headers)) request.inScope = AsyncLocalStorage.snapshot();
+            done();
+          }),
+        ),
+      // Fastify writes its headers with the status line; the raw response never holds them.
+      () => reply.getHeaders(),
     );
   });
   fastify.addHook('preHandler', (request, _reply, done) =>
