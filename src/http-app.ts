@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import fastifyCookie from '@fastify/cookie';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { MikroORM } from '@mikro-orm/core';
@@ -12,6 +13,7 @@ import { refineOpenApiDocument } from './common/openapi-refinements';
 import { requestScope } from './common/request-scope';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
+import { BadRequest } from './common/domain-errors';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { writePleskError } from './plesk/plesk-error.filter';
 import { timeHttpRequests } from './metrics/http-metrics';
@@ -20,6 +22,9 @@ import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.modul
 import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
 export const API_PREFIX = 'api/v1';
+
+/** One filter for every error, routed or not (body, hooks, 404): problem details under /api/v1, Plesk's `{code, message}` under /api/v2. */
+const API_ERRORS = new ProblemDetailsFilter({ [`/${PLESK_PREFIX}/`]: writePleskError });
 /** The limit of a request body, for every route (413 above it). */
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -34,7 +39,19 @@ export const BODY_LIMIT = 1024 * 1024;
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.trustProxy,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
+    // A path parameter may be as long as the 16 KB of headers allow: a long id is refused by its
+    // validation, naming the field, as any other wrong id.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16_384 },
+    // What the router refuses before any hook runs (malformed percent-encoding in the path):
+    // problem details too, with the headers every answer carries.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'no-store');
+      API_ERRORS.answer(
+        new BadRequest(`The address is not valid (${error.code}).`),
+        request.url.split('?')[0],
+        reply,
+      );
+    },
     clientErrorHandler: answerClientError,
     // Node's own default, which Fastify turns off: a request (headers and body) must arrive
     // within 5 minutes, or it is answered 408 and its connection closed.
@@ -63,9 +80,7 @@ export async function configureHttpApp(
   parseJsonBody(fastify, BODY_LIMIT);
   fastify.addHook('preValidation', refuseUnreadableInput);
   await app.register(fastifyCookie);
-  // One filter for every error, routed or not (body, hooks, 404): problem details under /api/v1,
-  // Plesk's `{code, message}` under /api/v2.
-  app.useGlobalFilters(new ProblemDetailsFilter({ [`/${PLESK_PREFIX}/`]: writePleskError }));
+  app.useGlobalFilters(API_ERRORS);
   app.useGlobalPipes(createValidationPipe());
   useApiPrefix(app);
   app.enableShutdownHooks();

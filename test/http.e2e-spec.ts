@@ -55,6 +55,23 @@ describe('HTTP behaviour', () => {
       expect(plesk.headers['cache-control']).toBe('no-store');
     });
 
+    it('answers a path with malformed percent-encoding, or a very long id, as any bad request', async () => {
+      for (const path of ['/api/v1/customers/%E0%A4%A', '/api/v1/customers/%zz', '/%zz']) {
+        const response = await test.http().get(path).set(admin).expect(400);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.body).toMatchObject({ type: '/problems/bad-request', instance: path });
+      }
+      const plesk = await test.http().get('/api/v2/clients/%zz').set(admin).expect(400);
+      expect(plesk.body).toEqual({ code: 400, message: expect.any(String) });
+      const long = await test
+        .http()
+        .get(`/api/v1/customers/${'9'.repeat(600)}`)
+        .set(admin)
+        .expect(400);
+      expect(long.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
+    });
+
     it('answers malformed JSON with 400 and changes nothing', async () => {
       const before = await countCustomers();
       const response = await test

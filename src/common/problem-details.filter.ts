@@ -56,8 +56,12 @@ export abstract class ErrorAnswerFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    const path = pathOf(http.getRequest<FastifyRequest>());
-    answerError(error, path, http.getResponse<FastifyReply>(), this.logger, this.writerFor(path));
+    this.answer(error, pathOf(http.getRequest<FastifyRequest>()), http.getResponse<FastifyReply>());
+  }
+
+  /** Answers an error of the request for `path`, also where no Nest host exists. */
+  answer(error: unknown, path: string, response: FastifyReply): void {
+    answerError(error, path, response, this.logger, this.writerFor(path));
   }
 }
 
