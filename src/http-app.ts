@@ -10,6 +10,7 @@ import { ROOT_LOGGER } from './core.module';
 import { answerClientError, prepareNodeServer, requireHost } from './common/client-error';
 import { parseJsonBody, refuseUnreadableInput } from './common/json-body';
 import { refineOpenApiDocument } from './common/openapi-refinements';
+import { pathOf } from './common/request-path';
 import { requestScope } from './common/request-scope';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -48,7 +49,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
       reply.header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'no-store');
       API_ERRORS.answer(
         new BadRequest(`The address is not valid (${error.code}).`),
-        request.url.split('?')[0],
+        pathOf(request.url),
         reply,
       );
     },

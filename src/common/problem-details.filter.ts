@@ -1,23 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
+import { hasPathPrefix, pathOf } from './request-path';
 
 /** Puts a problem on the wire in one API's words: problem details under /api/v1, Plesk's `{code, message}` under /api/v2. */
 export type ProblemWriter = (problem: Problem, path: string, response: FastifyReply) => void;
-
-/** Writes a whole answer. */
-export function sendAnswer(
-  response: FastifyReply,
-  status: number,
-  headers: Record<string, string>,
-  body: string,
-): void {
-  response.status(status).headers(headers).send(body);
-}
-
-/** The path that was asked for, without its query. */
-const pathOf = (request: FastifyRequest | { url?: string }): string =>
-  (('originalUrl' in request ? request.originalUrl : undefined) ?? request.url ?? '').split('?')[0];
 
 /**
  * Answers an error with the status and wording `toProblem` decides (one place decides errors),
@@ -40,12 +27,10 @@ export function answerError(
 
 /** RFC 9457 problem details, with the path that was asked for as `instance`. */
 export const writeProblemDetails: ProblemWriter = (problem, path, response) => {
-  sendAnswer(
-    response,
-    problem.body.status,
-    { ...problem.headers, 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` },
-    JSON.stringify({ ...problem.body, instance: path }),
-  );
+  response
+    .status(problem.body.status)
+    .headers({ ...problem.headers, 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` })
+    .send(JSON.stringify({ ...problem.body, instance: path }));
 };
 
 /** Catches every error of an HTTP request and answers it through `answerError` in its API's words. */
@@ -56,7 +41,11 @@ export abstract class ErrorAnswerFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    this.answer(error, pathOf(http.getRequest<FastifyRequest>()), http.getResponse<FastifyReply>());
+    this.answer(
+      error,
+      pathOf(http.getRequest<FastifyRequest>().url),
+      http.getResponse<FastifyReply>(),
+    );
   }
 
   /** Answers an error of the request for `path`, also where no Nest host exists. */
@@ -78,9 +67,8 @@ export class ProblemDetailsFilter extends ErrorAnswerFilter {
   }
 
   protected writerFor(path: string): ProblemWriter {
-    const lowerCase = path.toLowerCase(); // paths match case-insensitively (http-app.ts)
     for (const [prefix, writer] of Object.entries(this.otherApis))
-      if (lowerCase.startsWith(prefix)) return writer;
+      if (hasPathPrefix(path, prefix)) return writer;
     return writeProblemDetails;
   }
 }

@@ -33,7 +33,7 @@ export function requestLog(root: Logger, ignore: (req: IncomingMessage) => boole
     req: LoggedRequest,
     res: ServerResponse,
     next: () => void,
-    headersOf: () => Record<string, unknown> = () => res.getHeaders(),
+    headersOf: () => Record<string, unknown>,
   ): void => {
     lastId += 1;
     req.id = lastId;

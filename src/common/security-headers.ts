@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { hasPathPrefix } from './request-path';
 
 /**
  * The Swagger UI page loads its own script and style files from /api/docs/, styles its SVG icons
@@ -16,8 +17,8 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Where the API's documentation lives: its page, assets and document. */
-const DOCS_PREFIX = '/api/docs';
+/** The API's documentation: its page and assets (not /api/docs-json). */
+const DOCS_PATH = /^\/api\/docs(?:[/?]|$)/i;
 
 /**
  * Headers every answer carries, set before anything can answer:
@@ -30,11 +31,10 @@ const DOCS_PREFIX = '/api/docs';
 export function securityHeaders(fastify: FastifyInstance, apiPrefixes: string[]): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    // Paths match case-insensitively (http-app.ts), so prefixes do too.
-    const url = request.url.toLowerCase();
-    if (apiPrefixes.some((prefix) => url.startsWith(prefix))) {
+    const url = request.url;
+    if (apiPrefixes.some((prefix) => hasPathPrefix(url, prefix))) {
       reply.header('Cache-Control', 'no-store');
-    } else if (url.startsWith(DOCS_PREFIX) && /^\/api\/docs(?:[/?]|$)/.test(url)) {
+    } else if (DOCS_PATH.test(url)) {
       reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
       reply.header('Referrer-Policy', 'same-origin');
     }

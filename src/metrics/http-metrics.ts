@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
+import { hasPathPrefix } from '../common/request-path';
 import { metricsRegistry } from './registry';
 
 const httpDuration = new Histogram({
@@ -32,8 +33,7 @@ function routeOf(request: FastifyRequest): string {
 /** Times every request under `prefix` until its response is written. */
 export function timeHttpRequests(fastify: FastifyInstance, prefix: string): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    // Paths match case-insensitively (http-app.ts), so the prefix does too.
-    if (request.url.toLowerCase().startsWith(prefix)) request.startedAt = performance.now();
+    if (hasPathPrefix(request.url, prefix)) request.startedAt = performance.now();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {

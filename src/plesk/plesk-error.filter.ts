@@ -1,5 +1,5 @@
 import { Catch, Logger } from '@nestjs/common';
-import { ErrorAnswerFilter, ProblemWriter, sendAnswer } from '../common/problem-details.filter';
+import { ErrorAnswerFilter, ProblemWriter } from '../common/problem-details.filter';
 
 /** Plesk's ErrorResponse: `code` is the HTTP status. */
 export interface PleskErrorBody {
@@ -17,12 +17,10 @@ export const writePleskError: ProblemWriter = (
   // Plesk clients authenticate with Basic or X-API-Key, never with a bearer token.
   if (status === 401) pleskHeaders['WWW-Authenticate'] = 'Basic realm="clientele"';
   const body: PleskErrorBody = { code: status, message: detail };
-  sendAnswer(
-    response,
-    status,
-    { ...pleskHeaders, 'Content-Type': 'application/json; charset=utf-8' },
-    JSON.stringify(body),
-  );
+  response
+    .status(status)
+    .headers({ ...pleskHeaders, 'Content-Type': 'application/json; charset=utf-8' })
+    .send(JSON.stringify(body));
 };
 
 /** Answers every error of /api/v2 the way Plesk does, `{code, message}`. */

@@ -5,6 +5,7 @@ import { AdminOnly } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { Unauthenticated } from '../common/domain-errors';
 import { answerError, writeProblemDetails } from '../common/problem-details.filter';
+import { pathOf } from '../common/request-path';
 
 /**
  * Bull Board's page loads its scripts and styles from files under /admin/queues/static (no inline
@@ -86,7 +87,7 @@ export class QueuesDashboardAccess {
       return undefined;
     } catch (error) {
       if (error instanceof Unauthenticated && opensPage(request)) return reply.redirect('/', 303);
-      answerError(error, request.url.split('?')[0], reply, this.logger, writeProblemDetails);
+      answerError(error, pathOf(request.url), reply, this.logger, writeProblemDetails);
       return reply;
     }
   }
