@@ -1,21 +1,30 @@
-/** Unit specs live beside the code (src/**\/*.spec.ts); e2e specs under test/ talk to real MariaDB and Redis. */
+/**
+ * Unit specs live beside the code (src/**\/*.spec.ts); e2e specs under test/ talk to real MariaDB and
+ * Redis. The slow fault-injection specs (SIGKILLs, private Redis and MariaDB restarts, Galera, Sentinel)
+ * live under test/faults/ and run with `npm run test:faults`, not with `npm test`.
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const e2e = {
+  ...common,
+  rootDir: __dirname,
+  // Only when e2e specs run: checks MariaDB, Redis and Chromium, names the run, cleans up after it.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Around each spec file: kills its child processes and closes what it left open.
+  setupFilesAfterEnv: ['<rootDir>/test/support/spec-harness.ts'],
+};
 
 module.exports = {
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
-      ...common,
+      ...e2e,
       displayName: 'e2e',
-      rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Only when e2e specs run: checks MariaDB, Redis and Chromium, names the run, cleans up after it.
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      // Around each spec file: kills its child processes and closes what it left open.
-      setupFilesAfterEnv: ['<rootDir>/test/support/spec-harness.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
     },
+    { ...e2e, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.e2e-spec.ts'] },
   ],
 };

@@ -38,8 +38,8 @@ export interface AppConfig {
   webhookRetryScheduleMs: number[];
   /** An endpoint that has failed without a success for this long is disabled. */
   webhookDisableAfterMs: number;
-  /** Delivery attempts older than this are pruned from the log (hourly). */
-  webhookDeliveryRetentionDays: number;
+  /** Days that finished work (succeeded deliveries, relayed events, finished bulk jobs) is kept. */
+  retentionDays: number;
   /** How often the sweep relays events a crash left in the outbox and wakes deliveries whose job is gone. */
   relaySweepIntervalMs: number;
 }

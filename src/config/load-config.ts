@@ -86,7 +86,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       7 * 86_400_000,
     ),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 86_400_000, 1, 30 * 86_400_000),
-    webhookDeliveryRetentionDays: read.integer('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
+    // WEBHOOK_DELIVERY_RETENTION_DAYS is its old name, still accepted.
+    retentionDays: read.integer(
+      env.RETENTION_DAYS !== undefined || env.WEBHOOK_DELIVERY_RETENTION_DAYS === undefined
+        ? 'RETENTION_DAYS'
+        : 'WEBHOOK_DELIVERY_RETENTION_DAYS',
+      30,
+      1,
+      3650,
+    ),
     relaySweepIntervalMs: read.integer('RELAY_SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
   };
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DELIVERY_LOG_PRUNE_QUEUE } from '../../queues';
 import { DeliveryLog } from './delivery-log';
 
-/** Keeps the attempt log to WEBHOOK_DELIVERY_RETENTION_DAYS: an hourly job (src/schedules.ts). */
+/** Keeps the attempt log to RETENTION_DAYS: an hourly job (src/schedules.ts). */
 @Processor(DELIVERY_LOG_PRUNE_QUEUE)
 export class DeliveryLogPruner extends WorkerHost {
   constructor(
@@ -16,7 +16,7 @@ export class DeliveryLogPruner extends WorkerHost {
 
   process(): Promise<number> {
     return this.log.prune(
-      new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000),
+      new Date(Date.now() - this.config.retentionDays * 86_400_000),
     );
   }
 }
