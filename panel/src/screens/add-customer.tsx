@@ -1,12 +1,45 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
-import { ContactFields, FormErrors, FormValues } from '../components/contact-fields';
+import { api, answerOf } from '../api';
+import type { components } from '../api-schema';
+import { ContactFields, FormErrors, FormField, FormValues } from '../components/contact-fields';
 import { failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
+import { fieldMessage } from '../i18n/field-messages';
 import { useI18n } from '../i18n/i18n';
-import { Customer } from '../model';
 import { navigate } from '../router';
+
+type NewCustomer = components['schemas']['CreateCustomerDto'];
+const REQUIRED = ['name', 'email', 'username', 'password'] as const satisfies readonly FormField[];
+const OPTIONAL = [
+  'company',
+  'phone',
+  'fax',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'locale',
+  'additionalInfo',
+  'description',
+  'externalId',
+] as const satisfies readonly FormField[];
+
+/**
+ * The body of "Add customer", or the fields the document requires that are still empty (the panel
+ * names those itself: it cannot send a customer without them). Empty optional fields are left
+ * out: the API then stores nothing for them.
+ */
+function newCustomerOf(values: FormValues): NewCustomer | { missing: FormField[] } {
+  const filled = (field: FormField) => (values[field]?.trim() ? values[field] : undefined);
+  const [name, email, username, password] = REQUIRED.map(filled);
+  if (!name || !email || !username || !password)
+    return { missing: REQUIRED.filter((field) => !filled(field)) };
+  const body: NewCustomer = { name, email, username, password };
+  for (const field of OPTIONAL) body[field] = filled(field);
+  return body;
+}
 
 /** "Add customer": contact data, login, and the two info texts with who can see them. */
 export function AddCustomerScreen() {
@@ -18,33 +51,38 @@ export function AddCustomerScreen() {
   const [summary, setSummary] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   // Editing a field clears its error: the message no longer describes what the field holds.
-  const set = (field: string, value: string) => {
+  const set = (field: FormField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
     setErrors(({ [field]: _, ...others }) => others);
   };
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
     setSummary(undefined);
-    // Empty optional fields are left out: the API then stores nothing for them.
-    const body = Object.fromEntries(
-      Object.entries(values).filter(([, value]) => value.trim() !== ''),
-    );
+    const body = newCustomerOf(values);
+    if ('missing' in body) {
+      const required = (field: FormField) =>
+        fieldMessage(language, { field, code: 'required', message: `${field} is required` });
+      return showErrors(Object.fromEntries(body.missing.map((field) => [field, required(field)])));
+    }
+    setBusy(true);
     try {
-      const customer = await api.post<Customer>('/customers', body);
+      const customer = await answerOf(api.POST('/api/v1/customers', { body }));
       navigate(`/customers/${customer.id}`);
     } catch (error) {
-      const fieldErrors = fieldErrorsOf(error, language);
-      setErrors(fieldErrors);
-      setSummary(failureSummary(t, fieldErrors, error));
-      // Take the keyboard user to the first field in error.
-      requestAnimationFrame(() =>
-        document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
-      );
+      showErrors(fieldErrorsOf(error, language), error);
     } finally {
       setBusy(false);
     }
+  }
+
+  function showErrors(fieldErrors: FormErrors, error?: unknown) {
+    setErrors(fieldErrors);
+    setSummary(failureSummary(t, fieldErrors, error));
+    // Take the keyboard user to the first field in error.
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
+    );
   }
 
   return (
@@ -106,7 +144,7 @@ export function InfoFields({
 }: {
   values: FormValues;
   errors: FormErrors;
-  onChange: (field: string, value: string) => void;
+  onChange: (field: FormField, value: string) => void;
 }) {
   const { t } = useI18n();
   return (
