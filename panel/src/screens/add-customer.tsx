@@ -26,18 +26,21 @@ const OPTIONAL = [
   'externalId',
 ] as const satisfies readonly FormField[];
 
+const isEmpty = (values: FormValues, field: FormField) => !values[field]?.trim();
+
 /**
- * The body of "Add customer", or the fields the document requires that are still empty (the panel
- * names those itself: it cannot send a customer without them). Empty optional fields are left
- * out: the API then stores nothing for them.
+ * The body of "Add customer". Required fields go as typed, even empty, so that the API checks
+ * every field in one answer; empty optional fields are left out: the API then stores nothing.
  */
-function newCustomerOf(values: FormValues): NewCustomer | { missing: FormField[] } {
-  const filled = (field: FormField) => (values[field]?.trim() ? values[field] : undefined);
-  const [name, email, username, password] = REQUIRED.map(filled);
-  if (!name || !email || !username || !password)
-    return { missing: REQUIRED.filter((field) => !filled(field)) };
-  const body: NewCustomer = { name, email, username, password };
-  for (const field of OPTIONAL) body[field] = filled(field);
+function newCustomerOf(values: FormValues): NewCustomer {
+  const text = (field: FormField) => values[field] ?? '';
+  const body: NewCustomer = {
+    name: text('name'),
+    email: text('email'),
+    username: text('username'),
+    password: text('password'),
+  };
+  for (const field of OPTIONAL) if (!isEmpty(values, field)) body[field] = values[field];
   return body;
 }
 
@@ -58,31 +61,32 @@ export function AddCustomerScreen() {
 
   async function submit(event: Event) {
     event.preventDefault();
-    setSummary(undefined);
-    const body = newCustomerOf(values);
-    if ('missing' in body) {
-      const required = (field: FormField) =>
-        fieldMessage(language, { field, code: 'required', message: `${field} is required` });
-      return showErrors(Object.fromEntries(body.missing.map((field) => [field, required(field)])));
-    }
     setBusy(true);
+    setSummary(undefined);
     try {
-      const customer = await answerOf(api.POST('/api/v1/customers', { body }));
+      const customer = await answerOf(
+        api.POST('/api/v1/customers', { body: newCustomerOf(values) }),
+      );
       navigate(`/customers/${customer.id}`);
     } catch (error) {
-      showErrors(fieldErrorsOf(error, language), error);
+      const fieldErrors = fieldErrorsOf(error, language);
+      // The API words an empty required field by its length rule; the person simply left it out.
+      for (const field of REQUIRED)
+        if (fieldErrors[field] && isEmpty(values, field))
+          fieldErrors[field] = fieldMessage(language, {
+            field,
+            code: 'required',
+            message: `${field} is required`,
+          });
+      setErrors(fieldErrors);
+      setSummary(failureSummary(t, fieldErrors, error));
+      // Take the keyboard user to the first field in error.
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
+      );
     } finally {
       setBusy(false);
     }
-  }
-
-  function showErrors(fieldErrors: FormErrors, error?: unknown) {
-    setErrors(fieldErrors);
-    setSummary(failureSummary(t, fieldErrors, error));
-    // Take the keyboard user to the first field in error.
-    requestAnimationFrame(() =>
-      document.querySelector<HTMLElement>('[aria-invalid=true]')?.focus(),
-    );
   }
 
   return (
