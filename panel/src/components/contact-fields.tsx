@@ -12,25 +12,6 @@ export type FormValues = Partial<Record<FormField, string>>;
 /** Messages keyed by the API's field names (the API may name fields no input shows). */
 export type FormErrors = Record<string, string>;
 
-/** The fields the document lets a change clear with null. */
-type ClearableField = {
-  [F in FormField]-?: null extends CustomerChanges[F] ? F : never;
-}[FormField];
-const CLEARABLE: ReadonlySet<FormField> = new Set<ClearableField>([
-  'company',
-  'phone',
-  'fax',
-  'address',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'additionalInfo',
-  'description',
-  'externalId',
-]);
-const clearable = (field: FormField): field is ClearableField => CLEARABLE.has(field);
-
 export const CONTACT_FIELDS = [
   'name',
   'company',
@@ -43,7 +24,23 @@ export const CONTACT_FIELDS = [
   'postalCode',
   'country',
 ] as const satisfies readonly FormField[];
-const REQUIRED = new Set(['name', 'email']);
+type ContactField = (typeof CONTACT_FIELDS)[number];
+const REQUIRED = new Set<FormField>(['name', 'email']);
+type OptionalContactField = Exclude<ContactField, 'name' | 'email'>;
+const isOptionalContact = (field: ContactField): field is OptionalContactField =>
+  !REQUIRED.has(field);
+
+/**
+ * The fields a customer may leave empty. A change clears them with null, which changesOf() can
+ * only write if the document lets each of them be null.
+ */
+export const OPTIONAL_FIELDS = [
+  ...CONTACT_FIELDS.filter(isOptionalContact),
+  ...(['additionalInfo', 'description', 'externalId'] as const),
+];
+type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+const OPTIONAL: ReadonlySet<FormField> = new Set(OPTIONAL_FIELDS);
+const isOptional = (field: FormField): field is OptionalField => OPTIONAL.has(field);
 const MAX_LENGTH: Record<string, number> = {
   name: 60,
   company: 60,
@@ -126,8 +123,8 @@ export function valuesOf<Field extends FormField>(
 }
 
 /**
- * The body of a change: only fields that differ from `before`; an emptied field the document lets
- * clear is sent as null, which the API takes as "clear it".
+ * The body of a change: only fields that differ from `before`; an emptied optional field is sent
+ * as null, which the API takes as "clear it".
  */
 export function changesOf(
   fields: readonly FormField[],
@@ -138,7 +135,7 @@ export function changesOf(
   for (const field of fields) {
     const value = values[field] ?? '';
     if (value === (before[field] ?? '')) continue;
-    if (clearable(field)) body[field] = value === '' ? null : value;
+    if (isOptional(field)) body[field] = value === '' ? null : value;
     else body[field] = value;
   }
   return body;

@@ -1,7 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, answerOf } from '../api';
 import type { components } from '../api-schema';
-import { ContactFields, FormErrors, FormField, FormValues } from '../components/contact-fields';
+import {
+  ContactFields,
+  FormErrors,
+  FormField,
+  FormValues,
+  OPTIONAL_FIELDS,
+} from '../components/contact-fields';
 import { failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
@@ -11,20 +17,6 @@ import { navigate } from '../router';
 
 type NewCustomer = components['schemas']['CreateCustomerDto'];
 const REQUIRED = ['name', 'email', 'username', 'password'] as const satisfies readonly FormField[];
-const OPTIONAL = [
-  'company',
-  'phone',
-  'fax',
-  'address',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'locale',
-  'additionalInfo',
-  'description',
-  'externalId',
-] as const satisfies readonly FormField[];
 
 const isEmpty = (values: FormValues, field: FormField) => !values[field]?.trim();
 
@@ -40,7 +32,8 @@ function newCustomerOf(values: FormValues): NewCustomer {
     username: text('username'),
     password: text('password'),
   };
-  for (const field of OPTIONAL) if (!isEmpty(values, field)) body[field] = values[field];
+  for (const field of [...OPTIONAL_FIELDS, 'locale'] as const)
+    if (!isEmpty(values, field)) body[field] = values[field];
   return body;
 }
 
