@@ -194,6 +194,21 @@ describe('panel: customer page and own account', () => {
     await page.getByRole('alert').getByText('Your account is suspended.').waitFor();
   });
 
+  it('says in words that the server cannot be reached when a request fails on the way', async () => {
+    const page = await panel.open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.locator('table.customers').waitFor();
+    // The connection fails in the browser, before any answer: what a dropped network looks like.
+    await page.route('**/api/v1/customers?**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('The server cannot be reached. Check your connection and try again.')
+      .waitFor();
+    // Still signed in: a network failure is not a lost session.
+    expect(await page.getByRole('button', { name: 'Log in' }).count()).toBe(0);
+  });
+
   it('does not overwrite a change made meanwhile: the save says so and shows the current data', async () => {
     const customer = await createCustomer(test, token, { name: 'Kai Concurrent', city: 'Kiel' });
     const page = await panel.open();
