@@ -94,7 +94,7 @@ export async function answerOf<O extends Outcome>(pending: Promise<O>): Promise<
   throw new ApiError(
     response.status,
     // openapi-fetch hands over the text when the body is not JSON (a proxy's HTML page).
-    typeof error === 'object'
+    typeof error === 'object' && error !== null
       ? error
       : {
           type: '/problems/unknown',
