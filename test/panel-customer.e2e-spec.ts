@@ -1,5 +1,11 @@
 import { bearer } from './support/app';
-import { logInThroughPanel, PanelHarness, PanelTestApp, saveScreenshot } from './support/browser';
+import {
+  eventually,
+  logInThroughPanel,
+  PanelHarness,
+  PanelTestApp,
+  saveScreenshot,
+} from './support/browser';
 import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
 
@@ -186,5 +192,50 @@ describe('panel: customer page and own account', () => {
     await page.getByLabel('Password', { exact: true }).fill(customer.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').getByText('Your account is suspended.').waitFor();
+  });
+
+  it('says in words that the server cannot be reached when a request fails on the way', async () => {
+    const page = await panel.open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.locator('table.customers').waitFor();
+    // The connection fails in the browser, before any answer: what a dropped network looks like.
+    await page.route('**/api/v1/customers?**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('The server cannot be reached. Check your connection and try again.')
+      .waitFor();
+    // Still signed in: a network failure is not a lost session.
+    expect(await page.getByRole('button', { name: 'Log in' }).count()).toBe(0);
+  });
+
+  it('does not overwrite a change made meanwhile: the save says so and shows the current data', async () => {
+    const customer = await createCustomer(test, token, { name: 'Kai Concurrent', city: 'Kiel' });
+    const page = await panel.open();
+    await logInThroughPanel(page, test.baseUrl, ADMIN.username, ADMIN.password);
+    await page.goto(`${test.baseUrl}/#/customers/${customer.id}`);
+    await page.getByRole('heading', { name: 'Kai Concurrent' }).waitFor();
+    expect(await page.getByLabel('City').inputValue()).toBe('Kiel');
+    // Another administrator changes the customer after the page was loaded.
+    await test
+      .http()
+      .patch(`/api/v1/customers/${customer.id}`)
+      .set(bearer(token))
+      .send({ city: 'Bremen' })
+      .expect(200);
+
+    await page.getByLabel('City').fill('Hamburg');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/^Someone else changed this customer meanwhile/)
+      .waitFor();
+    expect(await eventually(() => page.getByLabel('City').inputValue(), 'Bremen')).toBe('Bremen');
+    const current = await test
+      .http()
+      .get(`/api/v1/customers/${customer.id}`)
+      .set(bearer(token))
+      .expect(200);
+    expect(current.body).toEqual(expect.objectContaining({ city: 'Bremen' }));
   });
 });

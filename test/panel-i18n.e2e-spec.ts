@@ -81,6 +81,13 @@ describe('panel in English and German', () => {
     const emailError = page.locator('#customer-email-error');
     await emailError.waitFor();
     expect(await emailError.textContent()).toContain('Geben Sie eine gültige E-Mail-Adresse ein');
+    // Fields left empty are named as required, whatever length rule the API checked.
+    expect(await page.locator('#customer-username-error').textContent()).toBe(
+      'Dieses Feld ist erforderlich.',
+    );
+    expect(await page.locator('#customer-password-error').textContent()).toBe(
+      'Dieses Feld ist erforderlich.',
+    );
     await page.getByLabel(/^E-Mail-Adresse/).fill('erika@mustermann.example');
     await emailError.waitFor({ state: 'detached' });
     await page.getByLabel('Stadt').fill('Köln');

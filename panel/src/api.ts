@@ -1,9 +1,11 @@
 /**
- * The panel's only way to the server: the public REST API under /api/v1. The session lives in
- * an HttpOnly cookie set by the login endpoint; changes send the CSRF cookie's value back as a
- * header, which a cross-site page cannot read.
+ * The panel's only way to the server: the public REST API under /api/v1, through openapi-fetch over
+ * the `paths` generated from the OpenAPI document, so every path, parameter, body and answer is
+ * typed by the document. The session lives in an HttpOnly cookie set by the login endpoint;
+ * changes send the CSRF cookie's value back as a header, which a cross-site page cannot read.
  */
-import type { components } from './api-schema';
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './api-schema';
 
 /** One item of a problem's `errors`: `code` is stable, `message` is the API's English wording. */
 export type FieldError = components['schemas']['FieldErrorView'];
@@ -32,8 +34,8 @@ export class ApiError extends Error {
   }
 }
 
-const BASE = '/api/v1';
 const SAFE = new Set(['GET', 'HEAD']);
+const LOGIN: keyof paths = '/api/v1/auth/login';
 
 /** Called when the server says the session is gone (401), so the panel shows the login again. */
 let onUnauthenticated: () => void = () => undefined;
@@ -46,90 +48,60 @@ function csrfToken(): string | undefined {
   return match ? decodeURIComponent(match[1]) : undefined;
 }
 
-export interface ApiResponse<T> {
-  body: T;
-  headers: Headers;
-}
-
-export async function request<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiResponse<T>> {
-  const sent: Record<string, string> = {
-    Accept: 'application/json, application/problem+json',
-    ...headers,
-  };
-  if (body !== undefined) sent['Content-Type'] = 'application/json';
-  if (!SAFE.has(method)) {
+const session: Middleware = {
+  onRequest({ request }) {
     const csrf = csrfToken();
-    if (csrf) sent['X-CSRF-Token'] = csrf;
-  }
-  let response: Response;
-  try {
-    // no-store: the API's ETag is the object's version, which does not change when only its counts
-    // do, so a revalidated cached copy (304) would show stale counts.
-    response = await fetch(BASE + path, {
-      method,
-      headers: sent,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError(
+    if (csrf && !SAFE.has(request.method)) request.headers.set('X-CSRF-Token', csrf);
+    return request;
+  },
+  onResponse({ response, schemaPath }) {
+    if (response.status === 401 && schemaPath !== LOGIN) onUnauthenticated();
+  },
+  onError() {
+    return new ApiError(
       0,
       { type: '/problems/network', title: 'Network error', status: 0, detail: '' },
       undefined,
     );
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  if (!response.ok) {
-    const problem: Problem =
-      parsed && typeof parsed === 'object' && 'status' in parsed
-        ? (parsed as Problem)
-        : {
-            type: '/problems/unknown',
-            title: response.statusText,
-            status: response.status,
-            detail: '',
-          };
-    const retry = Number(response.headers.get('Retry-After'));
-    if (response.status === 401 && path !== '/auth/login') onUnauthenticated();
-    throw new ApiError(
-      response.status,
-      problem,
-      Number.isFinite(retry) && retry > 0 ? retry : undefined,
-    );
-  }
-  return { body: parsed as T, headers: response.headers };
-}
-
-export const api = {
-  get: async <T>(path: string) => (await request<T>('GET', path)).body,
-  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    (await request<T>('POST', path, body ?? {}, headers)).body,
-  patch: async <T>(path: string, body: unknown, headers?: Record<string, string>) =>
-    (await request<T>('PATCH', path, body, headers)).body,
-  delete: async (path: string) => {
-    await request<void>('DELETE', path);
   },
 };
 
-/** Builds a query string, leaving out empty values. */
-export function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params))
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
+export const api = createClient<paths>({
+  headers: { Accept: 'application/json, application/problem+json' },
+  credentials: 'same-origin',
+  // no-store: the API's ETag is the object's version, which does not change when only its counts
+  // do, so a revalidated cached copy (304) would show stale counts.
+  cache: 'no-store',
+});
+api.use(session);
+
+/** What openapi-fetch resolves to: the documented answer, or the documented problem. */
+type Outcome = { data?: unknown; error?: Problem | string; response: Response };
+/** The answer of an outcome's success branch, as the document types it (undefined for a 204). */
+type AnswerOf<O> = O extends { data: infer Answer } ? Answer : never;
+
+/**
+ * The answer of a request, or an ApiError with the problem the server sent. A failure without a
+ * problem body (a proxy's 502, an empty 404) still becomes an ApiError, worded from its status.
+ */
+export async function answerOf<O extends Outcome>(pending: Promise<O>): Promise<AnswerOf<O>> {
+  const outcome = await pending;
+  // openapi-fetch sets `error` exactly when the status is not 2xx; without it, `data` is the
+  // success branch's answer, which TypeScript cannot see through the generic union.
+  if (!('error' in outcome)) return outcome.data as AnswerOf<O>;
+  const { response, error } = outcome;
+  const retry = Number(response.headers.get('Retry-After'));
+  throw new ApiError(
+    response.status,
+    // openapi-fetch hands over the text when the body is not JSON (a proxy's HTML page).
+    typeof error === 'object' && error !== null
+      ? error
+      : {
+          type: '/problems/unknown',
+          title: response.statusText,
+          status: response.status,
+          detail: '',
+        },
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+  );
 }

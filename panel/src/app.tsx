@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, whenUnauthenticated } from './api';
+import { api, answerOf, whenUnauthenticated } from './api';
 import { Layout } from './components/layout';
 import {
   chooseLanguage,
@@ -33,8 +33,7 @@ export function App() {
     whenUnauthenticated(() =>
       setSession((current) => ({ state: 'anonymous', expired: current.state === 'signed-in' })),
     );
-    api
-      .get<Me>('/auth/me')
+    answerOf(api.GET('/api/v1/auth/me'))
       .then((me) => signedIn(me))
       .catch(() => setSession({ state: 'anonymous', expired: false }));
   }, []);
@@ -64,7 +63,7 @@ export function App() {
 
   async function logOut() {
     try {
-      await api.post('/auth/logout');
+      await answerOf(api.POST('/api/v1/auth/logout'));
     } finally {
       setSession({ state: 'anonymous', expired: false });
       location.hash = '';

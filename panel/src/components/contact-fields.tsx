@@ -1,8 +1,15 @@
+import type { components } from '../api-schema';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import { Field, SelectField } from './field';
 
-export type FormValues = Record<string, string>;
+/** A change of a customer's data as PATCH /customers/{id} takes it (the account's is a subset). */
+export type CustomerChanges = components['schemas']['UpdateCustomerDto'];
+/** The fields the customer forms edit, named as the API names them. */
+export type FormField = keyof CustomerChanges;
+/** What the inputs hold: text, an empty input as ''. */
+export type FormValues = Partial<Record<FormField, string>>;
+/** Messages keyed by the API's field names (the API may name fields no input shows). */
 export type FormErrors = Record<string, string>;
 
 export const CONTACT_FIELDS = [
@@ -16,8 +23,24 @@ export const CONTACT_FIELDS = [
   'state',
   'postalCode',
   'country',
-] as const;
-const REQUIRED = new Set(['name', 'email']);
+] as const satisfies readonly FormField[];
+type ContactField = (typeof CONTACT_FIELDS)[number];
+const REQUIRED = new Set<FormField>(['name', 'email']);
+type OptionalContactField = Exclude<ContactField, 'name' | 'email'>;
+const isOptionalContact = (field: ContactField): field is OptionalContactField =>
+  !REQUIRED.has(field);
+
+/**
+ * The fields a customer may leave empty. A change clears them with null, which changesOf() can
+ * only write if the document lets each of them be null.
+ */
+export const OPTIONAL_FIELDS = [
+  ...CONTACT_FIELDS.filter(isOptionalContact),
+  ...(['additionalInfo', 'description', 'externalId'] as const),
+];
+type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+const OPTIONAL: ReadonlySet<FormField> = new Set(OPTIONAL_FIELDS);
+const isOptional = (field: FormField): field is OptionalField => OPTIONAL.has(field);
 const MAX_LENGTH: Record<string, number> = {
   name: 60,
   company: 60,
@@ -47,7 +70,7 @@ interface ContactFieldsProps {
   prefix: string;
   values: FormValues;
   errors: FormErrors;
-  onChange: (field: string, value: string) => void;
+  onChange: (field: FormField, value: string) => void;
 }
 
 /** Contact data as a customer and an administrator both edit it. */
@@ -89,23 +112,31 @@ export function ContactFields({ prefix, values, errors, onChange }: ContactField
   );
 }
 
-/** Form values from an object's fields (null becomes an empty input). */
-export function valuesOf(source: object, fields: readonly string[]): FormValues {
-  const record = source as Record<string, unknown>;
-  return Object.fromEntries(
-    fields.map((field) => [field, record[field] == null ? '' : String(record[field])]),
-  );
+/** Form values from an answer's fields (null becomes an empty input). */
+export function valuesOf<Field extends FormField>(
+  source: Record<Field, string | null>,
+  fields: readonly Field[],
+): FormValues {
+  const values: FormValues = {};
+  for (const field of fields) values[field] = source[field] ?? '';
+  return values;
 }
 
 /**
  * The body of a change: only fields that differ from `before`; an emptied optional field is sent
  * as null, which the API takes as "clear it".
  */
-export function changesOf(values: FormValues, before: FormValues): Record<string, string | null> {
-  const body: Record<string, string | null> = {};
-  for (const [field, value] of Object.entries(values)) {
+export function changesOf(
+  fields: readonly FormField[],
+  values: FormValues,
+  before: FormValues,
+): CustomerChanges {
+  const body: CustomerChanges = {};
+  for (const field of fields) {
+    const value = values[field] ?? '';
     if (value === (before[field] ?? '')) continue;
-    body[field] = value === '' && !REQUIRED.has(field) && field !== 'password' ? null : value;
+    if (isOptional(field)) body[field] = value === '' ? null : value;
+    else body[field] = value;
   }
   return body;
 }

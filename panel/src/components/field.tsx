@@ -75,16 +75,32 @@ export function Field({
   );
 }
 
-interface SelectProps {
+interface SelectProps<Value extends string> {
   id: string;
   label: string;
-  value: string;
-  options: Array<{ value: string; label: string }>;
-  onChange: (value: string) => void;
+  value: Value;
+  options: Array<{ value: Value; label: string }>;
+  onChange: (value: Value) => void;
   error?: string;
 }
 
-export function SelectField({ id, label, value, options, onChange, error }: SelectProps) {
+/** The choice among `choices` that a form control's text names, if any (the empty option is none). */
+export function choiceOf<Choice extends string>(
+  choices: readonly Choice[],
+  value: string,
+): Choice | undefined {
+  return choices.find((choice) => choice === value);
+}
+
+/** A choice among `options`; `onChange` gets the chosen option's own value, typed as the options are. */
+export function SelectField<Value extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  error,
+}: SelectProps<Value>) {
   return (
     <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
@@ -94,7 +110,7 @@ export function SelectField({ id, label, value, options, onChange, error }: Sele
         value={value}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(event) => onChange(event.currentTarget.value)}
+        onChange={(event) => onChange(options[event.currentTarget.selectedIndex].value)}
       >
         {options.map((option) => (
           <option key={option.value} value={option.value}>

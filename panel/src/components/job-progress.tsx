@@ -1,24 +1,31 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
-import { Job } from '../model';
+import { Job, JobSummary } from '../model';
 import { ErrorMessage } from './errors';
 
 const POLL_MS = 500;
+
+/**
+ * GET /jobs/{id} answers either view (`results=false` leaves the outcomes out), so the document
+ * says "one of the two"; the panel asks for the default, the one with `results`.
+ */
+const withOutcomes = (job: Job | JobSummary | undefined): job is Job =>
+  job !== undefined && 'results' in job;
 
 interface JobProgressProps {
   jobId: number;
   /** Names of the customers the job acts on, to show outcomes by name, not only by id. */
   names: Map<number, string>;
-  onFinished: (job: Job) => void;
+  onFinished: (job: Job | JobSummary) => void;
   onDismiss: () => void;
 }
 
 /** Polls GET /jobs/{id} until the job is done; shows progress and each customer's outcome. */
 export function JobProgress({ jobId, names, onFinished, onDismiss }: JobProgressProps) {
   const { t } = useI18n();
-  const [job, setJob] = useState<Job | undefined>();
+  const [job, setJob] = useState<Job | JobSummary | undefined>();
   const [error, setError] = useState<unknown>();
 
   useEffect(() => {
@@ -26,7 +33,9 @@ export function JobProgress({ jobId, names, onFinished, onDismiss }: JobProgress
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const current = await api.get<Job>(`/jobs/${jobId}`);
+        const current = await answerOf(
+          api.GET('/api/v1/jobs/{id}', { params: { path: { id: jobId } } }),
+        );
         if (stopped) return;
         setJob(current);
         setError(undefined);
@@ -80,7 +89,7 @@ export function JobProgress({ jobId, names, onFinished, onDismiss }: JobProgress
         {percent}%
       </progress>
       <ErrorMessage error={error} />
-      {job && job.results.length > 0 && (
+      {withOutcomes(job) && job.results.length > 0 && (
         <div class="table-wrap">
           <table class="outcomes">
             <thead>

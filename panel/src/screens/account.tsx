@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import {
   changesOf,
   CONTACT_FIELDS,
   ContactFields,
   FormErrors,
+  FormField,
   valuesOf,
 } from '../components/contact-fields';
 import { ErrorMessage, FormMessage, failureSummary, fieldErrorsOf } from '../components/errors';
@@ -16,12 +17,12 @@ import { useI18n } from '../i18n/i18n';
 import { Account, Me } from '../model';
 import { CustomerServices } from './customer-services';
 
-const EDITABLE = [...CONTACT_FIELDS, 'locale'];
+const EDITABLE = [...CONTACT_FIELDS, 'locale'] as const satisfies readonly FormField[];
 
 /** A customer's own account: additional information (never the description), services, edits. */
 export function AccountScreen({ me }: { me: Me }) {
   const { t } = useI18n();
-  const account = useResource(() => api.get<Account>('/account'), [me.id]);
+  const account = useResource(() => answerOf(api.GET('/api/v1/account')), [me.id]);
   const data = account.data;
   return (
     <div class="screen">
@@ -68,7 +69,7 @@ function EditAccount({ account, onSaved }: { account: Account; onSaved: () => vo
     event.preventDefault();
     setMessage(undefined);
     try {
-      await api.patch('/account', changesOf(values, before));
+      await answerOf(api.PATCH('/api/v1/account', { body: changesOf(EDITABLE, values, before) }));
       setErrors({});
       setMessage({ text: t('saved'), error: false });
       onSaved();
@@ -112,7 +113,7 @@ function ChangePassword({ username }: { username: string }) {
     event.preventDefault();
     setMessage(undefined);
     try {
-      await api.patch('/account', { currentPassword, password });
+      await answerOf(api.PATCH('/api/v1/account', { body: { currentPassword, password } }));
       setCurrentPassword('');
       setPassword('');
       setErrors({});

@@ -1,12 +1,41 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
-import { ContactFields, FormErrors, FormValues } from '../components/contact-fields';
+import { api, answerOf } from '../api';
+import type { components } from '../api-schema';
+import {
+  ContactFields,
+  FormErrors,
+  FormField,
+  FormValues,
+  OPTIONAL_FIELDS,
+} from '../components/contact-fields';
 import { failureSummary, fieldErrorsOf } from '../components/errors';
 import { Field } from '../components/field';
 import { PasswordField } from '../components/password-field';
+import { fieldMessage } from '../i18n/field-messages';
 import { useI18n } from '../i18n/i18n';
-import { Customer } from '../model';
 import { navigate } from '../router';
+
+type NewCustomer = components['schemas']['CreateCustomerDto'];
+const REQUIRED = ['name', 'email', 'username', 'password'] as const satisfies readonly FormField[];
+
+const isEmpty = (values: FormValues, field: FormField) => !values[field]?.trim();
+
+/**
+ * The body of "Add customer". Required fields go as typed, even empty, so that the API checks
+ * every field in one answer; empty optional fields are left out: the API then stores nothing.
+ */
+function newCustomerOf(values: FormValues): NewCustomer {
+  const text = (field: FormField) => values[field] ?? '';
+  const body: NewCustomer = {
+    name: text('name'),
+    email: text('email'),
+    username: text('username'),
+    password: text('password'),
+  };
+  for (const field of [...OPTIONAL_FIELDS, 'locale'] as const)
+    if (!isEmpty(values, field)) body[field] = values[field];
+  return body;
+}
 
 /** "Add customer": contact data, login, and the two info texts with who can see them. */
 export function AddCustomerScreen() {
@@ -18,7 +47,7 @@ export function AddCustomerScreen() {
   const [summary, setSummary] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   // Editing a field clears its error: the message no longer describes what the field holds.
-  const set = (field: string, value: string) => {
+  const set = (field: FormField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
     setErrors(({ [field]: _, ...others }) => others);
   };
@@ -27,15 +56,21 @@ export function AddCustomerScreen() {
     event.preventDefault();
     setBusy(true);
     setSummary(undefined);
-    // Empty optional fields are left out: the API then stores nothing for them.
-    const body = Object.fromEntries(
-      Object.entries(values).filter(([, value]) => value.trim() !== ''),
-    );
     try {
-      const customer = await api.post<Customer>('/customers', body);
+      const customer = await answerOf(
+        api.POST('/api/v1/customers', { body: newCustomerOf(values) }),
+      );
       navigate(`/customers/${customer.id}`);
     } catch (error) {
       const fieldErrors = fieldErrorsOf(error, language);
+      // The API words an empty required field by its length rule; the person simply left it out.
+      for (const field of REQUIRED)
+        if (fieldErrors[field] && isEmpty(values, field))
+          fieldErrors[field] = fieldMessage(language, {
+            field,
+            code: 'required',
+            message: `${field} is required`,
+          });
       setErrors(fieldErrors);
       setSummary(failureSummary(t, fieldErrors, error));
       // Take the keyboard user to the first field in error.
@@ -106,7 +141,7 @@ export function InfoFields({
 }: {
   values: FormValues;
   errors: FormErrors;
-  onChange: (field: string, value: string) => void;
+  onChange: (field: FormField, value: string) => void;
 }) {
   const { t } = useI18n();
   return (

@@ -1,26 +1,14 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { useApiForm } from '../components/api-form';
 import { FormMessage } from '../components/errors';
 import { Field, SelectField } from '../components/field';
 import { ShownOnce } from '../components/shown-once';
 import { useI18n } from '../i18n/i18n';
-
-/** An API key as GET /api/v1/api-keys lists it; `key` only in the answer to its creation. */
-export interface ApiKey {
-  id: number;
-  name: string;
-  access: 'full' | 'read-only';
-  allowedIps: string[] | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  createdAt: string;
-  key?: string;
-}
+import { ApiKey, CreatedApiKey } from '../model';
 
 /** The new key, shown this once with a copy button. */
-export function KeyOnce({ apiKey, onDismiss }: { apiKey: ApiKey; onDismiss: () => void }) {
+export function KeyOnce({ apiKey, onDismiss }: { apiKey: CreatedApiKey; onDismiss: () => void }) {
   const { t } = useI18n();
   return (
     <ShownOnce
@@ -42,11 +30,12 @@ function endOfDay(day: string): string | undefined {
 }
 
 /** The form that creates an API key; the answer, holding the key, goes to `onCreated`. */
-export function AddApiKey({ onCreated }: { onCreated: (apiKey: ApiKey) => void }) {
+export function AddApiKey({ onCreated }: { onCreated: (apiKey: CreatedApiKey) => void }) {
   const { t } = useI18n();
-  const initial = { name: '', access: 'full', allowedIps: '', expiresAt: '' };
+  const initial: { name: string; access: ApiKey['access']; allowedIps: string; expiresAt: string } =
+    { name: '', access: 'full', allowedIps: '', expiresAt: '' };
   const [values, setValues] = useState(initial);
-  const set = (field: keyof typeof initial) => (value: string) =>
+  const set = (field: 'name' | 'allowedIps' | 'expiresAt') => (value: string) =>
     setValues((current) => ({ ...current, [field]: value }));
   const { errors, message, submit } = useApiForm({
     send: () => {
@@ -55,12 +44,16 @@ export function AddApiKey({ onCreated }: { onCreated: (apiKey: ApiKey) => void }
         .map((entry) => entry.trim())
         .filter(Boolean);
       const expiresAt = endOfDay(values.expiresAt);
-      return api.post<ApiKey>('/api-keys', {
-        name: values.name.trim(),
-        access: values.access,
-        ...(allowedIps.length > 0 ? { allowedIps } : {}),
-        ...(expiresAt ? { expiresAt } : {}),
-      });
+      return answerOf(
+        api.POST('/api/v1/api-keys', {
+          body: {
+            name: values.name.trim(),
+            access: values.access,
+            ...(allowedIps.length > 0 ? { allowedIps } : {}),
+            ...(expiresAt ? { expiresAt } : {}),
+          },
+        }),
+      );
     },
     onSent: (created) => {
       setValues(initial);
@@ -93,7 +86,7 @@ export function AddApiKey({ onCreated }: { onCreated: (apiKey: ApiKey) => void }
             { value: 'read-only', label: t('access_read-only') },
           ]}
           error={errors.access}
-          onChange={set('access')}
+          onChange={(access) => setValues((current) => ({ ...current, access }))}
         />
         <Field
           id="api-key-ips"

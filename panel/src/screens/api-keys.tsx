@@ -1,23 +1,24 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { AddApiKey, ApiKey, KeyOnce } from './api-key-parts';
+import { ApiKey, CreatedApiKey } from '../model';
+import { AddApiKey, KeyOnce } from './api-key-parts';
 
 /** API keys for automation: create (the key shown once), list, revoke. */
 export function ApiKeysScreen() {
   const { t, formatDate } = useI18n();
-  const keys = useResource(() => api.get<ApiKey[]>('/api-keys'), []);
-  const [created, setCreated] = useState<ApiKey | undefined>();
+  const keys = useResource(() => answerOf(api.GET('/api/v1/api-keys')), []);
+  const [created, setCreated] = useState<CreatedApiKey | undefined>();
   const [revoking, setRevoking] = useState<ApiKey | undefined>();
   const [actionError, setActionError] = useState<unknown>();
 
   async function revoke(target: ApiKey) {
     setActionError(undefined);
     try {
-      await api.delete(`/api-keys/${target.id}`);
+      await answerOf(api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: target.id } } }));
     } catch (error) {
       setActionError(error);
     }

@@ -1,9 +1,9 @@
-import { api, query } from '../api';
+import { api, answerOf } from '../api';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { en, MessageKey } from '../i18n/en';
 import { Translate, useI18n } from '../i18n/i18n';
-import { AuditEntry, itemsOf, Page } from '../model';
+import { AuditEntry } from '../model';
 
 const known = (key: string): key is MessageKey => key in en;
 
@@ -40,7 +40,7 @@ export function AuditTrail({ customerId, version }: { customerId: number; versio
   const { t, formatDate } = useI18n();
   const entries = useResource(
     async () =>
-      itemsOf(await api.get<AuditEntry[] | Page<AuditEntry>>(`/audit${query({ customerId })}`)),
+      (await answerOf(api.GET('/api/v1/audit', { params: { query: { customerId } } }))).items,
     [customerId, version],
   );
   return (

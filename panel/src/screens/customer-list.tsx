@@ -1,21 +1,26 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../api';
+import { api, answerOf } from '../api';
 import { ErrorMessage } from '../components/errors';
+import { choiceOf } from '../components/field';
 import { JobProgress } from '../components/job-progress';
 import { MenuButton } from '../components/menu-button';
 import { PlanDialog } from '../components/plan-dialog';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { BulkAction, Customer, JobPlan, Page } from '../model';
+import { BulkAction, JobPlan, Status } from '../model';
 import { CustomerTable } from './customer-table';
 
 const PAGE_SIZES = [10, 25, 50, 100];
+const STATUSES: Status[] = ['active', 'suspended'];
 
 /** Plesk's "Customers" screen: search, filter, page, check rows, act on them in bulk. */
 export function CustomerListScreen() {
   const { t, formatDate } = useI18n();
   const [searchText, setSearchText] = useState('');
-  const [filter, setFilter] = useState({ q: '', status: '', limit: 25 });
+  const [filter, setFilter] = useState<{ q: string; status?: Status; limit: number }>({
+    q: '',
+    limit: 25,
+  });
   // Cursors of the pages visited so far; the first page has none.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -28,8 +33,17 @@ export function CustomerListScreen() {
 
   const page = useResource(
     () =>
-      api.get<Page<Customer>>(
-        `/customers${query({ q: filter.q, status: filter.status, limit: filter.limit, cursor })}`,
+      answerOf(
+        api.GET('/api/v1/customers', {
+          params: {
+            query: {
+              q: filter.q || undefined,
+              status: filter.status,
+              limit: filter.limit,
+              cursor,
+            },
+          },
+        }),
       ),
     [filter, cursor],
   );
@@ -45,11 +59,9 @@ export function CustomerListScreen() {
     setScheduled(undefined);
     const names = new Map(selected);
     try {
-      const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
-        action,
-        ids: [...names.keys()],
-        ...plan,
-      });
+      const { jobId } = await answerOf(
+        api.POST('/api/v1/customers/bulk', { body: { action, ids: [...names.keys()], ...plan } }),
+      );
       if (plan.runAt) {
         // Nothing to watch until then: the job waits in the "Scheduled" list.
         setScheduled({ id: jobId, runAt: plan.runAt });
@@ -95,8 +107,10 @@ export function CustomerListScreen() {
         <label class="inline-field">
           {t('statusFilter')}
           <select
-            value={filter.status}
-            onChange={(event) => applyFilter({ status: event.currentTarget.value })}
+            value={filter.status ?? ''}
+            onChange={(event) =>
+              applyFilter({ status: choiceOf(STATUSES, event.currentTarget.value) })
+            }
           >
             <option value="">{t('allStatuses')}</option>
             <option value="active">{t('active')}</option>

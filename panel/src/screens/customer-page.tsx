@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { ErrorMessage } from '../components/errors';
 import { PlanDialog } from '../components/plan-dialog';
 import { useResource } from '../components/resource';
 import { StatusBadge } from '../components/status';
 import { useI18n } from '../i18n/i18n';
-import { Customer, JobPlan } from '../model';
+import { JobPlan } from '../model';
 import { navigate } from '../router';
 import { AuditTrail, describeActor } from './audit-trail';
 import { CustomerServices } from './customer-services';
@@ -14,7 +14,10 @@ import { EditCustomer } from './edit-customer';
 /** One customer: status actions, contact data and credentials, services, audit trail. */
 export function CustomerScreen({ id }: { id: number }) {
   const { t, formatDate } = useI18n();
-  const customer = useResource(() => api.get<Customer>(`/customers/${id}`), [id]);
+  const customer = useResource(
+    () => answerOf(api.GET('/api/v1/customers/{id}', { params: { path: { id } } })),
+    [id],
+  );
   const [actionError, setActionError] = useState<unknown>();
   const [planning, setPlanning] = useState<'suspend' | 'remove' | undefined>();
   const [scheduled, setScheduled] = useState<{ id: number; runAt: string } | undefined>();
@@ -34,23 +37,26 @@ export function CustomerScreen({ id }: { id: number }) {
     try {
       if (plan.runAt) {
         // At a later time: a scheduled bulk job of one customer, listed under "Scheduled".
-        const { jobId } = await api.post<{ jobId: number }>('/customers/bulk', {
-          action,
-          ids: [id],
-          ...plan,
-        });
+        const { jobId } = await answerOf(
+          api.POST('/api/v1/customers/bulk', { body: { action, ids: [id], ...plan } }),
+        );
         setScheduled({ id: jobId, runAt: plan.runAt });
         setChanges((count) => count + 1);
         return;
       }
       if (action === 'remove') {
-        await api.delete(`/customers/${id}`);
+        await answerOf(api.DELETE('/api/v1/customers/{id}', { params: { path: { id } } }));
         navigate('/customers');
         return;
       }
-      await api.post(
-        `/customers/${id}/${action}`,
-        action === 'suspend' && plan.reason ? { reason: plan.reason } : {},
+      const customerPath = { params: { path: { id } } };
+      await answerOf(
+        action === 'suspend'
+          ? api.POST('/api/v1/customers/{id}/suspend', {
+              ...customerPath,
+              body: plan.reason ? { reason: plan.reason } : {},
+            })
+          : api.POST('/api/v1/customers/{id}/activate', customerPath),
       );
       setStatusChanges((count) => count + 1);
       changed();

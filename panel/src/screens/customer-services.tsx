@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../api';
+import { api, answerOf } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { StatusBadge } from '../components/status';
 import { useI18n } from '../i18n/i18n';
-import { Domain, itemsOf, Page, reasonsOf, Subscription } from '../model';
 import { AddDomain, AddSubscription } from './service-forms';
 
 interface ServicesProps {
@@ -19,21 +18,41 @@ interface ServicesProps {
   refresh?: number;
 }
 
-type Pending = { kind: 'subscriptions' | 'domains'; id: number; name: string } | undefined;
+type Kind = 'subscriptions' | 'domains';
+type Pending = { kind: Kind; id: number; name: string } | undefined;
+type Change = 'suspend' | 'activate' | 'remove';
+
+/** What the buttons of a row send, by kind of service. */
+const CHANGES: Record<Kind, Record<Change, (id: number) => Promise<unknown>>> = {
+  subscriptions: {
+    suspend: (id) =>
+      answerOf(api.POST('/api/v1/subscriptions/{id}/suspend', { params: { path: { id } } })),
+    activate: (id) =>
+      answerOf(api.POST('/api/v1/subscriptions/{id}/activate', { params: { path: { id } } })),
+    remove: (id) =>
+      answerOf(api.DELETE('/api/v1/subscriptions/{id}', { params: { path: { id } } })),
+  },
+  domains: {
+    suspend: (id) =>
+      answerOf(api.POST('/api/v1/domains/{id}/suspend', { params: { path: { id } } })),
+    activate: (id) =>
+      answerOf(api.POST('/api/v1/domains/{id}/activate', { params: { path: { id } } })),
+    remove: (id) => answerOf(api.DELETE('/api/v1/domains/{id}', { params: { path: { id } } })),
+  },
+};
 
 /** A customer's subscriptions and domains with their status and suspension reasons. */
 export function CustomerServices({ customerId, manage, onChanged, refresh }: ServicesProps) {
   const { t, formatDate } = useI18n();
   // A customer page shows up to 200 of each; a customer with more is an edge the API's paging covers.
-  const filter = query({ customerId, limit: 200 });
+  const filter = { params: { query: { customerId, limit: 200 } } };
   const subscriptions = useResource(
-    async () =>
-      itemsOf(await api.get<Subscription[] | Page<Subscription>>(`/subscriptions${filter}`)),
-    [filter, refresh],
+    async () => (await answerOf(api.GET('/api/v1/subscriptions', filter))).items,
+    [customerId, refresh],
   );
   const domains = useResource(
-    async () => itemsOf(await api.get<Domain[] | Page<Domain>>(`/domains${filter}`)),
-    [filter, refresh],
+    async () => (await answerOf(api.GET('/api/v1/domains', filter))).items,
+    [customerId, refresh],
   );
   const [actionError, setActionError] = useState<unknown>();
   const [removing, setRemoving] = useState<Pending>();
@@ -55,17 +74,14 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
       subscription.unicodeName ?? subscription.name,
     ]),
   );
-  const actions = (
-    kind: 'subscriptions' | 'domains',
-    item: { id: number; name: string; status: string },
-  ) =>
+  const actions = (kind: Kind, item: { id: number; name: string; status: string }) =>
     manage && (
       <div class="row-actions">
         {item.status === 'active' ? (
           <button
             type="button"
             class="small secondary"
-            onClick={() => void act(() => api.post(`/${kind}/${item.id}/suspend`))}
+            onClick={() => void act(() => CHANGES[kind].suspend(item.id))}
             aria-label={`${t('suspend')} ${item.name}`}
           >
             {t('suspend')}
@@ -74,7 +90,7 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
           <button
             type="button"
             class="small secondary"
-            onClick={() => void act(() => api.post(`/${kind}/${item.id}/activate`))}
+            onClick={() => void act(() => CHANGES[kind].activate(item.id))}
             aria-label={`${t('activate')} ${item.name}`}
           >
             {t('activate')}
@@ -125,7 +141,7 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
                   <td>
                     <StatusBadge
                       status={subscription.status}
-                      reasons={reasonsOf(subscription.suspendedReasons)}
+                      reasons={subscription.suspendedReasons}
                     />
                   </td>
                   <td class="optional nowrap">{formatDate(subscription.expiresAt)}</td>
@@ -183,10 +199,7 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
                     </td>
                     <td class="optional">{subscriptionName.get(domain.subscriptionId) ?? ''}</td>
                     <td>
-                      <StatusBadge
-                        status={domain.status}
-                        reasons={reasonsOf(domain.suspendedReasons)}
-                      />
+                      <StatusBadge status={domain.status} reasons={domain.suspendedReasons} />
                     </td>
                     {manage && <td>{actions('domains', { ...domain, name: shown })}</td>}
                   </tr>
@@ -215,7 +228,7 @@ export function CustomerServices({ customerId, manage, onChanged, refresh }: Ser
           onConfirm={() => {
             const target = removing;
             setRemoving(undefined);
-            void act(() => api.delete(`/${target.kind}/${target.id}`));
+            void act(() => CHANGES[target.kind].remove(target.id));
           }}
         >
           <p>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { ApiError, api, answerOf } from '../api';
 import {
   changesOf,
   CONTACT_FIELDS,
   ContactFields,
   FormErrors,
+  FormField,
   FormValues,
   valuesOf,
 } from '../components/contact-fields';
@@ -22,7 +23,7 @@ const EDITABLE = [
   'additionalInfo',
   'description',
   'externalId',
-];
+] as const satisfies readonly FormField[];
 
 /** Edits contact data and credentials with If-Match, so a concurrent edit is not overwritten. */
 export function EditCustomer({
@@ -40,7 +41,7 @@ export function EditCustomer({
   const [errors, setErrors] = useState<FormErrors>({});
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
   // Editing a field clears its error: the message no longer describes what the field holds.
-  const set = (field: string, value: string) => {
+  const set = (field: FormField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
     setErrors(({ [field]: _, ...others }) => others);
   };
@@ -51,9 +52,12 @@ export function EditCustomer({
     event.preventDefault();
     setMessage(undefined);
     try {
-      await api.patch(`/customers/${customer.id}`, changesOf(values, before), {
-        'If-Match': `"${customer.version}"`,
-      });
+      await answerOf(
+        api.PATCH('/api/v1/customers/{id}', {
+          params: { path: { id: customer.id }, header: { 'If-Match': `"${customer.version}"` } },
+          body: changesOf([...EDITABLE, 'password'], values, before),
+        }),
+      );
       setErrors({});
       setMessage({ text: t('saved'), error: false });
       onSaved();
@@ -83,7 +87,7 @@ export function EditCustomer({
           <Field
             id="edit-username"
             label={t('username')}
-            value={values.username}
+            value={values.username ?? ''}
             required
             maxLength={60}
             error={errors.username}
@@ -93,7 +97,7 @@ export function EditCustomer({
             id="edit-password"
             label={t('newPassword')}
             hint={t('passwordKeep')}
-            value={values.password}
+            value={values.password ?? ''}
             username={values.username}
             error={errors.password}
             onInput={(value) => set('password', value)}
@@ -101,7 +105,7 @@ export function EditCustomer({
           <Field
             id="edit-externalId"
             label={t('externalId')}
-            value={values.externalId}
+            value={values.externalId ?? ''}
             maxLength={255}
             error={errors.externalId}
             onInput={(value) => set('externalId', value)}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { describeError } from '../components/errors';
 import { LanguageSwitch } from '../components/layout';
 import { useI18n } from '../i18n/i18n';
@@ -23,8 +23,8 @@ export function LoginScreen({
     setBusy(true);
     setError(undefined);
     try {
-      await api.post('/auth/login', { username, password });
-      onSignedIn(await api.get<Me>('/auth/me'));
+      await answerOf(api.POST('/api/v1/auth/login', { body: { username, password } }));
+      onSignedIn(await answerOf(api.GET('/api/v1/auth/me')));
     } catch (failure) {
       setError(
         failure instanceof Error && 'status' in failure && failure.status === 401

@@ -1,17 +1,18 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import type { MessageKey } from '../i18n/en';
 import { useI18n } from '../i18n/i18n';
-import { Job, Page } from '../model';
-
-type PlannedJob = Omit<Job, 'results'>;
 
 /** The plan: bulk jobs waiting for their time (GET /jobs?state=scheduled), each cancellable until it starts. */
 export function ScheduledJobsScreen() {
   const { t, formatDate } = useI18n();
-  const jobs = useResource(() => api.get<Page<PlannedJob>>('/jobs?state=scheduled&limit=200'), []);
+  const jobs = useResource(
+    () =>
+      answerOf(api.GET('/api/v1/jobs', { params: { query: { state: 'scheduled', limit: 200 } } })),
+    [],
+  );
   const [cancelled, setCancelled] = useState<number | undefined>();
   const [actionError, setActionError] = useState<unknown>();
 
@@ -19,7 +20,7 @@ export function ScheduledJobsScreen() {
     setActionError(undefined);
     setCancelled(undefined);
     try {
-      await api.post(`/jobs/${id}/cancel`);
+      await answerOf(api.POST('/api/v1/jobs/{id}/cancel', { params: { path: { id } } }));
       setCancelled(id);
     } catch (error) {
       setActionError(error);

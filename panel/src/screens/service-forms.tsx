@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { useApiForm } from '../components/api-form';
 import { Field, SelectField } from '../components/field';
 import { useI18n } from '../i18n/i18n';
@@ -35,12 +35,16 @@ export function AddSubscription({
   const form = useAddForm(
     { name: '', plan: 'Default', expiresAt: '' },
     ({ name, plan, expiresAt }) =>
-      api.post('/subscriptions', {
-        customerId,
-        name: name.trim(),
-        plan: plan.trim(),
-        ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59Z`).toISOString() } : {}),
-      }),
+      answerOf(
+        api.POST('/api/v1/subscriptions', {
+          body: {
+            customerId,
+            name: name.trim(),
+            plan: plan.trim(),
+            ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59Z`).toISOString() } : {}),
+          },
+        }),
+      ),
     onAdded,
   );
   return (
@@ -98,7 +102,11 @@ export function AddDomain({
   const form = useAddForm(
     { name: '', subscriptionId: String(subscriptions[0].id) },
     ({ name, subscriptionId }) =>
-      api.post('/domains', { subscriptionId: Number(subscriptionId), name: name.trim() }),
+      answerOf(
+        api.POST('/api/v1/domains', {
+          body: { subscriptionId: Number(subscriptionId), name: name.trim() },
+        }),
+      ),
     onAdded,
   );
   return (

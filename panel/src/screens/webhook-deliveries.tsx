@@ -1,32 +1,35 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../api';
+import { api, answerOf } from '../api';
 import { useApiForm } from '../components/api-form';
 import { ErrorMessage, FormMessage } from '../components/errors';
-import { Field } from '../components/field';
+import { choiceOf, Field } from '../components/field';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
 import { MessageKey } from '../i18n/en';
-import { DeliveriesQueued, DeliveryState, itemsOf, Page, WebhookDelivery } from '../model';
+import { DeliveriesQueued, DeliveryState } from '../model';
 
 const STATE_LABELS: Record<DeliveryState, MessageKey> = {
   pending: 'deliveryPending',
   succeeded: 'deliverySucceeded',
   failed: 'deliveryFailed',
 };
+const STATES: DeliveryState[] = ['pending', 'succeeded', 'failed'];
 
 /** An endpoint's delivery attempts, filtered by state, with resend per event and recover by time window. */
 export function Deliveries({ webhookId }: { webhookId: number }) {
   const { t, formatDate } = useI18n();
-  const [state, setState] = useState<DeliveryState | ''>('');
+  const [state, setState] = useState<DeliveryState | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [actionError, setActionError] = useState<unknown>();
   const deliveries = useResource(
     async () =>
-      itemsOf(
-        await api.get<WebhookDelivery[] | Page<WebhookDelivery>>(
-          `/webhooks/${webhookId}/deliveries${query({ state })}`,
-        ),
-      ),
+      (
+        await answerOf(
+          api.GET('/api/v1/webhooks/{id}/deliveries', {
+            params: { path: { id: webhookId }, query: { state } },
+          }),
+        )
+      ).items,
     [webhookId, state],
   );
   const queued = (answer: DeliveriesQueued) =>
@@ -39,9 +42,12 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
     setActionError(undefined);
     try {
       queued(
-        await api.post<DeliveriesQueued>(`/webhooks/${webhookId}/resend`, {
-          eventIds: [eventId],
-        }),
+        await answerOf(
+          api.POST('/api/v1/webhooks/{id}/resend', {
+            params: { path: { id: webhookId } },
+            body: { eventIds: [eventId] },
+          }),
+        ),
       );
     } catch (error) {
       setActionError(error);
@@ -54,11 +60,11 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
         <label class="inline-field">
           {t('deliveryStateFilter')}
           <select
-            value={state}
-            onChange={(event) => setState(event.currentTarget.value as DeliveryState | '')}
+            value={state ?? ''}
+            onChange={(event) => setState(choiceOf(STATES, event.currentTarget.value))}
           >
             <option value="">{t('allDeliveryStates')}</option>
-            {(Object.keys(STATE_LABELS) as DeliveryState[]).map((name) => (
+            {STATES.map((name) => (
               <option key={name} value={name}>
                 {t(STATE_LABELS[name])}
               </option>
@@ -94,8 +100,7 @@ export function Deliveries({ webhookId }: { webhookId: number }) {
               <tr key={delivery.id} data-event-id={delivery.eventId}>
                 <td class="nowrap">{formatDate(delivery.createdAt)}</td>
                 <td>
-                  <code>{delivery.eventType}</code>{' '}
-                  <span class="hint">#{delivery.eventId}</span>
+                  <code>{delivery.eventType}</code> <span class="hint">#{delivery.eventId}</span>
                 </td>
                 <td>{delivery.statusCode ?? '–'}</td>
                 <td>{delivery.durationMs != null ? `${delivery.durationMs} ms` : '–'}</td>
@@ -135,10 +140,12 @@ function RecoverFailed({
   const iso = (local: string) => (local ? new Date(local).toISOString() : local);
   const { errors, message, submit } = useApiForm({
     send: () =>
-      api.post<DeliveriesQueued>(`/webhooks/${webhookId}/recover`, {
-        since: iso(since),
-        ...(until ? { until: iso(until) } : {}),
-      }),
+      answerOf(
+        api.POST('/api/v1/webhooks/{id}/recover', {
+          params: { path: { id: webhookId } },
+          body: { since: iso(since), ...(until ? { until: iso(until) } : {}) },
+        }),
+      ),
     onSent: onQueued,
   });
 

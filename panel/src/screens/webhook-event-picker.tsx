@@ -1,8 +1,7 @@
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { EventType } from '../model';
 
 interface EventPickerProps {
   /** `["*"]` for every event, or the chosen event types. */
@@ -17,7 +16,7 @@ interface EventPickerProps {
  */
 export function EventPicker({ value, onChange, error }: EventPickerProps) {
   const { t } = useI18n();
-  const catalog = useResource(() => api.get<EventType[]>('/event-types'), []);
+  const catalog = useResource(() => answerOf(api.GET('/api/v1/event-types')), []);
   const all = value.includes('*');
   const errorId = error ? 'webhook-events-error' : undefined;
 

@@ -1,15 +1,21 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { useApiForm } from '../components/api-form';
 import { FormMessage } from '../components/errors';
 import { Field } from '../components/field';
 import { ShownOnce } from '../components/shown-once';
 import { useI18n } from '../i18n/i18n';
-import { Webhook } from '../model';
+import { CreatedWebhook } from '../model';
 import { EventPicker } from './webhook-event-picker';
 
 /** Parts of the webhooks screen: the secret shown once, the add form (deliveries: webhook-deliveries.tsx). */
-export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss: () => void }) {
+export function SecretOnce({
+  webhook,
+  onDismiss,
+}: {
+  webhook: CreatedWebhook;
+  onDismiss: () => void;
+}) {
   const { t } = useI18n();
   return (
     <ShownOnce
@@ -24,7 +30,7 @@ export function SecretOnce({ webhook, onDismiss }: { webhook: Webhook; onDismiss
 }
 
 /** The form that adds a webhook endpoint; the answer, holding its secret, goes to `onCreated`. */
-export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
+export function AddWebhook({ onCreated }: { onCreated: (webhook: CreatedWebhook) => void }) {
   const { t } = useI18n();
   const initial = { url: '', description: '' };
   const [values, setValues] = useState(initial);
@@ -33,11 +39,17 @@ export function AddWebhook({ onCreated }: { onCreated: (webhook: Webhook) => voi
     setValues((current) => ({ ...current, [field]: value }));
   const { errors, message, submit } = useApiForm({
     send: () =>
-      api.post<Webhook>('/webhooks', {
-        url: values.url.trim(),
-        events,
-        ...(values.description.trim() ? { description: values.description.trim() } : {}),
-      }),
+      answerOf(
+        api.POST('/api/v1/webhooks', {
+          body: {
+            url: values.url.trim(),
+            events,
+            // The default, said outright: the generated type makes a field with a default required.
+            enabled: true,
+            ...(values.description.trim() ? { description: values.description.trim() } : {}),
+          },
+        }),
+      ),
     onSent: (webhook) => {
       setValues(initial);
       setEvents(['*']);

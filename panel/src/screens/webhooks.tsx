@@ -1,22 +1,19 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, answerOf } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/errors';
 import { useResource } from '../components/resource';
 import { useI18n } from '../i18n/i18n';
-import { itemsOf, Page, Webhook } from '../model';
+import { CreatedWebhook, Webhook } from '../model';
 import { Deliveries } from './webhook-deliveries';
 import { AddWebhook, SecretOnce } from './webhook-parts';
 
 /** Webhook endpoints: list, add (secret shown once), enable/disable, remove, deliveries (resend, recover). */
 export function WebhooksScreen() {
   const { t } = useI18n();
-  const webhooks = useResource(
-    async () => itemsOf(await api.get<Webhook[] | Page<Webhook>>('/webhooks')),
-    [],
-  );
-  const [created, setCreated] = useState<Webhook | undefined>();
+  const webhooks = useResource(async () => (await answerOf(api.GET('/api/v1/webhooks'))).items, []);
+  const [created, setCreated] = useState<CreatedWebhook | undefined>();
   const [open, setOpen] = useState<number | undefined>();
   const [removing, setRemoving] = useState<Webhook | undefined>();
   const [actionError, setActionError] = useState<unknown>();
@@ -80,7 +77,12 @@ export function WebhooksScreen() {
                         class="small secondary"
                         onClick={() =>
                           void act(() =>
-                            api.patch(`/webhooks/${webhook.id}`, { enabled: !webhook.enabled }),
+                            answerOf(
+                              api.PATCH('/api/v1/webhooks/{id}', {
+                                params: { path: { id: webhook.id } },
+                                body: { enabled: !webhook.enabled },
+                              }),
+                            ),
                           )
                         }
                       >
@@ -130,7 +132,11 @@ export function WebhooksScreen() {
           onConfirm={() => {
             const target = removing;
             setRemoving(undefined);
-            void act(() => api.delete(`/webhooks/${target.id}`));
+            void act(() =>
+              answerOf(
+                api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: target.id } } }),
+              ),
+            );
           }}
         >
           <p>{removing.url}</p>
