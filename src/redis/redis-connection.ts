@@ -23,13 +23,16 @@ export function bullPrefix(config: AppConfig): string {
 }
 
 /**
- * A demoted primary answers writes with READONLY until the connection is dropped: reconnect (to
- * whatever the Sentinels now name) and send the command again, instead of failing it.
+ * A demoted primary answers writes with READONLY until the connection is dropped. Behind Sentinels
+ * a new connection goes to whatever primary they now name: reconnect. The command itself fails
+ * (a 503 for a request, a retry for BullMQ) rather than being sent again, which could repeat
+ * forever while the Sentinels still name the old primary, and hold up a shutdown meanwhile.
+ * Without Sentinels a reconnect would reach the same replica, so READONLY is only reported.
  */
-function reconnectOnReadOnly(error: Error): 2 | false {
+function reconnectOnReadOnly(error: Error): boolean {
   if (!error.message.startsWith('READONLY')) return false;
   recordRedisReconnect('readonly');
-  return 2;
+  return true;
 }
 
 /** Credentials, db and TLS from REDIS_URL, and the Sentinels when there are some. */
@@ -38,13 +41,12 @@ export function redisServerOptions(config: AppConfig): RedisOptions {
   const sentinels = config.redisSentinels;
   return {
     ...(sentinels.length > 0
-      ? { sentinels, name: config.redisSentinelName }
+      ? { sentinels, name: config.redisSentinelName, reconnectOnError: reconnectOnReadOnly }
       : { host: url.hostname, port: url.port ? Number(url.port) : 6379 }),
     username: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
     tls: url.protocol === 'rediss:' ? {} : undefined,
-    reconnectOnError: reconnectOnReadOnly,
   };
 }
 
