@@ -2,11 +2,12 @@ import { Counter } from 'prom-client';
 import { metricsRegistry } from './registry';
 
 /** Why a transaction was tried again (docs/high-availability.md). */
-export type TransactionRetryReason = 'deadlock' | 'lock-wait-timeout' | 'node-not-ready';
+export type TransactionRetryReason =
+  'deadlock' | 'lock-wait-timeout' | 'stale-version' | 'node-not-ready';
 
 const transactionRetries = new Counter({
   name: 'clientele_transaction_retries_total',
-  help: 'Transactions tried again after a deadlock or Galera certification conflict (1213), a lock wait timeout (1205) or a Galera node that was not ready (1047), by reason.',
+  help: 'Transactions tried again after a deadlock or Galera certification conflict (1213), a lock wait timeout (1205), a versioned row changed by a commit through another Galera node, or a Galera node that was not ready (1047), by reason.',
   labelNames: ['reason'] as const,
   registers: [metricsRegistry],
 });
@@ -25,7 +26,12 @@ const redisReconnects = new Counter({
 });
 
 // Every series exists from the start, so rate() and increase() in alert rules see the first one.
-for (const reason of ['deadlock', 'lock-wait-timeout', 'node-not-ready'] as const) {
+for (const reason of [
+  'deadlock',
+  'lock-wait-timeout',
+  'stale-version',
+  'node-not-ready',
+] as const) {
   transactionRetries.inc({ reason }, 0);
 }
 redisReconnects.inc({ reason: 'readonly' }, 0);

@@ -38,7 +38,10 @@ describe('Galera with several writers', () => {
       ),
     );
     for (const worker of workers) worker.kill('SIGTERM');
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0, 0]);
+    // Nest ends a process on SIGTERM by raising the signal again once it has shut down.
+    for (const exit of await Promise.all(workers.map((worker) => worker.exited))) {
+      expect(['SIGTERM', 0]).toContain(exit);
+    }
     for (const worker of workers) expect(worker.output()).not.toMatch(/already exists/);
 
     const applied = await Promise.all(
