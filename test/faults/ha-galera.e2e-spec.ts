@@ -81,10 +81,17 @@ describe('Galera with several writers', () => {
               .set(bearer(tokens[n]))
               .send({ company: `written through node ${n + 1}, round ${i}` });
             statuses.push(response.status);
+            if (response.status !== 200) {
+              process.stdout.write(`answer ${response.status}: ${JSON.stringify(response.body)}\n`);
+            }
           }
         })(),
       ),
     );
+    const metric = await metricsRegistry
+      .getSingleMetric('clientele_transaction_retries_total')
+      ?.get();
+    process.stdout.write(`retries: ${JSON.stringify(metric?.values)}\n`);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(await retriesCounted()).toBeGreaterThan(before);
 
