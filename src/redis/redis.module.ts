@@ -7,6 +7,16 @@ import { createRedisClient, redisKeyspace } from './redis-connection';
 export { REDIS, BULL_CLUSTER_CLIENT };
 export { bullConnection } from './redis-connection';
 
+/**
+ * ioredis prints every connection error of a client without an 'error' listener (during a
+ * failover, "All sentinels are unreachable" every few milliseconds). RedisAvailability reports
+ * outages once, in the log and in /health/ready.
+ */
+function quietAboutOutages(client: RedisClient): RedisClient {
+  client.on('error', () => undefined);
+  return client;
+}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(
@@ -34,18 +44,20 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        createRedisClient(config, {
-          keyPrefix: `${redisKeyspace(config)}:`,
-          maxRetriesPerRequest: 2,
-          enableOfflineQueue: true,
-        }),
+        quietAboutOutages(
+          createRedisClient(config, {
+            keyPrefix: `${redisKeyspace(config)}:`,
+            maxRetriesPerRequest: 2,
+            enableOfflineQueue: true,
+          }),
+        ),
     },
     {
       provide: BULL_CLUSTER_CLIENT,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         config.redisClusterNodes.length > 0
-          ? createRedisClient(config, { maxRetriesPerRequest: null })
+          ? quietAboutOutages(createRedisClient(config, { maxRetriesPerRequest: null }))
           : null,
     },
     RedisCloser,

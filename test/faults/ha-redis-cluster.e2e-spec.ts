@@ -13,6 +13,8 @@ describe('Redis Cluster', () => {
     cluster = await startRedisCluster();
     test = await startTestApp({
       PROCESS_ROLE: 'all',
+      // Nothing listens there: in a Cluster only REDIS_URL's password counts.
+      REDIS_URL: 'redis://127.0.0.1:1',
       REDIS_CLUSTER_NODES: cluster.nodes,
       BULK_CHUNK_SIZE: '5',
       LOGIN_MAX_FAILURES_PER_USERNAME: '3',

@@ -1,7 +1,9 @@
+import Redis from 'ioredis';
 import { ADMIN } from '../support/database';
 import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
 import { postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
 import { SentinelSetup, startSentinelSetup } from '../support/sentinel';
+import { specName } from '../support/test-run';
 
 interface Answer {
   at: number;
@@ -19,6 +21,8 @@ describe('Redis Sentinel failover', () => {
     setup = await startSentinelSetup();
     test = await startTestApp({
       PROCESS_ROLE: 'all',
+      // Nothing listens there: with Sentinels only REDIS_URL's password and db count.
+      REDIS_URL: 'redis://127.0.0.1:1',
       REDIS_SENTINELS: setup.sentinels,
       BULK_CHUNK_SIZE: '5',
     });
@@ -65,12 +69,18 @@ describe('Redis Sentinel failover', () => {
 
     const killedAt = Date.now();
     const oldPrimary = await setup!.killPrimary();
-    await setup!.failedOverFrom(oldPrimary);
+    const newPrimary = await setup!.failedOverFrom(oldPrimary);
     const failedOverAt = Date.now();
 
     // After the failover, a bulk job runs to the end on the new primary, without a restart.
     const after = await postBulk(app, admin, 'suspend', ids.slice(5, 9));
     expect((await waitForJob(app, admin, after, 120_000)).state).toBe('completed');
+    const primary = new Redis({ port: newPrimary, host: '127.0.0.1' });
+    try {
+      expect((await primary.keys(`${specName()}:bull:*`)).length).toBeGreaterThan(0);
+    } finally {
+      primary.disconnect();
+    }
     const lastTroubleSeen = Math.max(
       0,
       ...answers.filter((a) => a.status !== 200).map((a) => a.at),
