@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 
-/** Per process: is the server a Galera node? Asked once, when a causal read is first wanted. */
-let galera: Promise<boolean> | undefined;
+/** Per database (driver): is the server a Galera node? Asked once, when first needed. */
+const galeraByDriver = new WeakMap<object, Promise<boolean>>();
 
 /**
  * Makes the following reads of the current transaction causal on a Galera cluster: before each
@@ -17,12 +17,15 @@ export async function readYourCluster(em: EntityManager): Promise<void> {
   if (!em.isInTransaction()) {
     throw new Error('readYourCluster needs a transaction (em.transactional)');
   }
-  galera ??= em
-    .execute<Array<{ Value: string }>>("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
-    .then((rows) => rows[0]?.Value === 'ON')
-    .catch((error: unknown) => {
-      galera = undefined;
-      throw error;
-    });
+  const driver = em.getDriver();
+  let galera = galeraByDriver.get(driver);
+  if (!galera) {
+    galera = em
+      .execute<Array<{ Value: string }>>("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
+      .then((rows) => rows[0]?.Value === 'ON');
+    galeraByDriver.set(driver, galera);
+    // A failed question is asked again next time.
+    galera.catch(() => galeraByDriver.delete(driver));
+  }
   if (await galera) await em.execute('SET SESSION wsrep_sync_wait = 1', [], 'run');
 }
