@@ -11,7 +11,8 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseAvailabilityModule } from './database/database-availability.module';
 import { buildOrmOptions } from './database/mikro-orm.options';
 import { MetricsModule } from './metrics/metrics.module';
-import { bullConnection, RedisModule } from './redis/redis.module';
+import { BULL_CLUSTER_CLIENT, bullConnection, RedisModule } from './redis/redis.module';
+import type { RedisClient } from './redis/redis-client';
 
 /** Secrets that never reach a log line. */
 export const REDACTED_PATHS = [
@@ -94,8 +95,9 @@ export class CoreModule {
         }),
         RedisModule,
         // Workers start in DatabaseAvailabilityModule, which wraps every processor first.
-        BullModule.forRoot({
-          ...bullConnection(config),
+        BullModule.forRootAsync({
+          inject: [BULL_CLUSTER_CLIENT],
+          useFactory: (cluster: RedisClient | null) => bullConnection(config, cluster ?? undefined),
           extraOptions: { manualRegistration: true },
         }),
         DatabaseAvailabilityModule,

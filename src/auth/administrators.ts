@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/mysql';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { randomBytes } from 'node:crypto';
 import { Administrator } from './administrator.entity';
 import { PasswordHasher } from './password-hasher';
@@ -14,7 +15,7 @@ export async function resetAdministratorPassword(
   const em = orm.em.fork();
   const admin = await em.findOne(Administrator, { username });
   if (!admin) throw new Error(`There is no administrator "${username}".`);
-  await em.transactional(async (tx) => {
+  await retriedTransaction(em, async (tx) => {
     admin.passwordHash = await new PasswordHasher().hash(password);
     admin.updatedAt = new Date();
     await tx.flush();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
+import { retryOnLockConflict } from '../database/lock-conflicts';
 import { Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../common/domain-errors';
 import { Administrator } from './administrator.entity';
 import { addressAllowed, canonicalRange, unmapIpv4 } from './address-list';
@@ -149,11 +150,14 @@ export class ApiKeysService {
 
   /** Conditional, so concurrent requests in several processes write it once a minute at most. */
   private async touch(id: number, clientIp: string): Promise<void> {
-    await this.em.execute(
-      `UPDATE api_key SET last_used_at = UTC_TIMESTAMP(3), last_used_ip = ?
+    // Two nodes of a Galera cluster may both write it at once: one gets 1213 and tries again.
+    await retryOnLockConflict(() =>
+      this.em.execute(
+        `UPDATE api_key SET last_used_at = UTC_TIMESTAMP(3), last_used_ip = ?
         WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= UTC_TIMESTAMP(3) - INTERVAL ${LAST_USED_RESOLUTION_SECONDS} SECOND)`,
-      [clientIp.slice(0, 45), id],
-      'run',
+        [clientIp.slice(0, 45), id],
+        'run',
+      ),
     );
   }
 }

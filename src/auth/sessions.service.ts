@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { revokeCustomerSessions } from '../hosting/customer-sessions';
 import { EntityManager } from '@mikro-orm/mysql';
+import { retryOnLockConflict } from '../database/lock-conflicts';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { plainRows } from '../database/plain-rows';
 import { AuthSession, PrincipalRole } from './auth-session.entity';
@@ -104,10 +105,12 @@ export class SessionsService {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.em.execute(
-      'UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
-      [sessionId],
-      'run',
+    await retryOnLockConflict(() =>
+      this.em.execute(
+        'UPDATE auth_session SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
+        [sessionId],
+        'run',
+      ),
     );
   }
 

@@ -9,6 +9,7 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
+    error.name === 'RedisTimeout' ||
     (error.name === 'ReplyError' && REFUSALS.test(error.message)) ||
     error.message === 'Connection is closed.' ||
     /^Stream isn't writeable/.test(error.message)

@@ -1,5 +1,10 @@
 export type ProcessRole = 'all' | 'api' | 'worker';
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** The validated configuration of one process. Built once from the environment by `loadConfig`. */
 export interface AppConfig {
   nodeEnv: string;
@@ -13,6 +18,11 @@ export interface AppConfig {
   databasePoolMax: number;
   redisUrl: string;
   redisPrefix: string;
+  /** Sentinels that name the Redis primary (REDIS_URL then gives only password and db); empty: none. */
+  redisSentinels: RedisNode[];
+  redisSentinelName: string;
+  /** Seed nodes of a Redis Cluster; empty: REDIS_URL (or the Sentinels) name one primary. */
+  redisClusterNodes: RedisNode[];
   adminUsername: string;
   adminPassword: string | undefined;
   logLevel: string;

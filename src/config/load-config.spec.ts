@@ -35,6 +35,32 @@ describe('configuration', () => {
     });
   });
 
+  it('reads Redis Sentinels and Cluster nodes as host:port lists', () => {
+    expect(
+      loadConfig({
+        REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380',
+        REDIS_SENTINEL_NAME: 'main',
+      }),
+    ).toMatchObject({
+      redisSentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-2', port: 26380 },
+      ],
+      redisSentinelName: 'main',
+      redisClusterNodes: [],
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '[::1]:7000' }).redisClusterNodes).toEqual([
+      { host: '::1', port: 7000 },
+    ]);
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' })).toThrow(
+      /REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both/,
+    );
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:1,b' })).toThrow(/REDIS_SENTINELS must be/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:70000' })).toThrow(
+      /REDIS_CLUSTER_NODES must be/,
+    );
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ ADMIN_PASSWORD: '', PORT: '' })).toMatchObject({
       adminPassword: undefined,

@@ -1,4 +1,4 @@
-import { AppConfig, ProcessRole } from './app-config';
+import { AppConfig, ProcessRole, RedisNode } from './app-config';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -52,6 +52,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       /^[A-Za-z0-9_.-]{1,64}$/,
       'letters, digits, _ . - (1-64)',
     ),
+    redisSentinels: read.redisNodes('REDIS_SENTINELS'),
+    redisSentinelName: read.matching(
+      'REDIS_SENTINEL_NAME',
+      'mymaster',
+      /^[A-Za-z0-9_.-]{1,64}$/,
+      'letters, digits, _ . - (1-64)',
+    ),
+    redisClusterNodes: read.redisNodes('REDIS_CLUSTER_NODES'),
     adminUsername: read.matching(
       'ADMIN_USERNAME',
       'admin',
@@ -112,6 +120,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'SECRET_ENCRYPTION_KEY must be 64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`',
     );
   }
+  if (config.redisSentinels.length > 0 && config.redisClusterNodes.length > 0) {
+    problems.push('set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -158,6 +169,24 @@ class EnvReader {
       return fallback;
     }
     return numbers;
+  }
+
+  /** A comma-separated list of `host:port`, such as `10.0.0.1:26379,10.0.0.2:26379`; empty: none. */
+  redisNodes(name: string): RedisNode[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [];
+    const nodes = raw.split(',').map((part) => {
+      const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})\s*$/.exec(part);
+      const port = Number(match?.[2]);
+      return match && port >= 1 && port <= 65535
+        ? { host: match[1].replace(/^\[|\]$/g, ''), port }
+        : undefined;
+    });
+    if (nodes.length > 20 || nodes.some((node) => node === undefined)) {
+      this.problems.push(`${name} must be 1-20 host:port pairs separated by commas, got "${raw}"`);
+      return [];
+    }
+    return nodes as RedisNode[];
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { LoginAttempts } from '../auth/login-attempts.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import { actorOf, Principal } from '../auth/principal';
@@ -47,7 +48,7 @@ export class AccountService {
     if (dto.password !== undefined) await this.attempts.assertAllowed(ip, auth.username);
     const passwordHash =
       dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
-    const customer = await this.em.transactional(async (em) => {
+    const customer = await retriedTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, id, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         populate: ['passwordHash'],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/mysql';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { Administrator } from '../auth/administrator.entity';
 import { PasswordHasher } from '../auth/password-hasher';
 import { actorOf, Principal } from '../auth/principal';
@@ -64,7 +65,7 @@ export class CustomersService {
     const passwordHash = await this.hasher.hash(dto.password);
     const { password: _password, ...fields } = dto;
     const customer = await this.withUniqueness(() =>
-      this.em.transactional(async (em) => {
+      retriedTransaction(this.em, async (em) => {
         await this.assertUsernameFree(em, dto.username);
         const created = em.create(Customer, { ...fields, passwordHash });
         await em.flush();
@@ -93,7 +94,7 @@ export class CustomersService {
     const passwordHash =
       dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
     const customer = await this.withUniqueness(() =>
-      this.em.transactional(async (em) => {
+      retriedTransaction(this.em, async (em) => {
         const customer = await em.findOne(Customer, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!customer) throw new NotFound('Customer', id);
         if (expectedVersion !== undefined && expectedVersion !== customer.version) {
@@ -138,7 +139,8 @@ export class CustomersService {
   }
 
   async remove(auth: Principal, id: number): Promise<void> {
-    const outcome = await this.em.transactional(
+    const outcome = await retriedTransaction(
+      this.em,
       (em) => this.removal.removeOne(em, id, actorOf(auth)),
       CASCADE_TRANSACTION,
     );
@@ -151,7 +153,8 @@ export class CustomersService {
     id: number,
     dto: SuspendCustomerDto = {},
   ): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional(
+    const outcomes = await retriedTransaction(
+      this.em,
       (em) =>
         this.suspension.suspendCustomers(
           em,
@@ -167,7 +170,8 @@ export class CustomersService {
 
   /** Re-activates the customer and exactly those subscriptions and domains that have no other reason. */
   async activate(auth: Principal, id: number): Promise<CustomerDetailView> {
-    const outcomes = await this.em.transactional(
+    const outcomes = await retriedTransaction(
+      this.em,
       (em) => this.suspension.activateCustomers(em, [id], { actor: actorOf(auth) }),
       CASCADE_TRANSACTION,
     );

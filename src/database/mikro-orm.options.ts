@@ -4,6 +4,7 @@ import { MariaDbAwareMySqlDriver } from './mariadb-aware-driver';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { MIGRATION_LOCK_TABLE } from './migration-lock';
 
 interface MySqlPoolConnection {
   query(sql: string, callback: (error: Error | null) => void): void;
@@ -44,6 +45,8 @@ export function buildOrmOptions(target: DatabaseTarget): Options<MySqlDriver> {
     // MariaDB reports string defaults quoted, so DB-level string defaults would diff forever:
     // defaults live in the entities only (numeric ones are declared with `default` explicitly).
     discovery: { inferDefaultValues: false },
+    // The migration lock's table is made before any migration runs (src/database/migration-lock.ts).
+    schemaGenerator: { skipTables: [MIGRATION_LOCK_TABLE] },
     pool: {
       min: 0,
       max: target.poolMax,

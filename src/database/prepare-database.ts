@@ -1,5 +1,6 @@
-import { createConnection } from 'mysql2/promise';
+import { Connection, createConnection } from 'mysql2/promise';
 import { MikroORM } from '@mikro-orm/mysql';
+import { MigrationLock } from './migration-lock';
 import { buildOrmOptions, DatabaseTarget, parseDatabaseUrl } from './mikro-orm.options';
 
 export interface PreparedDatabase {
@@ -8,7 +9,8 @@ export interface PreparedDatabase {
 
 /**
  * Creates the database if it is missing and applies pending migrations. Several processes may
- * start at once when an operator scales out, so the work runs under a MySQL named lock.
+ * start at once when an operator scales out, through different nodes of a Galera cluster too, so
+ * the work runs under a lock every node honours (MigrationLock).
  * `afterMigrate` runs under the same lock (first-start seeding, such as the first administrator).
  */
 export async function prepareDatabase(
@@ -16,28 +18,29 @@ export async function prepareDatabase(
   afterMigrate?: (orm: MikroORM) => Promise<void>,
 ): Promise<PreparedDatabase> {
   await createDatabaseIfMissing(target.url);
-  const orm = await MikroORM.init(buildOrmOptions({ ...target, poolMax: 2 }));
-  const connection = orm.em.getConnection();
+  const connection = await openConnection(target.url);
+  const lock = new MigrationLock(connection, `${parseDatabaseUrl(target.url).dbName}.migrations`);
   try {
-    // GET_LOCK is per connection, so hold it on a dedicated knex connection.
-    const knex = connection.getKnex();
-    return await knex.transaction(async (trx) => {
-      const lockName = `${parseDatabaseUrl(target.url).dbName}.migrations`;
-      const [rows] = await trx.raw('SELECT GET_LOCK(?, 120) AS got', [lockName]);
-      if (Number((rows as Array<{ got: number }>)[0]?.got) !== 1) {
-        throw new Error(`could not take the migration lock ${lockName} within 120 s`);
-      }
-      try {
-        const migrated = await orm.getMigrator().up();
-        if (afterMigrate) await afterMigrate(orm);
-        return { migrated: migrated.map((m) => m.name) };
-      } finally {
-        await trx.raw('SELECT RELEASE_LOCK(?)', [lockName]);
-      }
-    });
+    await lock.acquire();
+    // Under the lock, a Galera node has applied the holder's migrations before us (DDL is
+    // replicated in total order, before the release): the migrator finds nothing left to do.
+    const orm = await MikroORM.init(buildOrmOptions({ ...target, poolMax: 2 }));
+    try {
+      const migrated = await orm.getMigrator().up();
+      if (afterMigrate) await afterMigrate(orm);
+      return { migrated: migrated.map((m) => m.name) };
+    } finally {
+      await orm.close(true);
+      await lock.release();
+    }
   } finally {
-    await orm.close(true);
+    await connection.end();
   }
+}
+
+function openConnection(url: string): Promise<Connection> {
+  const { host, port, user, password, dbName } = parseDatabaseUrl(url);
+  return createConnection({ host, port, user, password, database: dbName });
 }
 
 export async function createDatabaseIfMissing(url: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode, ObjectQuery } from '@mikro-orm/mysql';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { Conflict, NotFound } from '../common/domain-errors';
@@ -60,68 +61,81 @@ export class DomainsService {
   async create(auth: Principal, dto: CreateDomainDto): Promise<DomainView> {
     const name = parseDomainName(dto.name);
     const id = await withDomainNameUniqueness(() =>
-      this.em.transactional(async (em) => {
-        const owner = await em.findOne(
-          Subscription,
-          { id: dto.subscriptionId, ...visibleToOwner(auth) },
-          { fields: ['customer'] },
-        );
-        if (!owner) throw new NotFound('Subscription', dto.subscriptionId);
-        await em.findOne(Customer, owner.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        const subscription = await em.findOne(Subscription, dto.subscriptionId, {
-          lockMode: LockMode.PESSIMISTIC_WRITE,
-          refresh: true,
-        });
-        if (!subscription) throw new NotFound('Subscription', dto.subscriptionId);
-        if (auth.customerId !== null && subscription.status !== 'active') {
-          throw new Conflict(
-            `Subscription ${subscription.id} is suspended: domains can be added only to active subscriptions.`,
+      retriedTransaction(
+        this.em,
+        async (em) => {
+          const owner = await em.findOne(
+            Subscription,
+            { id: dto.subscriptionId, ...visibleToOwner(auth) },
+            { fields: ['customer'] },
           );
-        }
-        return (await this.registration.register(em, subscription, name, actorOf(auth))).id;
-      }, CASCADE_TRANSACTION),
+          if (!owner) throw new NotFound('Subscription', dto.subscriptionId);
+          await em.findOne(Customer, owner.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          const subscription = await em.findOne(Subscription, dto.subscriptionId, {
+            lockMode: LockMode.PESSIMISTIC_WRITE,
+            refresh: true,
+          });
+          if (!subscription) throw new NotFound('Subscription', dto.subscriptionId);
+          if (auth.customerId !== null && subscription.status !== 'active') {
+            throw new Conflict(
+              `Subscription ${subscription.id} is suspended: domains can be added only to active subscriptions.`,
+            );
+          }
+          return (await this.registration.register(em, subscription, name, actorOf(auth))).id;
+        },
+        CASCADE_TRANSACTION,
+      ),
     );
     return this.get(auth, id);
   }
 
   /** The main domain (named like its subscription) goes only with its subscription. */
   async remove(auth: Principal, id: number): Promise<void> {
-    await this.em.transactional(async (em) => {
-      const found = await em.findOne(Domain, { id, ...visibleTo(auth) }, { fields: ['customer'] });
-      if (!found) throw new NotFound('Domain', id);
-      await em.findOne(Customer, found.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const domain = await em.findOne(Domain, id, {
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-        refresh: true,
-        populate: ['subscription'],
-      });
-      if (!domain) throw new NotFound('Domain', id);
-      const subscription = domain.subscription.getEntity();
-      if (subscription.name === domain.name) {
-        throw new Conflict(
-          `${domain.name} is the main domain of subscription ${subscription.id}; remove the subscription instead.`,
+    await retriedTransaction(
+      this.em,
+      async (em) => {
+        const found = await em.findOne(
+          Domain,
+          { id, ...visibleTo(auth) },
+          { fields: ['customer'] },
         );
-      }
-      if (auth.customerId !== null && subscription.status !== 'active') {
-        throw new Conflict(
-          `Subscription ${subscription.id} is suspended: domains can be removed only from active subscriptions.`,
-        );
-      }
-      await this.outbox.record(em, {
-        type: 'domain.deleted',
-        objectType: 'domain',
-        objectId: id,
-        customerId: domain.customer.id,
-        actor: actorOf(auth),
-        payload: { domain: toDomainView(domain) },
-      });
-      await em.nativeDelete(Domain, { id });
-      em.getUnitOfWork().unsetIdentity(domain);
-    }, CASCADE_TRANSACTION);
+        if (!found) throw new NotFound('Domain', id);
+        await em.findOne(Customer, found.customer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const domain = await em.findOne(Domain, id, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+          refresh: true,
+          populate: ['subscription'],
+        });
+        if (!domain) throw new NotFound('Domain', id);
+        const subscription = domain.subscription.getEntity();
+        if (subscription.name === domain.name) {
+          throw new Conflict(
+            `${domain.name} is the main domain of subscription ${subscription.id}; remove the subscription instead.`,
+          );
+        }
+        if (auth.customerId !== null && subscription.status !== 'active') {
+          throw new Conflict(
+            `Subscription ${subscription.id} is suspended: domains can be removed only from active subscriptions.`,
+          );
+        }
+        await this.outbox.record(em, {
+          type: 'domain.deleted',
+          objectType: 'domain',
+          objectId: id,
+          customerId: domain.customer.id,
+          actor: actorOf(auth),
+          payload: { domain: toDomainView(domain) },
+        });
+        await em.nativeDelete(Domain, { id });
+        em.getUnitOfWork().unsetIdentity(domain);
+      },
+      CASCADE_TRANSACTION,
+    );
   }
 
   async suspend(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional(
+    const outcome = await retriedTransaction(
+      this.em,
       (em) => this.suspension.suspendDomain(em, id, { actor: actorOf(auth) }),
       CASCADE_TRANSACTION,
     );
@@ -130,7 +144,8 @@ export class DomainsService {
   }
 
   async activate(auth: Principal, id: number): Promise<DomainView> {
-    const outcome = await this.em.transactional(
+    const outcome = await retriedTransaction(
+      this.em,
       (em) => this.suspension.activateDomain(em, id, { actor: actorOf(auth) }),
       CASCADE_TRANSACTION,
     );

@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import Redis from 'ioredis';
 import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { bullConnection, REDIS } from '../redis/redis.module';
+import { REDIS } from '../redis/redis.module';
+import { bullPrefix } from '../redis/redis-connection';
+import type { RedisClient } from '../redis/redis-client';
 import { DEPLOYMENT_QUEUES } from './deployment-queues';
 import { metricsRegistry } from './registry';
 
@@ -77,12 +78,12 @@ export class SharedStateMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly queueKeyPrefix: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const clientPrefix = redis.options.keyPrefix ?? '';
-    this.queueKeyPrefix = bullConnection(config).prefix.slice(clientPrefix.length);
+    this.queueKeyPrefix = bullPrefix(config).slice(clientPrefix.length);
   }
 
   onModuleInit(): void {

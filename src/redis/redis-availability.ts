@@ -5,8 +5,8 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import Redis from 'ioredis';
-import { REDIS } from './redis-client';
+import { REDIS, RedisClient } from './redis-client';
+import { withinRedisDeadline } from './redis-deadline';
 
 /** How often Redis is probed with a write, and how long the probe may take. */
 const PROBE_INTERVAL_MS = 1_000;
@@ -43,7 +43,7 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   onApplicationBootstrap(): void {
     this.scheduleProbe();
@@ -86,22 +86,15 @@ export class RedisAvailability implements OnApplicationBootstrap, OnApplicationS
     if (!this.isConnected()) {
       return { state: 'unreachable', detail: `connection ${this.redis.status}` };
     }
-    let timeout: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      await withinRedisDeadline(
         this.redis.set(PROBE_KEY, String(Date.now()), 'PX', 10_000),
-        new Promise<never>((_, reject) => {
-          timeout = setTimeout(
-            () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
-            PROBE_TIMEOUT_MS,
-          );
-        }),
-      ]);
+        PROBE_TIMEOUT_MS,
+        'availability probe',
+      );
       return { state: 'writable', detail: null };
     } catch (error) {
       return statusAfter(error);
-    } finally {
-      clearTimeout(timeout);
     }
   }
 

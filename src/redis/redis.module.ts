@@ -1,37 +1,42 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisAvailability } from './redis-availability';
-import { REDIS } from './redis-client';
+import { BULL_CLUSTER_CLIENT, REDIS, RedisClient } from './redis-client';
+import { createRedisClient, redisKeyspace } from './redis-connection';
 
-export { REDIS };
+export { REDIS, BULL_CLUSTER_CLIENT };
+export { bullConnection } from './redis-connection';
 
-/** BullMQ connection options for this deployment: every queue lives under `REDIS_PREFIX`. */
-export function bullConnection(config: AppConfig) {
-  const url = new URL(config.redisUrl);
-  return {
-    connection: {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 6379,
-      username: url.username ? decodeURIComponent(url.username) : undefined,
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-      tls: url.protocol === 'rediss:' ? {} : undefined,
-      maxRetriesPerRequest: null,
-    },
-    prefix: `${config.redisPrefix}:bull`,
-  };
+/**
+ * ioredis prints every connection error of a client without an 'error' listener (during a
+ * failover, "All sentinels are unreachable" every few milliseconds). RedisAvailability reports
+ * outages once, in the log and in /health/ready.
+ */
+function quietAboutOutages(client: RedisClient): RedisClient {
+  client.on('error', () => undefined);
+  return client;
 }
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(BULL_CLUSTER_CLIENT) private readonly bullCluster: RedisClient | null,
+  ) {}
+
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await Promise.all(
+      [this.redis, this.bullCluster].map((client) =>
+        client?.quit().catch(() => client.disconnect()),
+      ),
+    );
   }
 }
 
-/** One shared ioredis client whose keys all start with `<REDIS_PREFIX>:`, and whether Redis is usable. */
+/**
+ * One shared ioredis client whose keys all start with `<REDIS_PREFIX>:` (`{REDIS_PREFIX}:` in a
+ * Cluster), and whether Redis is usable.
+ */
 @Global()
 @Module({
   providers: [
@@ -39,15 +44,25 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl, {
-          keyPrefix: `${config.redisPrefix}:`,
-          maxRetriesPerRequest: 2,
-          enableOfflineQueue: true,
-        }),
+        quietAboutOutages(
+          createRedisClient(config, {
+            keyPrefix: `${redisKeyspace(config)}:`,
+            maxRetriesPerRequest: 2,
+            enableOfflineQueue: true,
+          }),
+        ),
+    },
+    {
+      provide: BULL_CLUSTER_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.redisClusterNodes.length > 0
+          ? quietAboutOutages(createRedisClient(config, { maxRetriesPerRequest: null }))
+          : null,
     },
     RedisCloser,
     RedisAvailability,
   ],
-  exports: [REDIS, RedisAvailability],
+  exports: [REDIS, BULL_CLUSTER_CLIENT, RedisAvailability],
 })
 export class RedisModule {}

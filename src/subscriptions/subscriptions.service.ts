@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode, ObjectQuery } from '@mikro-orm/mysql';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { NotFound } from '../common/domain-errors';
@@ -54,98 +55,111 @@ export class SubscriptionsService {
     const name = parseDomainName(dto.name);
     const actor = actorOf(auth);
     const id = await withDomainNameUniqueness(() =>
-      this.em.transactional(async (em) => {
-        const customer = await em.findOne(Customer, dto.customerId, {
-          lockMode: LockMode.PESSIMISTIC_WRITE,
-        });
-        if (!customer) throw new NotFound('Customer', dto.customerId);
-        const expiresAt = dto.expiresAt ?? null;
-        const reasons =
-          (customer.status === 'suspended' ? SuspensionReason.Customer : 0) |
-          (expiresAt !== null && expiresAt <= new Date() ? SuspensionReason.Expired : 0);
-        const subscription = em.create(Subscription, {
-          customer,
-          name: name.name,
-          unicodeName: name.unicodeName,
-          plan: dto.plan,
-          expiresAt,
-          suspendedReasons: reasons,
-          status: reasons === 0 ? 'active' : 'suspended',
-        });
-        await em.flush();
-        await this.outbox.record(em, {
-          type: 'subscription.created',
-          objectType: 'subscription',
-          objectId: subscription.id,
-          customerId: customer.id,
-          actor,
-          payload: { subscription: toSubscriptionView(subscription) },
-        });
-        await this.domains.register(em, subscription, name, actor);
-        return subscription.id;
-      }, CASCADE_TRANSACTION),
+      retriedTransaction(
+        this.em,
+        async (em) => {
+          const customer = await em.findOne(Customer, dto.customerId, {
+            lockMode: LockMode.PESSIMISTIC_WRITE,
+          });
+          if (!customer) throw new NotFound('Customer', dto.customerId);
+          const expiresAt = dto.expiresAt ?? null;
+          const reasons =
+            (customer.status === 'suspended' ? SuspensionReason.Customer : 0) |
+            (expiresAt !== null && expiresAt <= new Date() ? SuspensionReason.Expired : 0);
+          const subscription = em.create(Subscription, {
+            customer,
+            name: name.name,
+            unicodeName: name.unicodeName,
+            plan: dto.plan,
+            expiresAt,
+            suspendedReasons: reasons,
+            status: reasons === 0 ? 'active' : 'suspended',
+          });
+          await em.flush();
+          await this.outbox.record(em, {
+            type: 'subscription.created',
+            objectType: 'subscription',
+            objectId: subscription.id,
+            customerId: customer.id,
+            actor,
+            payload: { subscription: toSubscriptionView(subscription) },
+          });
+          await this.domains.register(em, subscription, name, actor);
+          return subscription.id;
+        },
+        CASCADE_TRANSACTION,
+      ),
     );
     return this.get(auth, id);
   }
 
   /** Edits plan and expiry; moving `expiresAt` sets or lifts the reason `expired` at once. */
   async update(auth: Principal, id: number, dto: UpdateSubscriptionDto): Promise<SubscriptionView> {
-    await this.em.transactional(async (em) => {
-      const subscription = await this.lockedSubscription(em, id);
-      const changes: string[] = [];
-      if (dto.plan !== undefined && dto.plan !== subscription.plan) {
-        subscription.plan = dto.plan;
-        changes.push('plan');
-      }
-      if (
-        dto.expiresAt !== undefined &&
-        (dto.expiresAt?.getTime() ?? null) !== (subscription.expiresAt?.getTime() ?? null)
-      ) {
-        subscription.expiresAt = dto.expiresAt;
-        changes.push('expiresAt');
-      }
-      if (changes.length === 0) return;
-      await em.flush();
-      await this.outbox.record(em, {
-        type: 'subscription.updated',
-        objectType: 'subscription',
-        objectId: id,
-        customerId: subscription.customer.id,
-        actor: actorOf(auth),
-        payload: { subscription: toSubscriptionView(subscription), changes },
-      });
-      if (changes.includes('expiresAt'))
-        await this.suspension.applyExpiry(em, new Date(), { actor: actorOf(auth) }, [id]);
-    }, CASCADE_TRANSACTION);
+    await retriedTransaction(
+      this.em,
+      async (em) => {
+        const subscription = await this.lockedSubscription(em, id);
+        const changes: string[] = [];
+        if (dto.plan !== undefined && dto.plan !== subscription.plan) {
+          subscription.plan = dto.plan;
+          changes.push('plan');
+        }
+        if (
+          dto.expiresAt !== undefined &&
+          (dto.expiresAt?.getTime() ?? null) !== (subscription.expiresAt?.getTime() ?? null)
+        ) {
+          subscription.expiresAt = dto.expiresAt;
+          changes.push('expiresAt');
+        }
+        if (changes.length === 0) return;
+        await em.flush();
+        await this.outbox.record(em, {
+          type: 'subscription.updated',
+          objectType: 'subscription',
+          objectId: id,
+          customerId: subscription.customer.id,
+          actor: actorOf(auth),
+          payload: { subscription: toSubscriptionView(subscription), changes },
+        });
+        if (changes.includes('expiresAt'))
+          await this.suspension.applyExpiry(em, new Date(), { actor: actorOf(auth) }, [id]);
+      },
+      CASCADE_TRANSACTION,
+    );
     return this.get(auth, id);
   }
 
   /** Removes the subscription; its domains go with it (ON DELETE CASCADE) and are named in the snapshot. */
   async remove(auth: Principal, id: number): Promise<void> {
-    await this.em.transactional(async (em) => {
-      const subscription = await this.lockedSubscription(em, id);
-      const domains = await em.execute<Array<{ name: string }>>(
-        'SELECT name FROM domain WHERE subscription_id = ? ORDER BY id',
-        [id],
-      );
-      await this.outbox.record(em, {
-        type: 'subscription.deleted',
-        objectType: 'subscription',
-        objectId: id,
-        customerId: subscription.customer.id,
-        actor: actorOf(auth),
-        payload: {
-          subscription: toSubscriptionView(subscription),
-          domains: domains.map((domain) => domain.name),
-        },
-      });
-      await em.nativeDelete(Subscription, { id });
-      em.getUnitOfWork().unsetIdentity(subscription);
-    }, CASCADE_TRANSACTION);
+    await retriedTransaction(
+      this.em,
+      async (em) => {
+        const subscription = await this.lockedSubscription(em, id);
+        const domains = await em.execute<Array<{ name: string }>>(
+          'SELECT name FROM domain WHERE subscription_id = ? ORDER BY id',
+          [id],
+        );
+        await this.outbox.record(em, {
+          type: 'subscription.deleted',
+          objectType: 'subscription',
+          objectId: id,
+          customerId: subscription.customer.id,
+          actor: actorOf(auth),
+          payload: {
+            subscription: toSubscriptionView(subscription),
+            domains: domains.map((domain) => domain.name),
+          },
+        });
+        await em.nativeDelete(Subscription, { id });
+        em.getUnitOfWork().unsetIdentity(subscription);
+      },
+      CASCADE_TRANSACTION,
+    );
   }
 
   async suspend(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional(
+    const outcome = await retriedTransaction(
+      this.em,
       (em) => this.suspension.suspendSubscription(em, id, { actor: actorOf(auth) }),
       CASCADE_TRANSACTION,
     );
@@ -154,7 +168,8 @@ export class SubscriptionsService {
   }
 
   async activate(auth: Principal, id: number): Promise<SubscriptionView> {
-    const outcome = await this.em.transactional(
+    const outcome = await retriedTransaction(
+      this.em,
       (em) => this.suspension.activateSubscription(em, id, { actor: actorOf(auth) }),
       CASCADE_TRANSACTION,
     );
