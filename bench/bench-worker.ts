@@ -3,6 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Production mode requires a key: the bench's own (a deployment makes its own with `openssl rand -hex 32`). */
+export const BENCH_SECRET_ENCRYPTION_KEY = 'be'.repeat(32);
+
 /** The bench's worker: a separate `PROCESS_ROLE=worker` process running compiled JavaScript, as in production. */
 const ROOT = join(__dirname, '..');
 
@@ -49,6 +52,7 @@ export function spawnService(
       ...process.env,
       NODE_PATH: join(ROOT, 'node_modules'),
       NODE_ENV: 'production',
+      SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...env,

@@ -6,7 +6,7 @@ import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
 import { encodeCursor } from '../src/common/cursor';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { buildWorker, peakRssMb } from './bench-worker';
+import { BENCH_SECRET_ENCRYPTION_KEY, buildWorker, peakRssMb } from './bench-worker';
 import { BENCH_ADMIN, ensureBenchAdministrator, median, resetBenchStores } from './bench-support';
 import { httpLoad } from './http-load';
 import { SCALE, seedScale, SeedTimes } from './scale-seed';
@@ -110,6 +110,7 @@ export async function runScaleBench(log: (line: string) => void): Promise<ScaleB
       PORT: String(apiPort),
       PROCESS_ROLE: 'api',
       NODE_ENV: 'production',
+      SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
       METRICS_PORT: '0',
     });
     processes.push(api);
