@@ -1,5 +1,5 @@
 import { JobsOptions, WorkerOptions } from 'bullmq';
-import { APPLY_EXPIRY, RECOVER_BULK_JOBS } from '../queues';
+import { APPLY_EXPIRY, PRUNE_BULK_JOBS, RECOVER_BULK_JOBS } from '../queues';
 
 // The queues and job names are declared in src/queues.ts; re-exported for the bulk code's importers.
 export {
@@ -7,6 +7,7 @@ export {
   BULK_QUEUE,
   type BulkJobData,
   MAINTENANCE_QUEUE,
+  PRUNE_BULK_JOBS,
   RECOVER_BULK_JOBS,
   RUN_BULK_JOB,
 } from '../queues';
@@ -47,13 +48,13 @@ export const BULK_WORKER_OPTIONS: Pick<
 > = {
   lockDuration: 10_000,
   stalledInterval: 5_000,
-  maxStalledCount: 10,
+  maxStalledCount: 1_000_000,
 };
 
 /**
  * Repeatable housekeeping, one job scheduler per id under the deployment's REDIS_PREFIX, so
- * however many workers start, each runs once per interval: subscription expiry, and reconciling
- * unfinished bulk jobs with BullMQ (BulkJobRecovery). src/schedules.ts registers them.
+ * however many workers start, each runs once per interval: subscription expiry, reconciling
+ * unfinished bulk jobs with BullMQ (BulkJobRecovery), and deleting old finished ones (BulkJobRetention). src/schedules.ts registers them.
  */
 /** The schedules, by fixed id; `SUBSCRIPTION_EXPIRY_INTERVAL_MS` sets the expiry interval. */
 export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: number }) => [
@@ -63,4 +64,5 @@ export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: num
     everyMs: config.subscriptionExpiryIntervalMs,
   },
   { schedulerId: 'bulk-job-recovery', name: RECOVER_BULK_JOBS, everyMs: 60_000 },
+  { schedulerId: 'bulk-job-retention', name: PRUNE_BULK_JOBS, everyMs: 3_600_000 },
 ];
