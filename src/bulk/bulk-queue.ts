@@ -39,8 +39,10 @@ export const BULK_JOB_OPTIONS: JobsOptions = {
  *   so the event loop is never blocked long enough to miss a renewal.
  * - `stalledInterval` 5 s: every worker checks for active jobs whose lock has expired that often
  *   and moves them back to waiting.
- * - `maxStalledCount` 10: a job survives ten worker crashes before BullMQ gives up on it (the
- *   `failed` handler then marks the bulk job failed); redoing it is harmless, chunks are idempotent.
+ * - `maxStalledCount` so high that BullMQ never gives up on a job for crashes: it cannot tell a
+ *   job that progresses between crashes from one that does not. The job decides itself, from the
+ *   count of starts of its next chunk in MySQL (POISON_CHUNK_STARTS in bulk-chunk.runner.ts).
+ *   Redoing a chunk is harmless: chunks are idempotent.
  */
 export const BULK_WORKER_OPTIONS: Pick<
   WorkerOptions,
