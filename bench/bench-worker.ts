@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Production mode requires a key: the bench's own (a deployment makes its own with `openssl rand -hex 32`). */
@@ -61,19 +62,25 @@ export function spawnService(
   });
 }
 
-export async function startWorker(
+export function startWorker(main: string, env: Record<string, string>): Promise<ChildProcess> {
+  return startService(main, { PROCESS_ROLE: 'worker', ...env }, 'worker started');
+}
+
+/** Spawns a compiled clientele process and resolves once it has logged `ready` (its start line). */
+export async function startService(
   main: string,
   env: Record<string, string>,
+  ready: string,
 ): Promise<ChildProcess> {
-  const child = spawnService(main, { PROCESS_ROLE: 'worker', ...env }, 'pipe');
+  const child = spawnService(main, env, 'pipe');
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => {
-    if (!log.includes('worker started')) log += chunk.toString();
+    if (!log.includes(ready)) log += chunk.toString();
   });
-  const deadline = Date.now() + 60_000;
-  while (!log.includes('worker started')) {
-    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${log}`);
-    if (Date.now() > deadline) throw new Error('the worker did not start within 60 s');
+  const deadline = Date.now() + 120_000;
+  while (!log.includes(ready)) {
+    if (child.exitCode !== null) throw new Error(`the process exited while starting:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`no "${ready}" within 120 s:\n${log.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return child;
@@ -84,4 +91,16 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a process the bench starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
