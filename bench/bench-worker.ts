@@ -46,8 +46,9 @@ export function spawnService(
   main: string,
   env: Record<string, string>,
   stdout: 'pipe' | 'ignore',
+  nodeArgs: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [main], {
+  return spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -71,8 +72,9 @@ export async function startService(
   main: string,
   env: Record<string, string>,
   ready: string,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawnService(main, env, 'pipe');
+  const child = spawnService(main, env, 'pipe', nodeArgs);
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     if (!log.includes(ready)) log += chunk.toString();

@@ -58,8 +58,8 @@ export interface ScaleBulkOptions {
   redisPrefix?: string;
   /** Customers per action and side (default 10,000). */
   customers?: number;
-  /** Extra environment of our process (e.g. NODE_OPTIONS=--cpu-prof for a profile). */
-  env?: Record<string, string>;
+  /** Node options of our process (`--cpu-prof` for a profile). */
+  nodeArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -85,9 +85,9 @@ export async function runScaleBulkBench(options: ScaleBulkOptions): Promise<Scal
       ADMIN_USERNAME: BENCH_ADMIN.username,
       ADMIN_PASSWORD: BENCH_ADMIN.password,
       SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
-      ...options.env,
     },
     'listening on',
+    options.nodeArgs,
   );
   try {
     const api = new BenchApi(`http://127.0.0.1:${port}/api/v1`);

@@ -362,7 +362,7 @@ export async function runScaleBulkOnly(
       databaseUrl: DATABASE_URL,
       redisUrl: config.redisUrl,
       redisPrefix: `${REDIS_PREFIX}_bulk`,
-      env: profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {},
+      nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
       log,
     });
     log(`bulk: PROCESS_ROLE=all process peak RSS ${bulk.peak_rss_mb} MB; machine: ${machine}`);
