@@ -70,9 +70,8 @@ export class BulkChunkRunner {
    * database is unreachable: that is rethrown, as the same chunk will succeed once it is back.
    */
   async run(job: RunningJob, ids: number[]): Promise<void> {
-    const earlierStarts = await this.countStart(job.id);
-    if (earlierStarts >= POISON_CHUNK_STARTS)
-      throw new PoisonChunk(ids[0], ids[ids.length - 1], earlierStarts);
+    if (!(await this.countStart(job.id)))
+      throw new PoisonChunk(ids[0], ids[ids.length - 1], POISON_CHUNK_STARTS);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.em.fork().transactional((em) => this.applyChunk(em, job, ids));
@@ -101,26 +100,19 @@ export class BulkChunkRunner {
 
   /**
    * Counts a start of the job's next chunk, committed before the chunk runs so that a crash in it
-   * leaves the count behind; returns the starts before this one (since the last commit).
+   * leaves the count behind; false (nothing counted) once POISON_CHUNK_STARTS starts went
+   * uncommitted. One autocommitted statement: it runs before every chunk.
    */
-  private countStart(jobId: number): Promise<number> {
-    return this.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const ctx = em.getTransactionContext();
-      const [row] = await connection.execute<Array<{ chunk_starts: number }>>(
-        'SELECT chunk_starts FROM bulk_job WHERE id = ? FOR UPDATE',
-        [jobId],
-        'all',
-        ctx,
-      );
-      await connection.execute(
-        'UPDATE bulk_job SET chunk_starts = chunk_starts + 1 WHERE id = ?',
-        [jobId],
+  private async countStart(jobId: number): Promise<boolean> {
+    const { affectedRows } = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ affectedRows: number }>(
+        'UPDATE bulk_job SET chunk_starts = chunk_starts + 1 WHERE id = ? AND chunk_starts < ?',
+        [jobId, POISON_CHUNK_STARTS],
         'run',
-        ctx,
       );
-      return Number(row?.chunk_starts ?? 0);
-    });
+    return affectedRows > 0;
   }
 
   private async applyChunk(em: EntityManager, job: RunningJob, ids: number[]): Promise<void> {
