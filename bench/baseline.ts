@@ -12,12 +12,23 @@ export type BaselineAction = 'suspend' | 'activate' | 'remove';
 const NOW = 'UTC_TIMESTAMP(3)';
 const list = (ids: number[]) => ids.map(() => '?').join(',');
 
+export interface BaselineOptions {
+  /**
+   * Writes the events as already relayed (`dispatched_at` set), so that no relay running beside
+   * the baseline works on them while it is timed: the relay's work is then the app's alone, as it
+   * is in production. Off by default (bench/bulk.ts).
+   */
+  relayed?: boolean;
+}
+
 export async function runBaseline(
   pool: Pool,
   action: BaselineAction,
   ids: number[],
   chunkSize: number,
-): Promise<void> {
+  options: BaselineOptions = {},
+): Promise<number> {
+  const dispatched = options.relayed ? NOW : 'NULL';
   const [job] = await pool.query<ResultSetHeader>(
     `INSERT INTO bulk_job (action, state, actor, customer_ids, total, first_id, last_id, position, processed, succeeded, failed, created_at, started_at)
      VALUES (?, 'running', 'admin:1', ?, ?, ?, ?, 0, 0, 0, 0, ${NOW}, ${NOW})`,
@@ -35,8 +46,8 @@ export async function runBaseline(
       );
       const outcomes =
         action === 'remove'
-          ? await remove(connection, jobId, locked)
-          : await changeStatus(connection, jobId, action, locked);
+          ? await remove(connection, jobId, locked, dispatched)
+          : await changeStatus(connection, jobId, action, locked, dispatched);
       const rows = chunk.map((id) => [jobId, id, outcomes.get(id) ?? 'not_found']);
       await connection.query(
         'INSERT INTO bulk_job_result (job_id, customer_id, outcome) VALUES ?',
@@ -59,10 +70,11 @@ export async function runBaseline(
     jobId,
   ]);
   await pool.query(
-    `INSERT INTO outbox_event (type, object_type, object_id, actor, job_id, payload, created_at)
-     SELECT 'job.completed', 'job', id, actor, id, JSON_OBJECT('job', JSON_OBJECT('id', id, 'action', action, 'state', state, 'total', total)), ${NOW} FROM bulk_job WHERE id = ?`,
+    `INSERT INTO outbox_event (type, object_type, object_id, actor, job_id, payload, created_at, dispatched_at)
+     SELECT 'job.completed', 'job', id, actor, id, JSON_OBJECT('job', JSON_OBJECT('id', id, 'action', action, 'state', state, 'total', total)), ${NOW}, ${dispatched} FROM bulk_job WHERE id = ?`,
     [jobId],
   );
+  return jobId;
 }
 
 const REASON_NAMES = ['admin', 'customer', 'subscription', 'expired'];
@@ -96,6 +108,7 @@ async function changeStatus(
   jobId: number,
   action: 'suspend' | 'activate',
   locked: RowDataPacket[],
+  dispatched: string,
 ): Promise<Map<number, string>> {
   const target = action === 'suspend' ? 'suspended' : 'active';
   const changed = action === 'suspend' ? 'suspended' : 'activated';
@@ -113,17 +126,17 @@ async function changeStatus(
       ? ['JSON_ARRAY()', "JSON_ARRAY('admin')"]
       : ["JSON_ARRAY('admin')", 'JSON_ARRAY()'];
   const [first] = await connection.query<ResultSetHeader>(
-    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at)
-     SELECT ?, 'customer', c.id, c.id, 'admin:1', ?, JSON_OBJECT('customer', ${customerJson('c')}, 'reasonsBefore', ${before}, 'reasonsAfter', ${after}), ${NOW}
+    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at, dispatched_at)
+     SELECT ?, 'customer', c.id, c.id, 'admin:1', ?, JSON_OBJECT('customer', ${customerJson('c')}, 'reasonsBefore', ${before}, 'reasonsAfter', ${after}), ${NOW}, ${dispatched}
        FROM customer c WHERE c.id IN (${list(moving)}) ORDER BY c.id`,
     [`customer.${changed}`, jobId, ...moving],
   );
 
   const next = action === 'suspend' ? 's.suspended_reasons | 2' : 's.suspended_reasons & ~2 & 15';
   await connection.query(
-    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at)
+    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at, dispatched_at)
      SELECT IF((${next}) = 0, 'subscription.activated', 'subscription.suspended'), 'subscription', s.id, s.customer_id, 'admin:1', ?,
-            JSON_OBJECT('subscription', ${subscriptionJson(next)}, 'reasonsBefore', ${reasons('s.suspended_reasons')}, 'reasonsAfter', ${reasons(next)}), ${NOW}
+            JSON_OBJECT('subscription', ${subscriptionJson(next)}, 'reasonsBefore', ${reasons('s.suspended_reasons')}, 'reasonsAfter', ${reasons(next)}), ${NOW}, ${dispatched}
        FROM subscription s WHERE s.customer_id IN (${list(moving)}) AND ((${next}) = 0) <> (s.suspended_reasons = 0) ORDER BY s.customer_id, s.id`,
     [jobId, ...moving],
   );
@@ -133,9 +146,9 @@ async function changeStatus(
   );
   const domainNext = '(d.suspended_reasons & 11) | IF(s.suspended_reasons <> 0, 4, 0)';
   await connection.query(
-    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at)
+    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, actor, job_id, payload, created_at, dispatched_at)
      SELECT IF((${domainNext}) = 0, 'domain.activated', 'domain.suspended'), 'domain', d.id, d.customer_id, 'admin:1', ?,
-            JSON_OBJECT('domain', ${domainJson(domainNext)}, 'reasonsBefore', ${reasons('d.suspended_reasons')}, 'reasonsAfter', ${reasons(domainNext)}), ${NOW}
+            JSON_OBJECT('domain', ${domainJson(domainNext)}, 'reasonsBefore', ${reasons('d.suspended_reasons')}, 'reasonsAfter', ${reasons(domainNext)}), ${NOW}, ${dispatched}
        FROM domain d JOIN subscription s ON s.id = d.subscription_id
       WHERE d.customer_id IN (${list(moving)}) AND ((${domainNext}) = 0) <> (d.suspended_reasons = 0) ORDER BY d.customer_id, d.id`,
     [jobId, ...moving],
@@ -173,18 +186,19 @@ async function remove(
   connection: PoolConnection,
   jobId: number,
   locked: RowDataPacket[],
+  dispatched: string,
 ): Promise<Map<number, string>> {
   const found = locked.map((row) => Number(row.id));
   const outcomes = new Map<number, string>(found.map((id) => [id, 'removed']));
   if (found.length === 0) return outcomes;
   // One `customer.deleted` per customer with a snapshot of its subscriptions and domain names, built in SQL.
   await connection.query(
-    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at)
+    `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, job_id, payload, created_at, dispatched_at)
      SELECT 'customer.deleted', 'customer', c.id, c.id, c.event_sequence + 1, 'admin:1', ?,
             JSON_OBJECT('customer', ${customerJson('c')},
                         'subscriptions', COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'name', s.name, 'plan', s.plan,
                             'domains', (SELECT JSON_ARRAYAGG(d.name ORDER BY d.id) FROM domain d WHERE d.subscription_id = s.id)) ORDER BY s.id)
-                          FROM subscription s WHERE s.customer_id = c.id), JSON_ARRAY())), ${NOW}
+                          FROM subscription s WHERE s.customer_id = c.id), JSON_ARRAY())), ${NOW}, ${dispatched}
        FROM customer c WHERE c.id IN (${list(found)}) ORDER BY c.id`,
     [jobId, ...found],
   );

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection, Pool } from 'mysql2/promise';
+import { BENCH_SECRET_ENCRYPTION_KEY } from './bench-worker';
 import { mysqlPool } from './mysql-pool';
 import { AppModule } from '../src/app.module';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
@@ -102,6 +103,7 @@ function benchApiConfig(databaseUrl: string, redisPrefix: string, redisUrl?: str
   return loadConfig({
     ...process.env,
     NODE_ENV: 'production',
+    SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
     PROCESS_ROLE: 'api',
     PORT: '0',
     METRICS_PORT: '0',

@@ -1,7 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+/** Production mode requires a key: the bench's own (a deployment makes its own with `openssl rand -hex 32`). */
+export const BENCH_SECRET_ENCRYPTION_KEY = 'be'.repeat(32);
 
 /** The bench's worker: a separate `PROCESS_ROLE=worker` process running compiled JavaScript, as in production. */
 const ROOT = join(__dirname, '..');
@@ -42,13 +46,15 @@ export function spawnService(
   main: string,
   env: Record<string, string>,
   stdout: 'pipe' | 'ignore',
+  nodeArgs: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [main], {
+  return spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_PATH: join(ROOT, 'node_modules'),
       NODE_ENV: 'production',
+      SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...env,
@@ -57,19 +63,26 @@ export function spawnService(
   });
 }
 
-export async function startWorker(
+export function startWorker(main: string, env: Record<string, string>): Promise<ChildProcess> {
+  return startService(main, { PROCESS_ROLE: 'worker', ...env }, 'worker started');
+}
+
+/** Spawns a compiled clientele process and resolves once it has logged `ready` (its start line). */
+export async function startService(
   main: string,
   env: Record<string, string>,
+  ready: string,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawnService(main, { PROCESS_ROLE: 'worker', ...env }, 'pipe');
+  const child = spawnService(main, env, 'pipe', nodeArgs);
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => {
-    if (!log.includes('worker started')) log += chunk.toString();
+    if (!log.includes(ready)) log += chunk.toString();
   });
-  const deadline = Date.now() + 60_000;
-  while (!log.includes('worker started')) {
-    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${log}`);
-    if (Date.now() > deadline) throw new Error('the worker did not start within 60 s');
+  const deadline = Date.now() + 120_000;
+  while (!log.includes(ready)) {
+    if (child.exitCode !== null) throw new Error(`the process exited while starting:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`no "${ready}" within 120 s:\n${log.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return child;
@@ -80,4 +93,16 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a process the bench starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runBulkBench } from './bulk';
 import { runMetricsOverheadBench } from './metrics-overhead';
-import { reportScale, runScaleBench } from './scale';
+import { reportScale, runScaleBench, runScaleBulkOnly } from './scale';
 import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
 /**
@@ -12,7 +12,8 @@ import { runWebhookBench, WebhookBenchResult } from './webhooks';
  * action (the median counts); BENCH_SKIP_WEBHOOKS=true runs the bulk part only. Last, what metrics
  * cost (bench/metrics-overhead.ts); `npm run bench -- --metrics` runs only that.
  * `npm run bench -- --scale` runs bench/scale.ts instead (100,000 customers: reads, search,
- * expiry and bulk jobs); `npm run bench -- --webhooks` runs only the webhook part and prints it.
+ * expiry and bulk jobs); `--scale-bulk` only its bulk jobs (API, worker and relay as one
+ * `PROCESS_ROLE=all` process); `npm run bench -- --webhooks` runs only the webhook part and prints it.
  */
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--webhooks')) {
     log(JSON.stringify(await runWebhookBench(log), null, 2));
+    return;
+  }
+  if (process.argv.includes('--scale-bulk')) {
+    await runScaleBulkOnly(machine, log);
     return;
   }
   if (process.argv.includes('--scale')) {

@@ -1,34 +1,54 @@
+import { ChildProcess } from 'node:child_process';
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { BaselineAction, runBaseline } from './baseline';
-import { buildWorker, peakRssMb, startWorker } from './bench-worker';
-import { BENCH_ADMIN, BenchApi, seededBenchStores, startBenchApi } from './bench-support';
+import {
+  BENCH_SECRET_ENCRYPTION_KEY,
+  buildWorker,
+  freePort,
+  peakRssMb,
+  startService,
+} from './bench-worker';
+import { BENCH_ADMIN, BenchApi, seededBenchStores } from './bench-support';
 import { deleteRedisKeys } from '../test/support/redis-keys';
 
 /**
  * Bulk jobs at scale: suspend, activate and remove 10,000 customers of a database already seeded
- * with 100,000 (bench/scale.ts seeds it), through the API and a real worker process
- * (`PROCESS_ROLE=worker`, compiled, default settings), each beside the hand-written set-based SQL
- * of bench/baseline.ts over another 10,000 customers of the same database, in the same run.
+ * with 100,000 (bench/scale.ts seeds it), each beside the hand-written set-based SQL of
+ * bench/baseline.ts over another 10,000 customers of the same database, in the same run.
+ *
+ * Ours is the app as production runs it: one compiled process with `PROCESS_ROLE=all` (API,
+ * bulk worker, outbox relay and the pacing count on one event loop; no webhook endpoints), started
+ * once for the three jobs. Its time runs from POST /customers/bulk to the job's `finishedAt`; the
+ * relay works beside the job as it does in production (`relayed_ms`: until the last of the job's
+ * events is relayed too). The baseline writes the same events, counted on both sides (`events`),
+ * as already relayed: the relay running beside it would otherwise work on them while it is timed
+ * (which made the baseline look slower than it is), and relaying is the app's work, not the SQL's.
  *
  * Ours and the baseline take two disjoint blocks of active customers (the first and the next
  * 10,000 by id), so neither finds the other's rows in the buffer pool; which side goes first
- * alternates from action to action. The worker relays events (to no endpoint) as it does in
- * production, its own during its job; between runs the bench waits until it has relayed every
- * event, the baseline's too. The removal leaves both blocks removed: run it last.
+ * alternates from action to action. Between runs the bench waits until every event is relayed.
+ * The removal leaves both blocks removed: run it last.
  */
 export interface ScaleBulkFigures {
   ms: number;
   baseline_ms: number;
   ratio: number;
+  /** Until every event of our job was relayed (beside the job, in the same process). */
+  relayed_ms: number;
+  /** Events each side wrote for the job (the same count: the baseline writes the same events). */
+  events: number;
+  baseline_events: number;
 }
 
 export interface ScaleBulkResult {
   customers: number;
+  /** How ours ran: one process for API, worker and relay. */
+  process_role: 'all';
   suspend: ScaleBulkFigures;
   activate: ScaleBulkFigures;
   remove: ScaleBulkFigures;
-  /** The worker's peak resident set size over the three jobs (VmHWM). */
-  worker_peak_rss_mb: number;
+  /** Peak resident set size of the `PROCESS_ROLE=all` process over the three jobs (VmHWM). */
+  peak_rss_mb: number;
 }
 
 export interface ScaleBulkOptions {
@@ -38,6 +58,8 @@ export interface ScaleBulkOptions {
   redisPrefix?: string;
   /** Customers per action and side (default 10,000). */
   customers?: number;
+  /** Node options of our process (`--cpu-prof` for a profile). */
+  nodeArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -51,74 +73,108 @@ export async function runScaleBulkBench(options: ScaleBulkOptions): Promise<Scal
   const redisPrefix = options.redisPrefix ?? 'clientele_scale_bulk';
   // The database keeps its seed; only the bench's Redis keys go.
   const { config, pool } = await seededBenchStores(databaseUrl, redisPrefix, options.redisUrl);
-  const worker = await startWorker(buildWorker(), {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: config.redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    ADMIN_USERNAME: BENCH_ADMIN.username,
-    ADMIN_PASSWORD: BENCH_ADMIN.password,
-  });
-  const { app, api } = await startBenchApi(config);
+  const port = await freePort();
+  const app = await startService(
+    buildWorker(),
+    {
+      PROCESS_ROLE: 'all',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      ADMIN_USERNAME: BENCH_ADMIN.username,
+      ADMIN_PASSWORD: BENCH_ADMIN.password,
+      SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
+    },
+    'listening on',
+    options.nodeArgs,
+  );
   try {
+    const api = new BenchApi(`http://127.0.0.1:${port}/api/v1`);
+    await api.login();
     await settle(pool);
     const [ours, baseline] = await pickBlocks(pool, count);
     log(
-      `bulk at scale: ours on customers ${ours[0]}..${ours[ours.length - 1]}, baseline on ${baseline[0]}..${baseline[baseline.length - 1]}`,
+      `bulk at scale (PROCESS_ROLE=all): ours on customers ${ours[0]}..${ours[ours.length - 1]}, baseline on ${baseline[0]}..${baseline[baseline.length - 1]}`,
     );
     const figures = {} as Record<BaselineAction, ScaleBulkFigures>;
     for (const [index, action] of ACTIONS.entries()) {
+      const runs: { ours?: OurRun; baseline?: BaselineRun } = {};
       const sides = {
-        ours: () => runOurs(api, pool, action, ours),
-        baseline: () => runTheBaseline(pool, action, baseline, config.bulkChunkSize),
+        ours: async () => {
+          runs.ours = await runOurs(api, pool, action, ours);
+        },
+        baseline: async () => {
+          runs.baseline = await runTheBaseline(pool, action, baseline, config.bulkChunkSize);
+        },
       };
       const order =
         index % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
-      const ms = { ours: 0, baseline: 0 };
       for (const side of order) {
-        ms[side] = await sides[side]();
+        await sides[side]();
         await settle(pool);
       }
+      if (!runs.ours || !runs.baseline) throw new Error(`bulk ${action}: a side did not run`);
       figures[action] = {
-        ms: ms.ours,
-        baseline_ms: ms.baseline,
-        ratio: Math.round((ms.ours / ms.baseline) * 100) / 100,
+        ms: runs.ours.ms,
+        baseline_ms: runs.baseline.ms,
+        ratio: Math.round((runs.ours.ms / runs.baseline.ms) * 100) / 100,
+        relayed_ms: runs.ours.relayedMs,
+        events: await eventsOf(pool, runs.ours.jobId),
+        baseline_events: await eventsOf(pool, runs.baseline.jobId),
       };
+      const f = figures[action];
       log(
-        `bulk ${action} of ${count}: ours ${ms.ours} ms, baseline ${ms.baseline} ms, ratio ${figures[action].ratio.toFixed(2)}`,
+        `bulk ${action} of ${count}: ours ${f.ms} ms (all relayed at ${f.relayed_ms} ms), baseline ${f.baseline_ms} ms, ratio ${f.ratio.toFixed(2)}; events ${f.events} / ${f.baseline_events}`,
       );
     }
     return {
       customers: count,
+      process_role: 'all',
       suspend: figures.suspend,
       activate: figures.activate,
       remove: figures.remove,
-      worker_peak_rss_mb: peakRssMb(worker.pid ?? 0),
+      peak_rss_mb: peakRssMb(app.pid ?? 0),
     };
   } finally {
-    worker.kill('SIGTERM');
-    await new Promise((resolve) =>
-      worker.exitCode !== null ? resolve(null) : worker.once('exit', resolve),
-    );
-    await app.close();
+    await stop(app);
     await pool.end();
     await deleteRedisKeys(config.redisUrl, redisPrefix);
   }
 }
 
-/**
- * Waits until the worker has relayed every event (its sweep takes the baseline's too), so that no
- * side's timing includes relaying the other side's events. Not timed.
- */
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) =>
+    child.exitCode !== null ? resolve(null) : child.once('exit', resolve),
+  );
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const undispatched = async (pool: Pool): Promise<number> => {
+  const [[row]] = await pool.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS n FROM outbox_event WHERE dispatched_at IS NULL',
+  );
+  return Number(row.n);
+};
+
+/** Waits until every event is relayed, so that no side's timing includes relaying the other's. Not timed. */
 async function settle(pool: Pool): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const [[row]] = await pool.query<RowDataPacket[]>(
-      'SELECT COUNT(*) AS n FROM outbox_event WHERE dispatched_at IS NULL',
-    );
-    if (Number(row.n) === 0) return;
-    if (Date.now() > deadline) throw new Error(`${row.n} events still not relayed after 300 s`);
+    const left = await undispatched(pool);
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${left} events still not relayed after 300 s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+async function eventsOf(pool: Pool, jobId: number): Promise<number> {
+  const [[row]] = await pool.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS n FROM outbox_event WHERE job_id = ?',
+    [jobId],
+  );
+  return Number(row.n);
 }
 
 /** Two disjoint blocks of `count` active customers, ascending ids. */
@@ -132,13 +188,27 @@ async function pickBlocks(pool: Pool, count: number): Promise<[number[], number[
   return [ids.slice(0, count), ids.slice(count)];
 }
 
-/** From just before POST /customers/bulk to the job's `finishedAt` (stamped by the worker). */
+interface OurRun {
+  jobId: number;
+  ms: number;
+  relayedMs: number;
+}
+
+interface BaselineRun {
+  jobId: number;
+  ms: number;
+}
+
+/**
+ * From just before POST /customers/bulk to the job's `finishedAt` (stamped by the worker), and
+ * to the moment nothing is left unrelayed (the only events then are this job's).
+ */
 async function runOurs(
   api: BenchApi,
   pool: Pool,
   action: BaselineAction,
   ids: number[],
-): Promise<number> {
+): Promise<OurRun> {
   const started = Date.now();
   const { jobId } = await api.call<{ jobId: number }>(
     'POST',
@@ -160,8 +230,11 @@ async function runOurs(
         throw new Error(
           `bulk ${action} ended ${job.state} with ${job.succeeded}/${ids.length} succeeded`,
         );
+      while ((await undispatched(pool)) > 0)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const relayedMs = Date.now() - started;
       await verify(pool, action, ids);
-      return Date.parse(job.finishedAt) - started;
+      return { jobId, ms: Date.parse(job.finishedAt) - started, relayedMs };
     }
     if (Date.now() - started > JOB_TIMEOUT_MS)
       throw new Error(`bulk ${action} did not complete within ${JOB_TIMEOUT_MS} ms`);
@@ -173,12 +246,12 @@ async function runTheBaseline(
   action: BaselineAction,
   ids: number[],
   chunkSize: number,
-): Promise<number> {
+): Promise<BaselineRun> {
   const started = performance.now();
-  await runBaseline(pool, action, ids, chunkSize);
-  const elapsed = Math.round(performance.now() - started);
+  const jobId = await runBaseline(pool, action, ids, chunkSize, { relayed: true });
+  const ms = Math.round(performance.now() - started);
   await verify(pool, action, ids);
-  return elapsed;
+  return { jobId, ms };
 }
 
 /** The change really happened, whole: a timing of work not done would be worthless. */

@@ -1,12 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
 import { encodeCursor } from '../src/common/cursor';
 import { loadConfig } from '../src/config/load-config';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { buildWorker, peakRssMb } from './bench-worker';
+import { BENCH_SECRET_ENCRYPTION_KEY, buildWorker, freePort, peakRssMb } from './bench-worker';
 import { BENCH_ADMIN, ensureBenchAdministrator, median, resetBenchStores } from './bench-support';
 import { httpLoad } from './http-load';
 import { SCALE, seedScale, SeedTimes } from './scale-seed';
@@ -110,6 +109,7 @@ export async function runScaleBench(log: (line: string) => void): Promise<ScaleB
       PORT: String(apiPort),
       PROCESS_ROLE: 'api',
       NODE_ENV: 'production',
+      SECRET_ENCRYPTION_KEY: BENCH_SECRET_ENCRYPTION_KEY,
       METRICS_PORT: '0',
     });
     processes.push(api);
@@ -290,17 +290,6 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Prints the table and writes bench/results/scale.json. */
 export function reportScale(
   result: ScaleBenchResult,
@@ -332,7 +321,7 @@ export function reportScale(
       log(
         `bulk ${action} of ${result.bulk.customers}: ${result.bulk[action].ms} ms, baseline ${result.bulk[action].baseline_ms} ms, ratio ${result.bulk[action].ratio.toFixed(2)}`,
       );
-    log(`bulk worker peak RSS: ${result.bulk.worker_peak_rss_mb} MB`);
+    log(`bulk: PROCESS_ROLE=all process peak RSS ${result.bulk.peak_rss_mb} MB`);
   }
   log(`machine: ${machine}`);
   mkdirSync(join(__dirname, 'results'), { recursive: true });
@@ -340,4 +329,51 @@ export function reportScale(
     join(__dirname, 'results', 'scale.json'),
     `${JSON.stringify({ ...result, machine }, null, 2)}\n`,
   );
+}
+
+/**
+ * `npm run bench -- --scale-bulk`: only the bulk part of the scale bench, on a freshly seeded
+ * database (the removal consumes customers, so every run seeds again). Its figures replace the
+ * `bulk` entry of bench/results/scale.json, with the time they were measured.
+ * BENCH_SCALE_CPU_PROF=<dir> runs our process with `node --cpu-prof` into that directory.
+ */
+export async function runScaleBulkOnly(
+  machine: string,
+  log: (line: string) => void,
+): Promise<ScaleBulkResult> {
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL,
+    REDIS_PREFIX,
+    ADMIN_USERNAME: BENCH_ADMIN.username,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+  });
+  await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
+  await ensureBenchAdministrator(DATABASE_URL);
+  const { host, port, user, password, dbName } = parseDatabaseUrl(DATABASE_URL);
+  log(`seeding ${SCALE.customers.toLocaleString('en')} customers ...`);
+  const seed = await seedScale(() =>
+    createConnection({ host, port, user, password, database: dbName, charset: 'utf8mb4' }),
+  );
+  log(`seeded in ${(seed.total_ms / 1000).toFixed(1)} s`);
+  const profile = process.env.BENCH_SCALE_CPU_PROF;
+  try {
+    const bulk = await runScaleBulkBench({
+      databaseUrl: DATABASE_URL,
+      redisUrl: config.redisUrl,
+      redisPrefix: `${REDIS_PREFIX}_bulk`,
+      nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+      log,
+    });
+    log(`bulk: PROCESS_ROLE=all process peak RSS ${bulk.peak_rss_mb} MB; machine: ${machine}`);
+    const file = join(__dirname, 'results', 'scale.json');
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...previous, bulk: { ...bulk, measured_at: new Date().toISOString(), machine } }, null, 2)}\n`,
+    );
+    return bulk;
+  } finally {
+    await resetBenchStores(DATABASE_URL, config.redisUrl, REDIS_PREFIX);
+  }
 }

@@ -18,6 +18,7 @@ export interface BulkJobData {
 export const MAINTENANCE_QUEUE = 'bulk-maintenance';
 export const APPLY_EXPIRY = 'apply-subscription-expiry';
 export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
+export const PRUNE_BULK_JOBS = 'prune-bulk-jobs';
 
 /**
  * Webhook deliveries: a job wakes a worker to send the deliveries (`webhook_delivery_state` rows)

@@ -25,6 +25,23 @@ export interface RunningJob {
 export const CHUNK_ATTEMPTS = 5;
 const BACKOFF_MS = 100;
 
+/**
+ * Starts of the same chunk without a commit after which the job gives up: a worker killed at random
+ * (a deploy, the OOM killer, a lost node) almost never dies in the same chunk this often in a row,
+ * while a chunk that kills its worker each time would otherwise be retried forever.
+ */
+export const POISON_CHUNK_STARTS = 5;
+
+/** The chunk a job stops at because its earlier starts never committed (see POISON_CHUNK_STARTS). */
+export class PoisonChunk extends Error {
+  constructor(first: number, last: number, starts: number) {
+    super(
+      `chunk ${first}..${last} was started ${starts} times and never committed (its worker died each time); the job stops before it`,
+    );
+    this.name = 'PoisonChunk';
+  }
+}
+
 const SUCCEEDED: ReadonlySet<BulkOutcome> = new Set([
   'suspended',
   'activated',
@@ -53,6 +70,8 @@ export class BulkChunkRunner {
    * database is unreachable: that is rethrown, as the same chunk will succeed once it is back.
    */
   async run(job: RunningJob, ids: number[]): Promise<void> {
+    if (!(await this.countStart(job.id)))
+      throw new PoisonChunk(ids[0], ids[ids.length - 1], POISON_CHUNK_STARTS);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.em.fork().transactional((em) => this.applyChunk(em, job, ids));
@@ -79,9 +98,37 @@ export class BulkChunkRunner {
     }
   }
 
+  /**
+   * Counts a start of the job's next chunk, committed before the chunk runs so that a crash in it
+   * leaves the count behind; false (nothing counted) once POISON_CHUNK_STARTS starts went
+   * uncommitted. One autocommitted statement: it runs before every chunk.
+   */
+  private async countStart(jobId: number): Promise<boolean> {
+    const { affectedRows } = await this.em
+      .fork()
+      .getConnection()
+      .execute<{ affectedRows: number }>(
+        'UPDATE bulk_job SET chunk_starts = chunk_starts + 1 WHERE id = ? AND chunk_starts < ?',
+        [jobId, POISON_CHUNK_STARTS],
+        'run',
+      );
+    return affectedRows > 0;
+  }
+
   private async applyChunk(em: EntityManager, job: RunningJob, ids: number[]): Promise<void> {
     const todo = await this.lockJobAndSkipDone(em, job, ids);
-    if (todo.length === 0) return;
+    if (todo.length === 0) {
+      // Another holder of the job (after a false stall) committed it: this start did not crash.
+      await em
+        .getConnection()
+        .execute(
+          'UPDATE bulk_job SET chunk_starts = 0 WHERE id = ?',
+          [job.id],
+          'run',
+          em.getTransactionContext(),
+        );
+      return;
+    }
     const context = { actor: job.actor, jobId: job.id };
     const outcomes: Map<number, BulkOutcome> =
       job.action === 'suspend'
@@ -155,7 +202,7 @@ export class BulkChunkRunner {
     );
     const succeeded = results.filter((r) => SUCCEEDED.has(r.outcome)).length;
     await connection.execute(
-      'UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = GREATEST(position, ?) WHERE id = ?',
+      'UPDATE bulk_job SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, position = GREATEST(position, ?), chunk_starts = 0 WHERE id = ?',
       [
         results.length,
         succeeded,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { EntityManager } from '@mikro-orm/mysql';
+import { EntityManager, FilterQuery } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
 import { RedisAvailability } from '../redis/redis-availability';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
@@ -10,6 +10,10 @@ import { BULK_QUEUE, BulkJobData, bullJobIdOf } from './bulk-queue';
 
 /** Unfinished jobs younger than this are left alone: they are being accepted or worked on. */
 const SETTLED_AFTER_MS = 60_000;
+/** Jobs looked at per query; each page's BullMQ look-ups run together. */
+export const RECOVERY_PAGE = 500;
+
+type RecoverableJob = Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>;
 
 export interface Recovery {
   requeued: number;
@@ -55,41 +59,37 @@ export class BulkJobRecovery implements OnModuleInit, OnApplicationBootstrap {
 
   /** Submits every unfinished job BullMQ does not hold (accepted while Redis was away, or lost with it). */
   async requeueMissing(): Promise<number> {
-    const unfinished = await this.em
-      .fork()
-      .find(
-        BulkJob,
-        { state: { $in: ['scheduled', 'queued', 'running'] } },
-        { fields: ['id', 'createdAt', 'runAt'], orderBy: { id: 'asc' }, limit: 1000 },
+    let count = 0;
+    for await (const unfinished of this.pages({
+      state: { $in: ['scheduled', 'queued', 'running'] },
+    })) {
+      const entries = await Promise.all(
+        unfinished.map((job) => this.queue.getJob(bullJobIdOf(job))),
       );
-    const entries = await Promise.all(unfinished.map((job) => this.queue.getJob(bullJobIdOf(job))));
-    const missing = unfinished.filter((_, index) => !entries[index]);
-    const queued = await Promise.all(missing.map((job) => this.jobs.submit(job)));
-    const count = queued.filter(Boolean).length;
+      const missing = unfinished.filter((_, index) => !entries[index]);
+      const queued = await Promise.all(missing.map((job) => this.jobs.submit(job)));
+      count += queued.filter(Boolean).length;
+    }
     if (count > 0) this.logger.log(`bulk jobs: ${count} queued again (Redis did not hold them)`);
     return count;
   }
 
   async recover(now: Date): Promise<Recovery> {
-    const unfinished = await this.em.fork().find(
-      BulkJob,
-      {
-        $or: [
-          {
-            state: { $in: ['queued', 'running'] },
-            createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
-          },
-          // A schedule lives in MySQL; its delayed BullMQ entry is lost with Redis's data.
-          { state: 'scheduled' },
-        ],
-      },
-      { fields: ['id', 'createdAt', 'runAt'], orderBy: { id: 'asc' }, limit: 1000 },
-    );
-    const verdicts = await Promise.all(unfinished.map((job) => this.reconcile(job)));
-    const recovery = {
-      requeued: verdicts.filter((v) => v === 'requeued').length,
-      failed: verdicts.filter((v) => v === 'failed').length,
-    };
+    const recovery: Recovery = { requeued: 0, failed: 0 };
+    for await (const unfinished of this.pages({
+      $or: [
+        {
+          state: { $in: ['queued', 'running'] },
+          createdAt: { $lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+        },
+        // A schedule lives in MySQL; its delayed BullMQ entry is lost with Redis's data.
+        { state: 'scheduled' },
+      ],
+    })) {
+      const verdicts = await Promise.all(unfinished.map((job) => this.reconcile(job)));
+      recovery.requeued += verdicts.filter((v) => v === 'requeued').length;
+      recovery.failed += verdicts.filter((v) => v === 'failed').length;
+    }
     if (recovery.requeued + recovery.failed > 0) {
       this.logger.log(
         `bulk jobs: ${recovery.requeued} re-submitted, ${recovery.failed} marked failed`,
@@ -98,9 +98,26 @@ export class BulkJobRecovery implements OnModuleInit, OnApplicationBootstrap {
     return recovery;
   }
 
-  private async reconcile(
-    job: Pick<BulkJob, 'id' | 'createdAt' | 'runAt'>,
-  ): Promise<'requeued' | 'failed' | 'fine'> {
+  /**
+   * Every job matching `where`, however many, a page at a time in id order (keyset paging: a job
+   * that finishes meanwhile shifts no page, and memory stays bounded by one page).
+   */
+  private async *pages(where: FilterQuery<BulkJob>): AsyncGenerator<RecoverableJob[]> {
+    const em = this.em.fork();
+    for (let after = 0; ;) {
+      const page = await em.find(
+        BulkJob,
+        { $and: [where, { id: { $gt: after } }] },
+        { fields: ['id', 'createdAt', 'runAt'], orderBy: { id: 'asc' }, limit: RECOVERY_PAGE },
+      );
+      if (page.length > 0) yield page;
+      if (page.length < RECOVERY_PAGE) return;
+      after = page[page.length - 1].id;
+      em.clear();
+    }
+  }
+
+  private async reconcile(job: RecoverableJob): Promise<'requeued' | 'failed' | 'fine'> {
     const entry = await this.queue.getJob(bullJobIdOf(job));
     if (!entry) {
       await this.jobs.submit(job);

@@ -28,6 +28,7 @@ export class BulkJob {
     | 'processed'
     | 'succeeded'
     | 'failed'
+    | 'chunkStarts'
     | 'idempotencyKey'
     | 'requestHash'
     | 'runAt'
@@ -79,6 +80,14 @@ export class BulkJob {
 
   @Property({ type: 'integer', unsigned: true, default: 0 })
   failed: number = 0;
+
+  /**
+   * How often the chunk after `position` has been started since the job last committed one. Every
+   * commit resets it, so crashes of a job that makes progress never add up; a chunk that kills
+   * its worker every time drives it to POISON_CHUNK_STARTS and fails the job (BulkChunkRunner).
+   */
+  @Property({ type: 'integer', unsigned: true, default: 0 })
+  chunkStarts: number = 0;
 
   /** When a `scheduled` job is to run; null for a job that runs at once. */
   @Property({ type: 'datetime', length: 3, nullable: true })

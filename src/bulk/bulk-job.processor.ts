@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } fro
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job, WaitingError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { BulkChunkRunner } from './bulk-chunk.runner';
+import { BulkChunkRunner, PoisonChunk } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
 import { BULK_QUEUE, BULK_WORKER_OPTIONS, BulkJobData } from './bulk-queue';
@@ -97,12 +97,19 @@ export class BulkJobProcessor
         await job.moveToDelayed(Date.now() + RECHECK_DELAY_MS, token);
         throw new DelayedError();
       }
-      await this.chunks.run(started, chunk);
+      try {
+        await this.chunks.run(started, chunk);
+      } catch (error) {
+        if (!(error instanceof PoisonChunk)) throw error;
+        this.logger.error(`bulk job ${started.id}: ${error.message}`);
+        await this.lifecycle.fail(started.id, error.message);
+        return;
+      }
     }
     await this.lifecycle.complete(started.id);
   }
 
-  /** BullMQ gave up (attempts exhausted or stalled too often): record it, or the job would look `running` forever. */
+  /** BullMQ gave up (attempts exhausted): record it, or the job would look `running` forever. */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<BulkJobData> | undefined, error: Error): Promise<void> {
     if (!job) return;

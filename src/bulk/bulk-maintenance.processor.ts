@@ -5,7 +5,8 @@ import { Job } from 'bullmq';
 import { SYSTEM_ACTOR } from '../auth/principal';
 import { SuspensionService } from '../suspension/suspension.service';
 import { BulkJobRecovery } from './bulk-job-recovery';
-import { APPLY_EXPIRY, MAINTENANCE_QUEUE, RECOVER_BULK_JOBS } from './bulk-queue';
+import { BulkJobRetention } from './bulk-job-retention';
+import { APPLY_EXPIRY, MAINTENANCE_QUEUE, PRUNE_BULK_JOBS, RECOVER_BULK_JOBS } from './bulk-queue';
 
 /** The repeatable housekeeping jobs (see `maintenanceSchedules`). */
 @Processor(MAINTENANCE_QUEUE, { concurrency: 1 })
@@ -16,6 +17,7 @@ export class BulkMaintenanceProcessor extends WorkerHost {
     private readonly em: EntityManager,
     private readonly suspension: SuspensionService,
     private readonly recovery: BulkJobRecovery,
+    private readonly retention: BulkJobRetention,
   ) {
     super();
   }
@@ -26,6 +28,8 @@ export class BulkMaintenanceProcessor extends WorkerHost {
         return this.applyExpiry();
       case RECOVER_BULK_JOBS:
         return this.recovery.recover(new Date());
+      case PRUNE_BULK_JOBS:
+        return this.retention.prune();
       default:
         this.logger.warn(`unknown maintenance job "${job.name}" ignored`);
         return null;

@@ -1,5 +1,5 @@
 import { JobsOptions, WorkerOptions } from 'bullmq';
-import { APPLY_EXPIRY, RECOVER_BULK_JOBS } from '../queues';
+import { APPLY_EXPIRY, PRUNE_BULK_JOBS, RECOVER_BULK_JOBS } from '../queues';
 
 // The queues and job names are declared in src/queues.ts; re-exported for the bulk code's importers.
 export {
@@ -7,6 +7,7 @@ export {
   BULK_QUEUE,
   type BulkJobData,
   MAINTENANCE_QUEUE,
+  PRUNE_BULK_JOBS,
   RECOVER_BULK_JOBS,
   RUN_BULK_JOB,
 } from '../queues';
@@ -38,8 +39,10 @@ export const BULK_JOB_OPTIONS: JobsOptions = {
  *   so the event loop is never blocked long enough to miss a renewal.
  * - `stalledInterval` 5 s: every worker checks for active jobs whose lock has expired that often
  *   and moves them back to waiting.
- * - `maxStalledCount` 10: a job survives ten worker crashes before BullMQ gives up on it (the
- *   `failed` handler then marks the bulk job failed); redoing it is harmless, chunks are idempotent.
+ * - `maxStalledCount` so high that BullMQ never gives up on a job for crashes: it cannot tell a
+ *   job that progresses between crashes from one that does not. The job decides itself, from the
+ *   count of starts of its next chunk in MySQL (POISON_CHUNK_STARTS in bulk-chunk.runner.ts).
+ *   Redoing a chunk is harmless: chunks are idempotent.
  */
 export const BULK_WORKER_OPTIONS: Pick<
   WorkerOptions,
@@ -47,13 +50,13 @@ export const BULK_WORKER_OPTIONS: Pick<
 > = {
   lockDuration: 10_000,
   stalledInterval: 5_000,
-  maxStalledCount: 10,
+  maxStalledCount: 1_000_000,
 };
 
 /**
  * Repeatable housekeeping, one job scheduler per id under the deployment's REDIS_PREFIX, so
- * however many workers start, each runs once per interval: subscription expiry, and reconciling
- * unfinished bulk jobs with BullMQ (BulkJobRecovery). src/schedules.ts registers them.
+ * however many workers start, each runs once per interval: subscription expiry, reconciling
+ * unfinished bulk jobs with BullMQ (BulkJobRecovery), and deleting old finished ones (BulkJobRetention). src/schedules.ts registers them.
  */
 /** The schedules, by fixed id; `SUBSCRIPTION_EXPIRY_INTERVAL_MS` sets the expiry interval. */
 export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: number }) => [
@@ -63,4 +66,5 @@ export const maintenanceSchedules = (config: { subscriptionExpiryIntervalMs: num
     everyMs: config.subscriptionExpiryIntervalMs,
   },
   { schedulerId: 'bulk-job-recovery', name: RECOVER_BULK_JOBS, everyMs: 60_000 },
+  { schedulerId: 'bulk-job-retention', name: PRUNE_BULK_JOBS, everyMs: 3_600_000 },
 ];

@@ -7,6 +7,7 @@ import { BulkChunkRunner } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
 import { BulkJobRecovery } from './bulk-job-recovery';
+import { BulkJobRetention } from './bulk-job-retention';
 import { BulkJobProcessor } from './bulk-job.processor';
 import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
 import { BulkModule } from './bulk.module';
@@ -21,6 +22,7 @@ import { DeliveryPacing } from './delivery-pacing';
     BulkJobLifecycle,
     BulkJobOrder,
     BulkJobRecovery,
+    BulkJobRetention,
     BulkMaintenanceProcessor,
     DeliveryPacing,
   ],

@@ -112,6 +112,49 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 
+  describe('with NODE_ENV=production', () => {
+    const KEY = 'ab'.repeat(32);
+
+    it('refuses to start without SECRET_ENCRYPTION_KEY, in one line that says what to set', () => {
+      let error: unknown;
+      try {
+        loadConfig({ NODE_ENV: 'production' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems } = error as ConfigError;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).not.toContain('\n');
+      expect(problems[0]).toMatch(
+        /^SECRET_ENCRYPTION_KEY is required with NODE_ENV=production .*openssl rand -hex 32/,
+      );
+    });
+
+    it('refuses an empty SECRET_ENCRYPTION_KEY the same way', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', SECRET_ENCRYPTION_KEY: '' })).toThrow(
+        /SECRET_ENCRYPTION_KEY is required with NODE_ENV=production/,
+      );
+    });
+
+    it('starts with a key', () => {
+      expect(
+        loadConfig({ NODE_ENV: 'production', SECRET_ENCRYPTION_KEY: KEY }).secretEncryptionKey,
+      ).toBe(KEY);
+    });
+
+    it('still checks the key is 64 hex digits', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', SECRET_ENCRYPTION_KEY: 'xyz' })).toThrow(
+        /SECRET_ENCRYPTION_KEY must be 64 hex digits/,
+      );
+    });
+  });
+
+  it('starts without SECRET_ENCRYPTION_KEY outside production (development, tests, no NODE_ENV)', () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }])
+      expect(loadConfig(env).secretEncryptionKey).toBeUndefined();
+  });
+
   it('never prints a database password in its messages', () => {
     expect(redactUrl('mysql://app:s3cret@db:3306/clientele')).toBe(
       'mysql://app:***@db:3306/clientele',
@@ -138,7 +181,9 @@ describe('.env.example', () => {
     expect(read.filter((name) => !(name in listed))).toEqual([]);
   });
 
-  it('holds values the configuration accepts', () => {
-    expect(() => loadConfig(listed)).not.toThrow();
+  it('holds values the configuration accepts, once the operator has generated a key', () => {
+    // The example says NODE_ENV=production and leaves the key empty: each deployment makes its own.
+    expect(() => loadConfig(listed)).toThrow(/SECRET_ENCRYPTION_KEY is required/);
+    expect(() => loadConfig({ ...listed, SECRET_ENCRYPTION_KEY: 'ab'.repeat(32) })).not.toThrow();
   });
 });

@@ -112,7 +112,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   ) {
     problems.push('ADMIN_PASSWORD must be 8-255 characters long');
   }
-  if (
+  // Only an explicit NODE_ENV=production demands the key: with no environment at all the service
+  // still starts (on the public development key, with a warning), as a first run should.
+  if (env.NODE_ENV === 'production' && config.secretEncryptionKey === undefined) {
+    problems.push(
+      'SECRET_ENCRYPTION_KEY is required with NODE_ENV=production (64 hex digits, e.g. from `openssl rand -hex 32`): without it webhook secrets would be encrypted with the public development key',
+    );
+  } else if (
     config.secretEncryptionKey !== undefined &&
     !/^[0-9a-fA-F]{64}$/.test(config.secretEncryptionKey)
   ) {

@@ -7,6 +7,7 @@ import { prepareDatabase } from '../../src/database/prepare-database';
 import { ROOT_DATABASE_URL, specName, TEST_REDIS_URL } from './test-run';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+export const TEST_SECRET_ENCRYPTION_KEY = '7e57'.repeat(16);
 
 /** The configuration of this spec file: its own database and Redis prefix. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
@@ -23,6 +24,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     // Parallel Jest workers would all want the default port; a test that scrapes picks a free one.
     METRICS_PORT: '0',
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    // A test key, so that a spec may run a process as NODE_ENV=production (which requires one).
+    SECRET_ENCRYPTION_KEY: TEST_SECRET_ENCRYPTION_KEY,
     ...overrides,
   });
 }

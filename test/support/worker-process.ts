@@ -74,6 +74,7 @@ export async function startWorkerProcess(
       BULK_CHUNK_SIZE: String(config.bulkChunkSize),
       WORKER_CONCURRENCY: String(config.workerConcurrency),
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      SECRET_ENCRYPTION_KEY: config.secretEncryptionKey ?? '',
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...env,

@@ -1,0 +1,182 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { POISON_CHUNK_STARTS } from '../../src/bulk/bulk-chunk.runner';
+import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { loginAdmin, startTestApp, TestApp } from '../support/app';
+import {
+  cascadeState,
+  eventCounts,
+  postBulk,
+  seedCustomers,
+  waitForJob,
+} from '../support/bulk-jobs';
+import { eventually } from '../support/eventually';
+import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
+
+const CHUNK = 100;
+const CUSTOMERS = 3_000;
+/** Worker boots, lock expiries (10 s) and stalled checks (5 s) add up on a loaded machine. */
+jest.setTimeout(900_000);
+
+/** `processed/chunk_starts` of a job: how far it committed, and the starts of its next chunk since. */
+async function progressOf(test: TestApp, jobId: number): Promise<string> {
+  const [row] = await test
+    .em()
+    .getConnection()
+    .execute<Array<{ processed: number; chunk_starts: number }>>(
+      'SELECT processed, chunk_starts FROM bulk_job WHERE id = ?',
+      [jobId],
+    );
+  return `${row?.processed}/${row?.chunk_starts}`;
+}
+
+describe('bulk jobs whose worker is SIGKILLed again and again', () => {
+  let test: TestApp;
+  let admin: string;
+  let ids: number[];
+
+  beforeAll(async () => {
+    // The API only: the work happens in worker processes, which the tests kill.
+    test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: String(CHUNK) });
+    admin = await loginAdmin(test);
+    ids = await seedCustomers(test, CUSTOMERS, 2, 5);
+  });
+  afterAll(async () => {
+    await killAllWorkers();
+    await test?.close();
+  });
+
+  it('completes 5 overlapping jobs while a worker is SIGKILLed every 3-5 s, leaving every customer as the last job says, with its cascade and events exactly once', async () => {
+    // [action, first index, last index (exclusive)] in the order accepted: they overlap pairwise.
+    const plan: Array<['suspend' | 'activate', number, number]> = [
+      ['suspend', 0, 2_000],
+      ['activate', 500, 2_500],
+      ['suspend', 1_000, 3_000],
+      ['activate', 0, 1_500],
+      ['suspend', 250, 2_750],
+    ];
+    // One worker running two jobs at once, killed every 3-5 s: a stalled job comes back only
+    // after its lock expires (10 s), so each job gets a few seconds of work between crashes and
+    // is hit many times, more than BullMQ's old limit of 10 stalls.
+    const workers: WorkerProcess[] = [await startWorkerProcess(test.config)];
+    const jobs: Array<{ id: number; ids: number[] }> = [];
+    for (const [action, from, to] of plan) {
+      const jobIds = ids.slice(from, to);
+      jobs.push({ id: await postBulk(test, admin, action, jobIds), ids: jobIds });
+    }
+    const unfinished = async () => {
+      const [{ n }] = await test
+        .em()
+        .getConnection()
+        .execute<Array<{ n: number }>>(
+          `SELECT COUNT(*) AS n FROM bulk_job WHERE state IN ('queued', 'running') AND id IN (${jobs.map((job) => job.id).join(',')})`,
+        );
+      return Number(n);
+    };
+
+    // The kill loop: the cadence of a crash-looping deployment, not a wait for a result.
+    let kills = 0;
+    while ((await unfinished()) > 0 && kills < 60) {
+      await new Promise((resolve) => setTimeout(resolve, 3_000 + Math.random() * 2_000));
+      const victim = Math.floor(Math.random() * workers.length);
+      workers[victim].kill('SIGKILL');
+      await workers[victim].exited;
+      kills += 1;
+      workers[victim] = await startWorkerProcess(test.config);
+    }
+
+    const finished = [];
+    for (const job of jobs) finished.push(await waitForJob(test, admin, job.id, 600_000));
+    const queue = test.app.get<Queue<BulkJobData>>(getQueueToken(BULK_QUEUE));
+    const entries = await queue.getJobs(['completed', 'failed', 'active', 'waiting']);
+    const stalls = finished.map(
+      (job) => entries.find((entry) => entry.data.bulkJobId === job.id)?.stalledCounter ?? 0,
+    );
+    // The run's figures, for the report: how hard the jobs were hit.
+    console.info(`${kills} SIGKILLs; BullMQ stalls per job: ${stalls.join(', ')}`);
+
+    expect(finished.map((job) => [job.id, job.state, job.error ?? null])).toEqual(
+      jobs.map((job) => [job.id, 'completed', null]),
+    );
+    for (const [index, job] of finished.entries()) {
+      expect(job.results.map((result) => result.id)).toEqual(jobs[index].ids);
+      expect(
+        job.results.filter((r) => r.outcome === 'failed' || r.outcome === 'not_found'),
+      ).toEqual([]);
+      const counts = await eventCounts(test, job.id);
+      expect(counts.filter((row) => Number(row.n) !== 1)).toEqual([]);
+    }
+
+    // Overlapping jobs apply in the order accepted: each customer ends as the last job over it says.
+    const expected = new Map<number, string>(ids.map((id) => [id, 'active']));
+    for (const [action, from, to] of plan)
+      for (const id of ids.slice(from, to))
+        expected.set(id, action === 'suspend' ? 'suspended' : 'active');
+    const state = await cascadeState(test, ids);
+    expect(state.missing).toEqual([]);
+    expect(state.inconsistent).toEqual([]);
+    expect(ids.filter((id) => state.statuses.get(id) !== expected.get(id))).toEqual([]);
+  });
+
+  it(`fails a job whose chunk kills its worker ${POISON_CHUNK_STARTS} times without committing, naming that chunk, and keeps what it committed`, async () => {
+    const jobIds = ids.slice(0, 3 * CHUNK);
+    const poison = jobIds.slice(CHUNK, 2 * CHUNK);
+    // The test's own row lock on the first customer of the second chunk: every worker that takes
+    // the job commits the first chunk (the first time), then cannot commit the second before it
+    // is SIGKILLed there, like a chunk that crashes its process each time.
+    const blocker = test.em();
+    await blocker.begin();
+    try {
+      await blocker
+        .getConnection()
+        .execute(
+          'SELECT id FROM customer WHERE id = ? FOR UPDATE',
+          [poison[0]],
+          'all',
+          blocker.getTransactionContext(),
+        );
+      const before = new Map((await cascadeState(test, jobIds)).statuses);
+      const action = before.get(poison[0]) === 'suspended' ? 'activate' : 'suspend';
+      const jobId = await postBulk(test, admin, action, jobIds);
+
+      for (let start = 1; start <= POISON_CHUNK_STARTS; start += 1) {
+        const worker = await startWorkerProcess(test.config);
+        // The first chunk committed, and the worker has counted its start of the second, which cannot.
+        const seen = await eventually(() => progressOf(test, jobId), `${CHUNK}/${start}`, 90_000);
+        if (seen !== `${CHUNK}/${start}`)
+          throw new Error(
+            `start ${start} of the poison chunk never came (chunk_starts ${seen}):\n${worker.output().slice(-3000)}`,
+          );
+        worker.kill('SIGKILL');
+        await worker.exited;
+      }
+      const last = await startWorkerProcess(test.config);
+      const job = await waitForJob(test, admin, jobId, 120_000);
+      last.kill('SIGTERM');
+      await last.exited;
+
+      expect(job).toMatchObject({
+        state: 'failed',
+        processed: CHUNK,
+        failed: 0,
+      });
+      expect(job.error).toBe(
+        `chunk ${poison[0]}..${poison[poison.length - 1]} was started ${POISON_CHUNK_STARTS} times and never committed (its worker died each time); the job stops before it`,
+      );
+      // The first chunk stands; the poison chunk and the rest were never touched.
+      expect(job.results.map((result) => result.id)).toEqual(jobIds.slice(0, CHUNK));
+      await blocker.rollback();
+      const after = await cascadeState(test, jobIds);
+      expect(after.inconsistent).toEqual([]);
+      const target = action === 'suspend' ? 'suspended' : 'active';
+      expect(jobIds.slice(0, CHUNK).filter((id) => after.statuses.get(id) !== target)).toEqual([]);
+      expect(jobIds.slice(CHUNK).filter((id) => after.statuses.get(id) !== before.get(id))).toEqual(
+        [],
+      );
+      const counts = await eventCounts(test, jobId);
+      expect(counts.filter((row) => row.type === 'job.completed')).toHaveLength(1);
+    } finally {
+      if (blocker.isInTransaction()) await blocker.rollback();
+    }
+  });
+});
