@@ -77,7 +77,7 @@ export async function configureHttpApp(
   // at all when metrics are off.
   if (config.metricsPort !== 0) timeHttpRequests(fastify, `/${API_PREFIX}/`);
   requestScope(fastify, app.get(ROOT_LOGGER), app.get(MikroORM));
-  securityHeaders(fastify, [`/${API_PREFIX}/`, `/${PLESK_PREFIX}/`]);
+  await securityHeaders(fastify, [`/${API_PREFIX}/`, `/${PLESK_PREFIX}/`]);
   fastify.addHook('onRequest', requireHost);
   decompressBodies(fastify);
   // The body parsers, by Content-Type: JSON everywhere; a parser for another type goes here.
