@@ -86,9 +86,10 @@ export class CoreModule {
       exports: [ROOT_LOGGER],
       imports: [
         ConfigModule.forRoot(config),
-        // No middleware of nestjs-pino's or MikroORM's own: configureHttpApp opens each request's
-        // log and ORM context in one Fastify hook (src/common/request-scope.ts).
-        LoggerModule.forRoot({ forRoutes: [], useExisting: true, pinoHttp: { logger } }),
+        // configureHttpApp opens each request's log and ORM context in one Fastify hook
+        // (src/common/request-scope.ts); nestjs-pino's middleware only binds that request's
+        // logger (`useExisting`), and MikroORM adds no middleware of its own.
+        LoggerModule.forRoot({ useExisting: true, pinoHttp: { logger } }),
         MikroOrmModule.forRoot({
           ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),
           registerRequestContext: false,

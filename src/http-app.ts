@@ -8,7 +8,8 @@ import { API_KEY_SCHEME, offerApiKeyBesideBearer } from './auth/api-key-openapi'
 import { AppConfig } from './config/app-config';
 import { ROOT_LOGGER } from './core.module';
 import { answerClientError, prepareNodeServer, requireHost } from './common/client-error';
-import { parseJsonBody, refuseUnreadableInput } from './common/json-body';
+import { decompressBodies } from './common/body-decompression';
+import { leaveOtherBodiesUnread, parseJsonBodies, refuseUnreadableInput } from './common/json-body';
 import { refineOpenApiDocument } from './common/openapi-refinements';
 import { pathOf } from './common/request-path';
 import { requestScope } from './common/request-scope';
@@ -40,6 +41,7 @@ export const BODY_LIMIT = 1024 * 1024;
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT,
     // A path parameter may be as long as the 16 KB of headers allow: a long id is refused by its
     // validation, naming the field, as any other wrong id.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16_384 },
@@ -75,10 +77,13 @@ export async function configureHttpApp(
   // at all when metrics are off.
   if (config.metricsPort !== 0) timeHttpRequests(fastify, `/${API_PREFIX}/`);
   requestScope(fastify, app.get(ROOT_LOGGER), app.get(MikroORM));
-  securityHeaders(fastify, [`/${API_PREFIX}/`, `/${PLESK_PREFIX}/`]);
+  await securityHeaders(fastify, [`/${API_PREFIX}/`, `/${PLESK_PREFIX}/`]);
   fastify.addHook('onRequest', requireHost);
+  decompressBodies(fastify);
+  // The body parsers, by Content-Type: JSON everywhere; a parser for another type goes here.
   fastify.removeAllContentTypeParsers();
-  parseJsonBody(fastify, BODY_LIMIT);
+  parseJsonBodies(fastify);
+  leaveOtherBodiesUnread(fastify);
   fastify.addHook('preValidation', refuseUnreadableInput);
   await app.register(fastifyCookie);
   app.useGlobalFilters(API_ERRORS);

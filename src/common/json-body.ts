@@ -1,49 +1,50 @@
-import type { IncomingMessage } from 'node:http';
-import bodyParser from 'body-parser';
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MalformedJson, MalformedUtf8, UnsupportedMediaType } from './body-errors';
 import { BadRequest } from './domain-errors';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { malformedTextIn, refuseMalformedUtf8 } from './well-formed-text';
+import { malformedTextIn } from './well-formed-text';
+
+/** `application/json` and every `application/*+json`, with or without parameters. */
+const JSON_TYPES = /^application\/(?:[^;\s]+\+)?json\s*(?:;|$)/i;
+
+/** Only an object or an array is a body (as body-parser's `strict`): `"x"` or `null` is malformed. */
+const STRICT_START = /^[\s]*[{[]/;
+
+const charsetOf = (contentType: string | undefined): string | undefined =>
+  /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
 
 /**
- * An error of reading the body, as body-parser describes it (`status`, `type`, `expose`, zlib's
- * `code`): `toProblem` words each kind. Not a SyntaxError, which Nest would turn into a generic
- * 400 before our filter could say "malformed JSON".
+ * JSON bodies, read by Fastify within its `bodyLimit` (413 above it) and parsed by its own JSON
+ * parser, with what clients relied on before: UTF-8 only (415 for another charset, 400
+ * `malformed-utf8` for bytes that are not UTF-8 rather than U+FFFD stored in their place), strict
+ * (an object or an array), an empty body read as `{}`.
  */
-class UnreadableBody extends Error {
-  readonly status: number;
-  readonly type?: string;
-  readonly expose?: boolean;
-  readonly code?: string;
-
-  constructor(cause: Error & { status?: number; type?: string; expose?: boolean; code?: string }) {
-    super(cause.message);
-    this.status = cause.status ?? 400;
-    this.type = cause.type;
-    this.expose = cause.expose;
-    this.code = cause.code;
-  }
+export function parseJsonBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== undefined && !/^utf-?8$/i.test(charset))
+      return done(
+        new UnsupportedMediaType(`The charset "${charset}" is not supported: send UTF-8.`),
+      );
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) return done(new MalformedUtf8());
+    const text = bytes.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    if (!STRICT_START.test(text)) return done(new MalformedJson());
+    parseJson(request, text, (error, value) =>
+      error ? done(new MalformedJson()) : done(null, value),
+    );
+  });
 }
 
 /**
- * The request body, read by body-parser as Express read it: JSON (`application/json` and
- * `application/*+json`) decompressed (gzip, deflate, br; 415 for anything else), at most `limit`
- * bytes, strict, and refused unless it is valid UTF-8. Any other type is not read: the body stays
- * undefined and validation says what is missing, as before.
+ * A body of any other type is not read: it stays undefined and validation says what is missing.
+ * (Without this parser Fastify would answer 415 itself, in its own words.)
  */
-export function parseJsonBody(fastify: FastifyInstance, limit: number): void {
-  const parse = bodyParser.json({
-    limit,
-    type: ['application/json', 'application/*+json'],
-    strict: true,
-    verify: refuseMalformedUtf8,
-  });
-  fastify.addContentTypeParser('*', (request, payload, done) => {
-    const raw = payload as IncomingMessage & { body?: unknown };
-    parse(raw, undefined as never, (error?: unknown) =>
-      error ? done(new UnreadableBody(error as Error), undefined) : done(null, raw.body),
-    );
-  });
+export function leaveOtherBodiesUnread(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 }
 
 /** Refuses absurdly nested JSON and lone surrogates before validation and class-transformer see them. */

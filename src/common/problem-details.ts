@@ -57,24 +57,20 @@ function fromStatus(status: number, detail: string, extra: Partial<Problem> = {}
 }
 
 /**
- * Body-parser errors are http-errors: a numeric `status` and an `expose` flag, and mostly a `type`
- * such as `entity.parse.failed`. A body that fails to decompress (`Content-Encoding: gzip` on plain
- * text) has no `type`, only the zlib `code`; it is the client's fault all the same.
+ * Fastify's refusals of a body it reads (`FST_ERR_CTP_*`: over the limit, a Content-Length that
+ * does not match); what our own parsers refuse are domain errors (body-errors.ts).
  */
-interface BodyParserError {
-  type?: string;
-  status: number;
-  expose?: boolean;
-  message?: string;
-  code?: string;
+interface FastifyBodyError {
+  code: string;
+  statusCode: number;
+  message: string;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  if (typeof error !== 'object' || error === null || error instanceof HttpException) return false;
-  const candidate = error as Partial<BodyParserError>;
+function isFastifyBodyError(error: unknown): error is FastifyBodyError {
+  if (!(error instanceof Error)) return false;
+  const { code, statusCode } = error as Partial<FastifyBodyError>;
   return (
-    typeof candidate.status === 'number' &&
-    (typeof candidate.type === 'string' || typeof candidate.expose === 'boolean')
+    typeof code === 'string' && code.startsWith('FST_ERR_CTP_') && typeof statusCode === 'number'
   );
 }
 
@@ -107,50 +103,10 @@ export function toProblem(error: unknown): Problem {
       status === HttpStatus.NOT_FOUND ? 'There is nothing at this address.' : message,
     );
   }
-  if (isBodyParserError(error)) {
-    const status = error.status ?? 400;
-    switch (error.type) {
-      case 'entity.parse.failed':
-        return fromStatus(400, 'The request body is not valid JSON.', {
-          body: {
-            type: problemType('malformed-json'),
-            title: 'Malformed JSON.',
-            status: 400,
-            detail: 'The request body is not valid JSON.',
-          },
-        });
-      case 'entity.malformed.utf8':
-        return fromStatus(400, 'The request body is not valid UTF-8.', {
-          body: {
-            type: problemType('malformed-utf8'),
-            title: 'Malformed UTF-8.',
-            status: 400,
-            detail: 'The request body is not valid UTF-8.',
-          },
-        });
-      case 'entity.too.large':
-        return fromStatus(413, 'The request body is larger than the limit of 1 MB.');
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return fromStatus(415, error.message ?? 'Unsupported encoding.');
-      case undefined:
-        if (error.code?.startsWith('Z_') || error.code?.startsWith('ERR_')) {
-          return fromStatus(400, 'The request body is not encoded as its Content-Encoding says.', {
-            body: {
-              type: problemType('malformed-encoding'),
-              title: 'Malformed body encoding.',
-              status: 400,
-              detail: 'The request body is not encoded as its Content-Encoding says.',
-            },
-          });
-        }
-        return fromStatus(status < 500 ? status : 400, 'The request body could not be read.');
-      default:
-        return fromStatus(
-          status < 500 ? status : 400,
-          error.expose && error.message ? error.message : 'The request body could not be read.',
-        );
-    }
+  if (isFastifyBodyError(error)) {
+    return error.statusCode === 413
+      ? fromStatus(413, 'The request body is larger than the limit of 1 MB.')
+      : fromStatus(error.statusCode < 500 ? error.statusCode : 400, error.message);
   }
   if (error instanceof UniqueConstraintViolationException) {
     return fromStatus(409, 'An object with the same unique value already exists.');

@@ -1,5 +1,3 @@
-import { isUtf8 } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
 import { ValidationFailed } from './domain-errors';
 
 /** A lone UTF-16 surrogate: JSON's `\ud800` escapes allow it, but no UTF-8 text can hold it. */
@@ -49,22 +47,4 @@ export function malformedTextIn(body: unknown, query: unknown): ValidationFailed
     }
   }
   return undefined;
-}
-
-/**
- * body-parser's `verify` hook: a UTF-8 body with invalid byte sequences would be decoded with
- * U+FFFD in their place and stored so, silently. Refused instead (400 `malformed-utf8`).
- */
-export function refuseMalformedUtf8(
-  _request: IncomingMessage,
-  _response: unknown,
-  body: Buffer,
-  encoding: string,
-): void {
-  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) {
-    throw Object.assign(new Error('The request body is not valid UTF-8.'), {
-      status: 400,
-      type: 'entity.malformed.utf8',
-    });
-  }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { BullRegistrar, ProcessorDecoratorService, WorkerHost } from '@nestjs/bullmq';
+import { DiscoveryService } from '@nestjs/core';
+import { BullRegistrar, WorkerHost } from '@nestjs/bullmq';
 import { Processor, Queue, Worker } from 'bullmq';
 
 /** While Redis is away, each queue and worker says so at most this often. */
@@ -8,9 +8,9 @@ const ERROR_LOG_EVERY_MS = 10_000;
 
 /**
  * The BullMQ workers of this process, whatever feature declared them (every `@Processor` class
- * extends WorkerHost). CoreModule sets `manualRegistration`, so the workers start here, once every
- * processor can be wrapped: `start(wrap)` puts `wrap` around each processor function, through the
- * hook @nestjs/bullmq provides for that (ProcessorDecoratorService.decorate).
+ * extends WorkerHost). CoreModule sets `manualRegistration`, so the workers start here (through
+ * BullRegistrar, as @nestjs/bullmq documents), once every processor is wrapped: `start(wrap)`
+ * puts `wrap` around each processor's own `process` method, which is what its worker runs.
  */
 @Injectable()
 export class QueueWorkers {
@@ -19,15 +19,15 @@ export class QueueWorkers {
   private readonly pausedHere = new Set<Worker>();
 
   constructor(
-    private readonly moduleRef: ModuleRef,
     private readonly discovery: DiscoveryService,
     private readonly registrar: BullRegistrar,
   ) {}
 
   start(wrap: (processor: Processor) => Processor): void {
-    const decorator = this.moduleRef.get(ProcessorDecoratorService, { strict: false });
-    const decorate = decorator.decorate.bind(decorator);
-    decorator.decorate = (processor) => wrap(decorate(processor));
+    for (const host of this.hosts()) {
+      // An own property of the instance, in front of its class's method.
+      host.process = wrap(host.process.bind(host)) as WorkerHost['process'];
+    }
     this.registrar.register();
     for (const worker of this.list()) this.logErrors(worker);
     for (const queue of this.queues()) this.logErrors(queue);
@@ -57,18 +57,21 @@ export class QueueWorkers {
       .filter((instance): instance is Queue => instance instanceof Queue);
   }
 
-  list(): Worker[] {
+  private hosts(): WorkerHost[] {
     return this.discovery
       .getProviders()
       .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
-      .flatMap((host) => {
-        try {
-          return [host.worker];
-        } catch {
-          return []; // a processor BullMQ did not start (its queue is not registered)
-        }
-      });
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
+  }
+
+  list(): Worker[] {
+    return this.hosts().flatMap((host) => {
+      try {
+        return [host.worker];
+      } catch {
+        return []; // a processor BullMQ did not start (its queue is not registered)
+      }
+    });
   }
 
   /** Stops fetching new jobs; jobs already running go on (they defer themselves if they hit the outage). */

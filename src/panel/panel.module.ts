@@ -4,26 +4,13 @@ import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { pageRoutes } from '../common/security-headers';
 
 /** Where `npm run build` puts the panel (panel/build.mjs), from src/panel or dist/panel alike. */
 export const PANEL_DIST = join(__dirname, '..', '..', 'panel', 'dist');
 
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-function setPanelHeaders(reply: FastifyReply, path: string): void {
-  reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  reply.header('X-Content-Type-Options', 'nosniff');
-  reply.header('Referrer-Policy', 'same-origin');
-  // index.html names the bundle; it must never be stale. The rest may be cached briefly.
+/** index.html names the bundle; it must never be stale. The rest may be cached briefly. */
+function setCacheHeaders(reply: FastifyReply, path: string): void {
   reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=300');
 }
 
@@ -47,16 +34,20 @@ export class PanelModule implements OnModuleInit {
       return;
     }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    void fastify.register(fastifyStatic, {
-      root: PANEL_DIST,
-      prefix: '/',
-      wildcard: false,
-      index: 'index.html',
-      serveDotFiles: false,
-      redirect: false,
-      // /api/docs has its own (SwaggerModule): one `sendFile` decoration per application.
-      decorateReply: false,
-      setHeaders: setPanelHeaders,
+    // A scope of its own, so that the panel's security headers (helmet's, with its CSP) apply to its routes only.
+    void fastify.register(async (scope) => {
+      scope.addHook('onRoute', pageRoutes('panel'));
+      await scope.register(fastifyStatic, {
+        root: PANEL_DIST,
+        prefix: '/',
+        wildcard: false,
+        index: 'index.html',
+        serveDotFiles: false,
+        redirect: false,
+        // /api/docs has its own (SwaggerModule): one `sendFile` decoration per application.
+        decorateReply: false,
+        setHeaders: setCacheHeaders,
+      });
     });
   }
 }

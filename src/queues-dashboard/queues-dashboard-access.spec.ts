@@ -1,21 +1,35 @@
-import { acceptQuality } from './queues-dashboard-access';
+import fastifyAccepts from '@fastify/accepts';
+import Fastify from 'fastify';
+import { opensPage } from './queues-dashboard-access';
 
-describe('acceptQuality', () => {
+describe('opening the queue dashboard', () => {
   const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const app = Fastify();
 
-  it('takes the most specific range that matches, whatever its place', () => {
-    expect(acceptQuality(BROWSER, 'text/html')).toBe(1);
-    expect(acceptQuality(BROWSER, 'application/json')).toBe(0.8);
-    expect(acceptQuality('*/*;q=0.1, text/*;q=0.5, text/html;q=0.3', 'text/html')).toBe(0.3);
-    expect(acceptQuality('*/*;q=0.1, text/*;q=0.5', 'text/html')).toBe(0.5);
+  beforeAll(async () => {
+    await app.register(fastifyAccepts);
+    app.get('/', (request) => ({ page: opensPage(request) }));
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  const opens = async (accept?: string): Promise<boolean> => {
+    const response = await app.inject({ url: '/', headers: accept ? { accept } : {} });
+    return response.json<{ page: boolean }>().page;
+  };
+
+  it('is a page for a browser, which prefers HTML, whatever the order of its ranges', async () => {
+    expect(await opens(BROWSER)).toBe(true);
+    expect(await opens('*/*;q=0.1, text/*;q=0.5, Text/HTML;q=0.7, application/json;q=0.6')).toBe(
+      true,
+    );
   });
 
-  it('gives 0 to a type no range matches, and reads a malformed q as 0', () => {
-    expect(acceptQuality('application/json', 'text/html')).toBe(0);
-    expect(acceptQuality('text/html;q=abc', 'text/html')).toBe(0);
-  });
-
-  it('ignores case and spaces', () => {
-    expect(acceptQuality(' Text/HTML ; q=0.7 ,application/json', 'text/html')).toBe(0.7);
+  it('is JSON for a caller that prefers JSON, says nothing, or does not mind', async () => {
+    expect(await opens('application/json')).toBe(false);
+    expect(await opens('application/json, text/html;q=0.5')).toBe(false);
+    expect(await opens('*/*')).toBe(false);
+    expect(await opens()).toBe(false);
+    expect(await opens('text/html;q=0')).toBe(false);
   });
 });

@@ -1,59 +1,24 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ExternalContextCreator } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly } from '../auth/auth.decorators';
-import { AuthGuard } from '../auth/auth.guard';
 import { Unauthenticated } from '../common/domain-errors';
 import { answerError, writeProblemDetails } from '../common/problem-details.filter';
 import { pathOf } from '../common/request-path';
 
 /**
- * Bull Board's page loads its scripts and styles from files under /admin/queues/static (no inline
- * script, so script-src stays 'self'), but its markup carries inline styles. It also links a web
- * font from Google, which stays blocked: an administrator's page makes no third-party requests.
+ * A browser navigating to the page (it prefers HTML to JSON, by @fastify/accepts), as opposed to
+ * the page's own API calls. Without an Accept header, or with a tie, a caller takes JSON.
  */
-export const QUEUES_DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** The quality an Accept header gives a media type: its most specific match decides (RFC 9110). */
-export function acceptQuality(accept: string, type: string): number {
-  const [major] = type.split('/');
-  let best = { specificity: -1, quality: 0 };
-  for (const range of accept.split(',')) {
-    const [rawName, ...parameters] = range.toLowerCase().split(';');
-    const name = rawName.trim();
-    const specificity = name === type ? 2 : name === `${major}/*` ? 1 : name === '*/*' ? 0 : -1;
-    if (specificity <= best.specificity) continue;
-    const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const quality = q ? Number(q.slice(2)) : 1;
-    best = { specificity, quality: Number.isFinite(quality) ? quality : 0 };
-  }
-  return best.quality;
-}
+export const opensPage = (request: FastifyRequest): boolean =>
+  request.method === 'GET' &&
+  request.headers.accept !== undefined &&
+  request.type(['application/json', 'text/html']) === 'text/html';
 
 /**
- * A browser navigating to the page (it prefers HTML to JSON), as opposed to the page's own API
- * calls. Without an Accept header a caller takes JSON.
+ * What the dashboard is to the AuthGuard (the application's global guard, which Nest's
+ * ExternalContextCreator runs outside a controller): a route for administrators only.
  */
-export const opensPage = (request: FastifyRequest): boolean => {
-  const accept = request.headers.accept;
-  return (
-    request.method === 'GET' &&
-    accept !== undefined &&
-    acceptQuality(accept, 'text/html') > acceptQuality(accept, 'application/json')
-  );
-};
-
-/** What the dashboard is to the AuthGuard: a route for administrators only. */
 @AdminOnly()
 class QueuesDashboardRoute {
   open(): void {}
@@ -68,22 +33,35 @@ class QueuesDashboardRoute {
  * its own that would make them 500s.
  */
 @Injectable()
-export class QueuesDashboardAccess {
+export class QueuesDashboardAccess implements OnModuleInit {
   private readonly logger = new Logger('QueuesDashboard');
+  private readonly route = new QueuesDashboardRoute();
+  /** The route's `open` behind the application's guards; it throws what the guard throws. */
+  private open: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> = () => {
+    throw new Error('QueuesDashboardAccess is used before its module was initialised.');
+  };
 
-  constructor(private readonly guard: AuthGuard) {}
+  constructor(private readonly contexts: ExternalContextCreator) {}
+
+  /** Once the application's global guards are known (they are read when the context is made). */
+  onModuleInit(): void {
+    this.open = this.contexts.create(
+      this.route,
+      this.route.open,
+      'open',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      { guards: true, interceptors: false, filters: false },
+      'http',
+    );
+  }
 
   async check(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    reply.header('Content-Security-Policy', QUEUES_DASHBOARD_CSP);
-    reply.header('Referrer-Policy', 'same-origin');
     reply.header('Cache-Control', 'no-store');
-    const context = new ExecutionContextHost(
-      [request, reply],
-      QueuesDashboardRoute,
-      QueuesDashboardRoute.prototype.open,
-    );
     try {
-      await this.guard.canActivate(context);
+      await this.open(request, reply);
       return undefined;
     } catch (error) {
       if (error instanceof Unauthenticated && opensPage(request)) return reply.redirect('/', 303);
