@@ -125,10 +125,10 @@ describe('the README and docs/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('name only settings that .env.example lists and src/config reads, or that tests and benches read', () => {
+  it('name only settings that .env.example lists and src/config reads, or that Jest, tests and benches read', () => {
     const example = read('.env.example');
     const config = sources('src/config').join('\n');
-    const harness = [...sources('test'), ...sources('bench')].join('\n');
+    const harness = [...sources('test'), ...sources('bench'), read('jest.config.js')].join('\n');
     const problems = documents().flatMap((file) =>
       settingsNamed(file)
         .filter((name) => {
