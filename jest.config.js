@@ -3,6 +3,8 @@
  * Redis. The slow fault-injection specs (SIGKILLs, private Redis and MariaDB restarts, Galera, Sentinel)
  * live under test/faults/ and run with `npm run test:faults`, not with `npm test`.
  */
+const { availableParallelism } = require('node:os');
+
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 const e2e = {
@@ -17,6 +19,11 @@ const e2e = {
 
 module.exports = {
   testTimeout: 60000,
+  // E2e specs spend most of their time waiting on MariaDB, Redis, worker processes and Chromium,
+  // and each has its own database and Redis prefix: on 2 cores, 3 workers instead of Jest's
+  // default of 1 (cores - 1) keep the CPUs busy. (Jest reads a percentage above 100 as a plain
+  // number, hence the arithmetic.) JEST_MAX_WORKERS (or --maxWorkers) overrides it.
+  maxWorkers: Number(process.env.JEST_MAX_WORKERS) || Math.ceil(availableParallelism() * 1.5),
   projects: [
     { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -10,6 +10,7 @@ import { FIELD_ERROR_CODES } from '../src/common/domain-errors';
 import { documentText, OPENAPI_JSON } from '../src/openapi-export';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { launchBrowser } from './support/browser';
+import { customerInput } from './support/factories';
 import { contractMismatches } from './support/openapi-contract';
 
 const run = promisify(execFile);
@@ -122,13 +123,31 @@ describe('the OpenAPI document', () => {
   });
 
   describe('the contract check of the e2e specs', () => {
-    it('accepts a documented answer and names what is wrong with an undocumented one', async () => {
+    it("accepts a documented answer (an active customer's null suspension too) and names what is wrong with an undocumented one", async () => {
       const list = await test.http().get('/api/v1/customers').set(admin).expect(200);
       expect(contractMismatches(test, list)).toEqual([]);
       list.body = { items: [{ id: 'one' }], nextCursor: 5 };
       expect(contractMismatches(test, list).join('\n')).toMatch(
         /body\/items\/0 must have required/,
       );
+
+      const active = await test
+        .http()
+        .post('/api/v1/customers')
+        .set(admin)
+        .send(customerInput())
+        .expect(201);
+      expect((active.body as { suspension: unknown }).suspension).toBeNull();
+      expect(contractMismatches(test, active)).toEqual([]);
+      const suspended = await test
+        .http()
+        .post(`/api/v1/customers/${(active.body as { id: number }).id}/suspend`)
+        .set(admin)
+        .send({ reason: 'unpaid' })
+        .expect(200);
+      expect(contractMismatches(test, suspended)).toEqual([]);
+      suspended.body = { ...(suspended.body as object), suspension: 'unpaid' };
+      expect(contractMismatches(test, suspended).join('\n')).toMatch(/body\/suspension must be/);
 
       const live = await test.http().get('/health/live').expect(200);
       Object.assign(live, { status: 418 });

@@ -1081,7 +1081,7 @@ export interface components {
             /** @enum {string} */
             status: "active" | "suspended";
             /** @description Set while the customer is suspended, null while it is active */
-            suspension: components["schemas"]["CustomerSuspensionView"] | null;
+            suspension: components["schemas"]["CustomerSuspensionView"] | (never | null);
             updatedAt: string;
             username: string;
             /** @description Optimistic lock: send as If-Match to edit */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery } from '@mikro-orm/mysql';
-import { Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { ValidationFailed } from '../common/domain-errors';
 import { OutboxEvent } from '../events/outbox-event.entity';
@@ -12,7 +11,7 @@ import { ListAuditQuery } from './dto/list-audit.query';
 export class AuditService {
   constructor(private readonly em: EntityManager) {}
 
-  async list(_auth: Principal, query: ListAuditQuery): Promise<Page<AuditEntry>> {
+  async list(query: ListAuditQuery): Promise<Page<AuditEntry>> {
     if (query.objectId !== undefined && query.objectType === undefined) {
       throw new ValidationFailed([
         { field: 'objectType', code: 'required', message: 'objectType is required with objectId' },

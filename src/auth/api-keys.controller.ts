@@ -39,8 +39,8 @@ export class ApiKeysController {
   @Get()
   @ApiOperation({ summary: 'List the API keys that are not revoked (never the keys themselves)' })
   @ApiOkResponse({ type: [ApiKeyView] })
-  list(@Auth() auth: Principal): Promise<ApiKeyView[]> {
-    return this.apiKeys.list(auth);
+  list(): Promise<ApiKeyView[]> {
+    return this.apiKeys.list();
   }
 
   @Delete(':id')
@@ -48,7 +48,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key: it stops working at once in every process' })
   @ApiNoContentResponse()
   @ApiProblems(400, 404)
-  revoke(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.apiKeys.revoke(auth, id);
+  revoke(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.apiKeys.revoke(id);
   }
 }

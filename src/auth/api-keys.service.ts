@@ -72,7 +72,7 @@ export class ApiKeysService {
   }
 
   /** Every administrator's keys that still work or may work again (expired ones too), newest first. */
-  async list(_auth: Principal): Promise<ApiKeyView[]> {
+  async list(): Promise<ApiKeyView[]> {
     const keys = await this.em
       .fork()
       .find(ApiKey, { revokedAt: null }, { orderBy: { id: 'desc' } });
@@ -80,7 +80,7 @@ export class ApiKeysService {
   }
 
   /** Revocation is one committed UPDATE: the next request with the key fails in every process. */
-  async revoke(_auth: Principal, id: number): Promise<void> {
+  async revoke(id: number): Promise<void> {
     const result = await this.em.execute<{ affectedRows: number }>(
       'UPDATE api_key SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL',
       [id],

@@ -17,6 +17,8 @@ interface PropertyMetadata {
   format?: string;
   pattern?: string;
   additionalProperties?: unknown;
+  /** Alternatives: a `$ref` to a model the view lists in `@ApiExtraModels`, or a null-only schema. */
+  anyOf?: JsonSchema[];
 }
 
 const PRIMITIVES = new Map<unknown, JsonSchema>([
@@ -43,10 +45,31 @@ export function schemaOfView(view: ClassType): JsonSchema {
     const metadata = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, key) as
       PropertyMetadata | undefined;
     if (!metadata) continue;
-    properties[key] = schemaOfProperty(metadata);
+    properties[key] = metadata.anyOf
+      ? {
+          anyOf: metadata.anyOf.map((option) => schemaOfOption(view, option)),
+          ...(metadata.description ? { description: metadata.description } : {}),
+        }
+      : schemaOfProperty(metadata);
     if (metadata.required !== false) required.push(key);
   }
   return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/** One alternative of `anyOf`: a referenced view by its schema name, or OpenAPI 3.0's way of writing null. */
+function schemaOfOption(view: ClassType, option: JsonSchema): JsonSchema {
+  if (
+    option.nullable === true &&
+    Array.isArray(option.enum) &&
+    option.enum.every((v) => v === null)
+  )
+    return { type: 'null' };
+  if (typeof option.$ref !== 'string') return option;
+  const name = option.$ref.split('/').pop();
+  const models = (Reflect.getMetadata(DECORATORS.API_EXTRA_MODELS, view) ?? []) as ClassType[];
+  const model = models.find((candidate) => candidate.name === name);
+  if (!model) throw new Error(`${view.name}: ${option.$ref} is not among its @ApiExtraModels`);
+  return schemaOfView(model);
 }
 
 function schemaOfProperty(metadata: PropertyMetadata): JsonSchema {

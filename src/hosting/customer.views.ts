@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Customer, CUSTOMER_STATUSES, CustomerStatus } from './customer.entity';
 
 /** What a customer sees of its own account: never `description`, never `externalId`. */
@@ -35,14 +35,18 @@ export class CustomerSuspensionView {
   suspendedBy!: string | null;
 }
 
+/** The JSON null in OpenAPI 3.0, which has no `null` type: a nullable type whose only value is null. */
+const NULL_ONLY = { type: 'object', nullable: true, enum: [null] };
+
 /** What administrators (and webhook consumers) see. */
+@ApiExtraModels(CustomerSuspensionView)
 export class CustomerAdminView extends CustomerAccountView {
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: String, nullable: true }) externalId!: string | null;
+  // OpenAPI 3.0 ignores `nullable` beside a `$ref` or `allOf`, so the null is its own alternative.
   @ApiProperty({
-    type: CustomerSuspensionView,
-    nullable: true,
     description: 'Set while the customer is suspended, null while it is active',
+    anyOf: [{ $ref: getSchemaPath(CustomerSuspensionView) }, NULL_ONLY],
   })
   suspension!: CustomerSuspensionView | null;
   @ApiProperty({ format: 'uuid', description: 'Fixed at creation, for integrations' })

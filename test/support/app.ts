@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { configureHttpApp, createHttpAdapter } from '../../src/http-app';
 import { ADMIN, resetTestData, testConfig } from './database';
+import { checkSuccessfulAnswers } from './openapi-contract';
 import { trackOpen } from './open-resources';
 
 export interface TestApp {
@@ -54,7 +55,7 @@ export async function startTestApp(
     throw error;
   }
   const orm = app.get<MikroORM>(MikroORM);
-  return {
+  const test: TestApp = {
     app,
     config,
     orm,
@@ -62,6 +63,8 @@ export async function startTestApp(
     http: () => request(app.getHttpServer() as App),
     close,
   };
+  checkSuccessfulAnswers(test);
+  return test;
 }
 
 /** Logs in and returns the bearer token. */

@@ -4,6 +4,7 @@ import { ensureFirstAdministrator } from '../../src/auth/first-administrator';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { prepareDatabase } from '../../src/database/prepare-database';
+import { createFromTemplate } from './schema-template';
 import { ROOT_DATABASE_URL, specName, TEST_REDIS_URL } from './test-run';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
@@ -35,6 +36,12 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
  * application a spec starts begins from nothing but the first administrator.
  */
 export async function resetTestData(config: AppConfig): Promise<void> {
+  // A database of the shared test server starts as a copy of the run's migrated template; one a
+  // spec points elsewhere (a private MariaDB) is migrated as production does.
+  const ownDatabase = config.databaseUrl.startsWith(`${ROOT_DATABASE_URL}/`)
+    ? config.databaseUrl.slice(ROOT_DATABASE_URL.length + 1).split('?')[0]
+    : undefined;
+  if (ownDatabase) await createFromTemplate(ownDatabase);
   await prepareDatabase({ url: config.databaseUrl, poolMax: 2 }, async (orm: MikroORM) => {
     const connection = orm.em.getConnection();
     const tables = await connection.execute<Array<{ name: string }>>(

@@ -7,6 +7,7 @@
  */
 import { aliveChildren, killAllChildren } from './child-processes';
 import { closeLeftovers, trackOpen } from './open-resources';
+import { takeSuccessMismatches } from './openapi-contract';
 import { specPath } from './test-run';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -25,6 +26,12 @@ const listeningServers = () =>
   process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;
 
 let serversBefore = 0;
+
+// Every 2xx JSON answer a test received from a test app matches the OpenAPI document
+// (openapi-contract.ts): a mismatch fails the test that saw it.
+afterEach(() => {
+  expect({ undocumentedAnswers: takeSuccessMismatches() }).toEqual({ undocumentedAnswers: [] });
+});
 
 beforeAll(() => {
   serversBefore = listeningServers();

@@ -1,25 +1,30 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN } from './database';
 import { assertChildrenAllowed, killAllChildren, trackChild } from './child-processes';
-import { childrenDir, specName } from './test-run';
+import { childrenDir } from './test-run';
 
 const ROOT = join(__dirname, '..', '..');
 
 let build: Promise<string> | undefined;
 
 /**
- * Compiles src/ once per spec file without type checking (tsc --noCheck, about 3 s) and returns
- * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with four
- * boots per file, building once is the faster way. The output lies under this run's directory,
- * which the global teardown removes.
+ * Compiles src/ once per test run without type checking (tsc --noCheck, about 3 s) and returns
+ * the entry point. A compiled worker boots in under 1 s, ts-node needs about 4 s: with several
+ * boots per file, building once is the faster way, and the compiled code is only read, so every
+ * spec file of the run shares it. Parallel Jest workers that find no build each compile into a
+ * directory of their own and rename it into place; the first rename wins, the others use it. The
+ * output lies under this run's directory, which the global teardown removes.
  */
 function compiledMain(): Promise<string> {
   build ??= (async () => {
-    const outDir = join(dirname(childrenDir()), `worker-${specName()}`);
+    const shared = join(dirname(childrenDir()), 'worker-build');
+    const main = join(shared, 'main.js');
+    if (existsSync(main)) return main;
+    const own = `${shared}-${process.pid}`;
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await promisify(execFile)(
       process.execPath,
@@ -28,14 +33,19 @@ function compiledMain(): Promise<string> {
         '-p',
         join(ROOT, 'tsconfig.build.json'),
         '--outDir',
-        outDir,
+        own,
         '--noCheck',
         '--incremental',
         'false',
       ],
       { cwd: ROOT },
     );
-    return join(outDir, 'main.js');
+    try {
+      renameSync(own, shared);
+    } catch {
+      rmSync(own, { recursive: true, force: true }); // another worker's build is in place
+    }
+    return main;
   })();
   return build;
 }

@@ -1,9 +1,9 @@
-import { ADMIN } from './support/database';
-import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
-import { eventually } from './support/browser';
-import { cascadeState, getJob, seedCustomers, waitForJob } from './support/bulk-jobs';
+import { ADMIN } from '../support/database';
+import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { eventually } from '../support/browser';
+import { cascadeState, getJob, seedCustomers, waitForJob } from '../support/bulk-jobs';
 import Redis from 'ioredis';
-import { PrivateRedis } from './support/private-redis';
+import { PrivateRedis } from '../support/private-redis';
 
 /** Runs one command on a private Redis (REPLICAOF to make it a read-only replica, and back). */
 async function redisCommand(redis: PrivateRedis, ...args: string[]): Promise<unknown> {

@@ -1,7 +1,7 @@
-import { startTestApp, TestApp } from './support/app';
-import { eventually } from './support/eventually';
-import { freePort, valueOf, parseMetrics } from './support/prometheus';
-import { PrivateRedis } from './support/private-redis';
+import { startTestApp, TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
+import { freePort, valueOf, parseMetrics } from '../support/prometheus';
+import { PrivateRedis } from '../support/private-redis';
 
 /** GET /metrics, whatever it answers. */
 async function scrapeStatus(port: number): Promise<{ status: number; text: string; ms: number }> {

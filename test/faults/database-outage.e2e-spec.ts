@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { BULK_QUEUE, BulkJobData } from '../src/bulk/bulk-queue';
-import { bullConnection } from '../src/redis/redis.module';
-import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
-import { eventually } from './support/browser';
-import { cascadeState, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
-import { freePort } from './support/private-redis';
-import { PrivateMariaDb, startPrivateMariaDb } from './support/private-mariadb';
-import { WebhookReceiver } from './support/webhook-receiver';
-import { killAllWorkers, startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { bullConnection } from '../../src/redis/redis.module';
+import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { eventually } from '../support/browser';
+import { cascadeState, postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
+import { freePort } from '../support/private-redis';
+import { PrivateMariaDb, startPrivateMariaDb } from '../support/private-mariadb';
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const CUSTOMERS = 1500;
 const CHUNK = 20;
