@@ -16,9 +16,9 @@ import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { BadRequest } from './common/domain-errors';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
-import { writePleskError } from './plesk/plesk-error.filter';
+import { writePleskError } from './plesk/rest/plesk-error.filter';
 import { timeHttpRequests } from './metrics/http-metrics';
-import { PLESK_PREFIX } from './plesk/plesk-api';
+import { PLESK_PREFIX } from './plesk/rest/plesk-api';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
-import { ValidationFailed } from '../common/domain-errors';
-import { MAX_PAGE_SIZE } from '../common/page.query';
-import { CustomersService } from '../customers/customers.service';
-import { CreateCustomerDto, UpdateCustomerDto } from '../customers/dto/customer-input.dto';
-import { DomainsService } from '../domains/domains.service';
-import { DomainView } from '../hosting/domain.views';
+import { Principal } from '../../auth/principal';
+import { ValidationFailed } from '../../common/domain-errors';
+import { MAX_PAGE_SIZE } from '../../common/page.query';
+import { CustomersService } from '../../customers/customers.service';
+import { CreateCustomerDto, UpdateCustomerDto } from '../../customers/dto/customer-input.dto';
+import { DomainsService } from '../../domains/domains.service';
+import { DomainView } from '../../hosting/domain.views';
 import {
   PleskClientRequest,
   PleskClientUpdateRequest,
