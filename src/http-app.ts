@@ -19,6 +19,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { writePleskError } from './plesk/rest/plesk-error.filter';
 import { timeHttpRequests } from './metrics/http-metrics';
 import { PLESK_PREFIX } from './plesk/rest/plesk-api';
+import { servePleskXmlApi } from './plesk/xml/agent-endpoint';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
@@ -80,6 +81,7 @@ export async function configureHttpApp(
   fastify.removeAllContentTypeParsers();
   parseJsonBody(fastify, BODY_LIMIT);
   fastify.addHook('preValidation', refuseUnreadableInput);
+  await servePleskXmlApi(app, BODY_LIMIT);
   await app.register(fastifyCookie);
   app.useGlobalFilters(API_ERRORS);
   app.useGlobalPipes(createValidationPipe());

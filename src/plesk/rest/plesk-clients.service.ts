@@ -116,7 +116,8 @@ export class PleskClients {
     return domains;
   }
 
-  private async applyStatus(
+  /** Plesk status 16 suspends with the `admin` reason, 0 activates; the same status again is no change. */
+  async applyStatus(
     auth: Principal,
     id: number,
     wanted: PleskStatus | undefined,

@@ -13,5 +13,6 @@ import { PleskKeysController } from './plesk-keys.controller';
   providers: [PleskClients, PleskAuthGuard],
   // The fallback last: it answers whatever the others do not.
   controllers: [PleskClientsController, PleskKeysController],
+  exports: [PleskClients],
 })
 export class PleskModule {}

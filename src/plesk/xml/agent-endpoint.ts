@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AGENT_ERROR, AgentError } from './agent-errors';
+import { PleskAgent, systemError } from './plesk-agent';
+
+/** Where Plesk serves its XML API, and so where billing systems send packets. */
+export const AGENT_PATH = '/enterprise/control/agent.php';
+
+const answerXml = (reply: FastifyReply, xml: string) =>
+  reply
+    .status(200)
+    .headers({
+      'Content-Type': 'text/xml; charset=UTF-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    })
+    .send(xml);
+
+/**
+ * Serves agent.php as a plain Fastify route in its own plugin scope, so that its XML body parser
+ * (text/xml and application/xml, at most `bodyLimit` bytes like every body) serves this route only
+ * and the JSON API keeps refusing XML. It is no JSON API: it stays out of the OpenAPI document and
+ * answers every error itself, always HTTP 200 with Plesk's `<system>` error, as Plesk does, even
+ * for a body over the limit.
+ */
+export async function servePleskXmlApi(
+  app: NestFastifyApplication,
+  bodyLimit: number,
+): Promise<void> {
+  const agent = app.get(PleskAgent);
+  await app.register(async (scope: FastifyInstance) => {
+    scope.addContentTypeParser(
+      ['text/xml', 'application/xml'],
+      { parseAs: 'string', bodyLimit },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post(AGENT_PATH, {
+      errorHandler: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const reason =
+          error.statusCode === 413
+            ? `The packet is larger than ${bodyLimit} bytes.`
+            : 'The packet could not be read.';
+        return answerXml(reply, systemError(new AgentError(AGENT_ERROR.parseError, reason)));
+      },
+      handler: async (request, reply) =>
+        answerXml(
+          reply,
+          await agent.answer({
+            body: request.body,
+            headers: request.headers,
+            clientIp: request.ip,
+            host: request.hostname,
+          }),
+        ),
+    });
+  });
+}
