@@ -35,9 +35,12 @@ export class WebspaceLookup {
     if (field.startsWith('owner-')) {
       const reference = field === 'owner-id' ? 'id' : field === 'owner-login' ? 'login' : 'guid';
       const customerId = await this.customers.idOf(reference, value);
-      return this.ids('SELECT id FROM subscription WHERE customer_id = ? ORDER BY id', [
-        customerId,
-      ]);
+      const owned = await this.ids(
+        'SELECT id FROM subscription WHERE customer_id = ? ORDER BY id',
+        [customerId],
+      );
+      if (owned.length === 0) throw new NotFound('Webspace', `of ${field} ${value}`);
+      return owned;
     }
     const found =
       field === 'id'
