@@ -115,3 +115,9 @@ export const elements = (fields: Record<string, string>) =>
   Object.entries(fields)
     .map(([name, value]) => `<${name}>${value}</${name}>`)
     .join('');
+
+/** The first `<result>` of every operation of the answer, in packet order. */
+export const operationResults = (answer: AgentAnswer): AnswerTree[] =>
+  answer.packet.children.flatMap((operator) =>
+    operator.children.map((operation) => treeOf(operation.children[0])),
+  );
