@@ -6,6 +6,13 @@ import { PleskAgent, systemError } from './plesk-agent';
 /** Where Plesk serves its XML API, and so where billing systems send packets. */
 export const AGENT_PATH = '/enterprise/control/agent.php';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** A body that arrived whole but cannot be a packet; answered as Plesk's 1014. */
+class UnreadableBody extends Error {
+  readonly statusCode = 400;
+}
+
 const answerXml = (reply: FastifyReply, xml: string) =>
   reply
     .status(200)
@@ -31,15 +38,24 @@ export async function servePleskXmlApi(
   await app.register(async (scope: FastifyInstance) => {
     scope.addContentTypeParser(
       ['text/xml', 'application/xml'],
-      { parseAs: 'string', bodyLimit },
-      (_request, body, done) => done(null, body),
+      { parseAs: 'buffer', bodyLimit },
+      (_request, body, done) => {
+        // Refused rather than read with U+FFFD in place of the bad bytes, as JSON bodies are.
+        try {
+          done(null, UTF8.decode(body as Buffer));
+        } catch {
+          done(new UnreadableBody('The packet is not valid UTF-8.'), undefined);
+        }
+      },
     );
     scope.post(AGENT_PATH, {
       errorHandler: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
         const reason =
-          error.statusCode === 413
-            ? `The packet is larger than ${bodyLimit} bytes.`
-            : 'The packet could not be read.';
+          error instanceof UnreadableBody
+            ? error.message
+            : error.statusCode === 413
+              ? `The packet is larger than ${bodyLimit} bytes.`
+              : 'The packet could not be read.';
         return answerXml(reply, systemError(new AgentError(AGENT_ERROR.parseError, reason)));
       },
       handler: async (request, reply) =>
