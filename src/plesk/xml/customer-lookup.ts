@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { Customer } from '../../hosting/customer.entity';
 import { NotFound } from '../../common/domain-errors';
 import { idIn } from './operation-results';
 
@@ -13,28 +12,33 @@ export const CUSTOMER_REFERENCES: readonly CustomerReference[] = [
   'external-id',
 ];
 
+/** The unique column each reference reads (username compares case-insensitively, as logins do). */
 const COLUMN = {
-  id: 'id',
   login: 'username',
   guid: 'guid',
-  'external-id': 'externalId',
-} as const satisfies Record<CustomerReference, keyof Customer>;
+  'external-id': 'external_id',
+} as const satisfies Record<Exclude<CustomerReference, 'id'>, string>;
 
-/** Resolves a Plesk reference to a customer's id; every one of them is unique. 1013 when none. */
+/** Resolves a Plesk reference to a customer's id: 1013 when none has it. */
 @Injectable()
 export class CustomerLookup {
   constructor(private readonly em: EntityManager) {}
 
+  /**
+   * An id needs no read: the service that gets it answers "not found" for an unknown one, so a
+   * `customer get` by id costs what `GET /api/v1/customers/{id}` does. The others are one indexed
+   * read of the id alone.
+   */
   async idOf(reference: CustomerReference, value: string): Promise<number> {
-    const column = COLUMN[reference];
-    const wanted = column === 'id' ? idIn(value, reference) : value;
-    const found =
+    if (reference === 'id') return idIn(value, reference);
+    const rows =
       value === ''
-        ? null
-        : // A fork: the partial entity must not sit in the request's identity map beside the
-          // services' full ones.
-          await this.em.fork().findOne(Customer, { [column]: wanted }, { fields: ['id'] });
-    if (!found) throw new NotFound('Customer', `with ${reference} ${value}`);
-    return found.id;
+        ? []
+        : await this.em.execute<Array<{ id: number }>>(
+            `SELECT id FROM customer WHERE ${COLUMN[reference]} = ? LIMIT 1`,
+            [value],
+          );
+    if (rows.length === 0) throw new NotFound('Customer', `with ${reference} ${value}`);
+    return Number(rows[0].id);
   }
 }
