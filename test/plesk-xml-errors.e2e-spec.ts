@@ -354,13 +354,13 @@ describe('Plesk XML API (agent.php): errors and hostile input', () => {
       expect(still.body.status).toBe('active');
     });
 
-    it('answers webspace mistakes: no plan-name (1019), a taken name (1007), a name change (1019)', async () => {
+    it('answers webspace mistakes: an empty plan-name (1019), a taken name (1007), a name change (1019)', async () => {
       const owner = await addCustomer();
       const name = `taken-${owner.id}.example.org`;
       const setup = (extra: string) =>
         `<add><gen_setup><name>${name}</name><owner-id>${owner.id}</owner-id></gen_setup>${extra}</add>`;
       const answer = await send(
-        `<webspace>${setup('')}${setup('<plan-name>Basic</plan-name>')}${setup('<plan-name>Basic</plan-name>')}<set><filter><name>${name}</name></filter><values><gen_setup><name>other.example.org</name></gen_setup></values></set></webspace>`,
+        `<webspace>${setup('<plan-name></plan-name>')}${setup('<plan-name>Basic</plan-name>')}${setup('<plan-name>Basic</plan-name>')}<set><filter><name>${name}</name></filter><values><gen_setup><name>other.example.org</name></gen_setup></values></set></webspace>`,
       );
       const results = operationResults(answer);
       expect(results.map((result) => textAt(result, 'errcode') ?? 'ok')).toEqual([

@@ -215,6 +215,44 @@ describe('Plesk XML API (agent.php)', () => {
         textAt(result, 'gen_info/server_guid'),
       );
     });
+
+    it('answers get stat with the counts clientele has, as FOSSBilling tests a connection', async () => {
+      const answer = await send('<server><get><stat/></get></server>');
+      const [result] = resultsOf(answer, 'server', 'get');
+      expect(result).toEqual([
+        ['status', 'ok'],
+        [
+          'stat',
+          [
+            [
+              'objects',
+              [
+                ['clients', expect.stringMatching(/^\d+$/)],
+                ['domains', expect.stringMatching(/^\d+$/)],
+                ['active_domains', expect.stringMatching(/^\d+$/)],
+              ],
+            ],
+            [
+              'version',
+              [
+                ['plesk_name', 'clientele'],
+                ['plesk_version', any()],
+              ],
+            ],
+            [
+              'other',
+              [
+                ['cpu', ''],
+                ['uptime', expect.stringMatching(/^\d+$/)],
+                ['inside_vz', 'false'],
+              ],
+            ],
+          ],
+        ],
+      ]);
+      const customers = (await v1('/customers?limit=100')).items as unknown[];
+      expect(Number(textAt(result, 'stat/objects/clients'))).toBe(customers.length);
+    });
   });
 
   describe('customer', () => {
@@ -533,6 +571,23 @@ describe('Plesk XML API (agent.php)', () => {
       const statuses = operations.map((operation) => operation.children[0].children[0].text);
       expect(statuses).toEqual(['ok', 'ok', 'error']);
       expect((await v1(`/subscriptions?customerId=${owner.id}`)).items).toHaveLength(2);
+    });
+
+    it('adds a webspace the way FOSSBilling sends it: hosting, limits and permissions ignored, no plan', async () => {
+      const owner = await addCustomer();
+      const name = `fossbilling-${owner.id}.example.com`;
+      const property = (key: string, value: string) =>
+        `<property><name>${key}</name><value>${value}</value></property>`;
+      const answer = await send(
+        `<webspace><add><gen_setup><name>${name}</name><owner-login>${owner.fields.login}</owner-login><htype>vrt_hst</htype><ip_address>192.0.2.10</ip_address></gen_setup><hosting><vrt_hst>${property('ftp_login', owner.fields.login)}${property('ftp_password', 'ftp-secret-1')}${property('php', 'true')}<ip_address>192.0.2.10</ip_address></vrt_hst></hosting><limits><limit><name>max_db</name><value>0</value></limit><limit><name>disk_space</name><value>1048576</value></limit></limits><permissions><permission><name>manage_dns</name><value>true</value></permission></permissions></add></webspace>`,
+      );
+      const [result] = resultsOf(answer, 'webspace', 'add');
+      expect(textAt(result, 'status')).toBe('ok');
+      expect(await v1(`/subscriptions/${textAt(result, 'id')}`)).toMatchObject({
+        customerId: owner.id,
+        name,
+        plan: 'Custom',
+      });
     });
 
     it('deletes webspaces by owner-login, one result per webspace', async () => {

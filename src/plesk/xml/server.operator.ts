@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/mysql';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AGENT_ERROR, AgentError } from './agent-errors';
 import { AgentOperator, OperationHandler } from './agent-operator';
 import { OperationCall, okResult } from './operation-results';
 import { AnswerNode, node } from './packet';
+
+/** clientele's own version where Plesk reports its own: npm sets it (`npm start`), else empty. */
+const VERSION = process.env.npm_package_version ?? '';
 
 /** The protocol versions clientele speaks, oldest first, as Plesk lists them. */
 export const PROTOCOL_VERSIONS = [
@@ -54,31 +58,67 @@ export class ServerOperator implements AgentOperator {
   readonly fields = {};
   readonly operations: Record<string, OperationHandler> = {
     get_protos: () => Promise.resolve([okResult(protos())]),
-    get: (_auth, call) => Promise.resolve([okResult(...this.get(call))]),
+    get: async (_auth, call) => [okResult(...(await this.get(call)))],
   };
   /** The same in every process of a deployment: its database and Redis prefix name it. */
   private readonly serverGuid: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly em: EntityManager,
+  ) {
     this.serverGuid = guidFrom(`${databaseOf(config.databaseUrl)}/${config.redisPrefix}`);
   }
 
-  private get({ operation, host }: OperationCall): AnswerNode[] {
-    return operation.children.map((part) => {
-      if (part.name === 'gen_info')
-        return node('gen_info', [node('server_name', host), node('server_guid', this.serverGuid)]);
-      if (part.name === 'key')
-        return node(
-          'key',
-          KEY_PROPERTIES.map(([name, value]) =>
-            node('property', [node('name', name), node('value', value)]),
-          ),
+  /** What was asked for, in the order asked. */
+  private get({ operation, host }: OperationCall): Promise<AnswerNode[]> {
+    return Promise.all(
+      operation.children.map(async (part) => {
+        if (part.name === 'gen_info')
+          return node('gen_info', [
+            node('server_name', host),
+            node('server_guid', this.serverGuid),
+          ]);
+        if (part.name === 'key')
+          return node(
+            'key',
+            KEY_PROPERTIES.map(([name, value]) =>
+              node('property', [node('name', name), node('value', value)]),
+            ),
+          );
+        if (part.name === 'stat') return this.statistics();
+        throw new AgentError(
+          AGENT_ERROR.parseError,
+          `server get answers gen_info, key and stat, not <${part.name}>.`,
         );
-      throw new AgentError(
-        AGENT_ERROR.parseError,
-        `server get answers gen_info and key, not <${part.name}>.`,
-      );
-    });
+      }),
+    );
+  }
+
+  /**
+   * The counts clientele has, its version and the process's uptime: what billing systems read to
+   * test a connection (FOSSBilling reads `other/uptime`).
+   */
+  private async statistics(): Promise<AnswerNode> {
+    const [counts] = await this.em.execute<
+      Array<{ clients: number; domains: number; active_domains: number }>
+    >(
+      `SELECT (SELECT COUNT(*) FROM customer) AS clients, (SELECT COUNT(*) FROM domain) AS domains,
+              (SELECT COUNT(*) FROM domain WHERE status = 'active') AS active_domains`,
+    );
+    return node('stat', [
+      node('objects', [
+        node('clients', Number(counts.clients)),
+        node('domains', Number(counts.domains)),
+        node('active_domains', Number(counts.active_domains)),
+      ]),
+      node('version', [node('plesk_name', 'clientele'), node('plesk_version', VERSION)]),
+      node('other', [
+        node('cpu', ''),
+        node('uptime', Math.floor(process.uptime())),
+        node('inside_vz', 'false'),
+      ]),
+    ]);
   }
 }
 

@@ -19,6 +19,9 @@ import {
 import { AnswerNode, childOf, node, PacketElement, textOf } from './packet';
 import { WEBSPACE_FILTERS, WebspaceIdentity, WebspaceLookup } from './webspace-lookup';
 
+/** The plan of a webspace added without one: Plesk calls a subscription bound to no plan "Custom". */
+export const CUSTOM_PLAN = 'Custom';
+
 const WEBSPACE_FIELDS: FieldNames = { name: 'name', plan: 'plan-name', customerId: 'owner-id' };
 
 /** Plesk's status of a subscription: 16 while suspended for any reason but expiry, 256 for expiry, summed. */
@@ -60,8 +63,9 @@ export class WebspaceOperator implements AgentOperator {
       {
         customerId: await this.ownerOf(setup),
         name: textOf(setup, 'name'),
-        // Plesk puts plan-name beside gen_setup; DESIGN's clients also send it inside.
-        plan: textOf(operation, 'plan-name') ?? textOf(setup, 'plan-name'),
+        // Plesk puts plan-name beside gen_setup; some clients send it inside. Without one (as
+        // FOSSBilling sends it) the webspace is, in Plesk's words, a custom subscription.
+        plan: textOf(operation, 'plan-name') ?? textOf(setup, 'plan-name') ?? CUSTOM_PLAN,
       },
       { type: 'body', metatype: CreateSubscriptionDto },
     )) as CreateSubscriptionDto;
