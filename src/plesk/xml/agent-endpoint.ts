@@ -49,14 +49,20 @@ export async function servePleskXmlApi(
       },
     );
     scope.post(AGENT_PATH, {
+      // What fails before the agent runs: reading the body (1014), or anything else (1023;
+      // the agent itself answers every error of a packet).
       errorHandler: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const unread = error instanceof UnreadableBody || (error.statusCode ?? 500) < 500;
         const reason =
           error instanceof UnreadableBody
             ? error.message
             : error.statusCode === 413
               ? `The packet is larger than ${bodyLimit} bytes.`
-              : 'The packet could not be read.';
-        return answerXml(reply, systemError(new AgentError(AGENT_ERROR.parseError, reason)));
+              : unread
+                ? 'The packet could not be read.'
+                : 'The packet could not be run; try again later.';
+        const code = unread ? AGENT_ERROR.parseError : AGENT_ERROR.operationFailed;
+        return answerXml(reply, systemError(new AgentError(code, reason)));
       },
       handler: async (request, reply) =>
         answerXml(
