@@ -15,8 +15,6 @@ export class DeliveryLogPruner extends WorkerHost {
   }
 
   process(): Promise<number> {
-    return this.log.prune(
-      new Date(Date.now() - this.config.retentionDays * 86_400_000),
-    );
+    return this.log.prune(new Date(Date.now() - this.config.retentionDays * 86_400_000));
   }
 }
