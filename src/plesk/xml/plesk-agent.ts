@@ -75,7 +75,7 @@ export class PleskAgent {
     }
   }
 
-  /** Every operator and operation known before anything runs: a packet runs whole or not at all. */
+  /** Every operator and operation known before anything runs: a packet naming an unknown one runs nothing. */
   private assertRunnable(packet: PacketElement): void {
     if (packet.children.length === 0)
       throw new AgentError(AGENT_ERROR.parseError, 'The packet holds no operator.');
