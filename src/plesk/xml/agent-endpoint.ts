@@ -34,7 +34,9 @@ export async function servePleskXmlApi(
   app: NestFastifyApplication,
   bodyLimit: number,
 ): Promise<void> {
-  const agent = app.get(PleskAgent);
+  const agent = agentOf(app);
+  // A process without the API (PROCESS_ROLE=worker) serves no /api/v1, and no agent.php either.
+  if (!agent) return;
   await app.register(async (scope: FastifyInstance) => {
     scope.addContentTypeParser(
       ['text/xml', 'application/xml'],
@@ -76,4 +78,13 @@ export async function servePleskXmlApi(
         ),
     });
   });
+}
+
+/** The agent of an application that has the API's modules; undefined for a worker. */
+function agentOf(app: NestFastifyApplication): PleskAgent | undefined {
+  try {
+    return app.get(PleskAgent);
+  } catch {
+    return undefined;
+  }
 }
