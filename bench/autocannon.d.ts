@@ -6,6 +6,9 @@ declare module 'autocannon' {
     /** Seconds. */
     duration?: number;
     headers?: Record<string, string>;
+    /** Default GET. */
+    method?: string;
+    body?: string;
   }
 
   interface Figures {

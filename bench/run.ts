@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runBulkBench } from './bulk';
 import { runMetricsOverheadBench } from './metrics-overhead';
+import { runPleskXmlBench } from './plesk-xml';
 import { reportScale, runScaleBench, runScaleBulkOnly } from './scale';
 import { runWebhookBench, WebhookBenchResult } from './webhooks';
 
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
   if (process.argv.includes('--metrics')) {
     await runMetricsOverheadBench(log);
+    return;
+  }
+  if (process.argv.includes('--plesk-xml')) {
+    await runPleskXmlBench(log);
     return;
   }
   if (process.argv.includes('--webhooks')) {
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   await runMetricsOverheadBench(log);
+  await runPleskXmlBench(log);
 }
 
 main()

@@ -14,7 +14,8 @@ import { DomainsController } from './domains/domains.controller';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
 import { PanelModule } from './panel/panel.module';
-import { PleskModule } from './plesk/plesk.module';
+import { PleskModule } from './plesk/rest/plesk.module';
+import { PleskXmlModule } from './plesk/xml/plesk-xml.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -35,6 +36,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AuditModule,
     PanelModule,
     PleskModule,
+    PleskXmlModule,
     QueuesDashboardModule,
   ],
   controllers: [

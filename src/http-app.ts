@@ -17,9 +17,10 @@ import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { BadRequest } from './common/domain-errors';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
-import { writePleskError } from './plesk/plesk-error.filter';
+import { writePleskError } from './plesk/rest/plesk-error.filter';
 import { timeHttpRequests } from './metrics/http-metrics';
-import { PLESK_PREFIX } from './plesk/plesk-api';
+import { PLESK_PREFIX } from './plesk/rest/plesk-api';
+import { servePleskXmlApi } from './plesk/xml/agent-endpoint';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
 
@@ -85,6 +86,7 @@ export async function configureHttpApp(
   parseJsonBodies(fastify);
   leaveOtherBodiesUnread(fastify);
   fastify.addHook('preValidation', refuseUnreadableInput);
+  await servePleskXmlApi(app, BODY_LIMIT);
   await app.register(fastifyCookie);
   app.useGlobalFilters(API_ERRORS);
   app.useGlobalPipes(createValidationPipe());

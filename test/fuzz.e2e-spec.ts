@@ -13,6 +13,9 @@ import {
   wrongQueryValuesFor,
   wrongValuesFor,
 } from './support/openapi-fuzz';
+import { adminHeaders, AGENT_PATH } from './support/plesk-xml';
+import { hostilePackets } from './support/plesk-xml-fuzz';
+import { readPacket } from '../src/plesk/xml/packet-reader';
 
 /** Sends a Buffer as it is: superagent would otherwise serialise it as JSON. */
 const asIs = (body: Buffer) => body as unknown as string;
@@ -353,6 +356,33 @@ describe('fuzzing the API', () => {
           expect([400, 404]).toContain(response.status);
         }
       }
+    }
+  });
+
+  it('answers every hostile packet to agent.php with a Plesk error in XML (HTTP 200)', async () => {
+    const packets = hostilePackets(fixtureIds.customers);
+    expect(packets.length).toBeGreaterThan(200);
+    for (const { what, body, contentType } of packets) {
+      const response = check(
+        `POST ${AGENT_PATH} ${what}`,
+        await test
+          .http()
+          .post(AGENT_PATH)
+          .set(adminHeaders())
+          .set('Content-Type', contentType ?? 'text/xml')
+          .serialize((value: unknown) => value as string)
+          .send(body),
+      );
+      expect([what, response.status, String(response.headers['content-type'])]).toEqual([
+        what,
+        200,
+        expect.stringMatching(/^text\/xml/),
+      ]);
+      // Refused as a whole (<system>) or operation by operation: never an <status>ok</status>.
+      expect([
+        what,
+        readPacket(response.text) && response.text.includes('<status>ok</status>'),
+      ]).toEqual([what, false]);
     }
   });
 

@@ -1,5 +1,5 @@
 import { Catch, Logger } from '@nestjs/common';
-import { ErrorAnswerFilter, ProblemWriter } from '../common/problem-details.filter';
+import { ErrorAnswerFilter, ProblemWriter } from '../../common/problem-details.filter';
 
 /** Plesk's ErrorResponse: `code` is the HTTP status. */
 export interface PleskErrorBody {

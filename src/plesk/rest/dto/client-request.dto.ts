@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsString, Length } from 'class-validator';
-import { Optional, TextField, WhenPresent } from '../../common/fields';
+import { Optional, TextField, WhenPresent } from '../../../common/fields';
 import {
   DescriptionField,
   EmailField,
@@ -10,7 +10,7 @@ import {
   NameField,
   PasswordField,
   UsernameField,
-} from '../../customers/dto/customer-fields';
+} from '../../../customers/dto/customer-fields';
 
 /** Plesk's status codes that clientele has: 0 active, 16 suspended by the administrator. */
 export const PLESK_STATUSES = [0, 16] as const;

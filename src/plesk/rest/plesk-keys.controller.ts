@@ -6,10 +6,10 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiKeysService } from '../auth/api-keys.service';
-import { Auth } from '../auth/auth.decorators';
-import { Principal } from '../auth/principal';
-import { Forbidden } from '../common/domain-errors';
+import { ApiKeysService } from '../../auth/api-keys.service';
+import { Auth } from '../../auth/auth.decorators';
+import { Principal } from '../../auth/principal';
+import { Forbidden } from '../../common/domain-errors';
 import { PleskKeyRequest } from './dto/key-request.dto';
 import { PleskApi, PLESK_PREFIX } from './plesk-api';
 import { PleskErrorResponse, PleskKeyResponse, PleskStatusResponse } from './plesk.views';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { AddressesOrRanges } from '../../auth/dto/api-key.dto';
-import { TextField } from '../../common/fields';
+import { AddressesOrRanges } from '../../../auth/dto/api-key.dto';
+import { TextField } from '../../../common/fields';
 
 /** Plesk's `POST /api/v2/auth/keys` body. */
 export class PleskKeyRequest {

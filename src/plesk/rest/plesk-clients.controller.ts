@@ -6,9 +6,9 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { Auth } from '../auth/auth.decorators';
-import { Principal } from '../auth/principal';
-import { ParseIdPipe } from '../common/parse-id.pipe';
+import { Auth } from '../../auth/auth.decorators';
+import { Principal } from '../../auth/principal';
+import { ParseIdPipe } from '../../common/parse-id.pipe';
 import { PleskClientRequest, PleskClientUpdateRequest } from './dto/client-request.dto';
 import { PleskApi, PLESK_PREFIX } from './plesk-api';
 import { PleskClients } from './plesk-clients.service';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CustomerAdminView } from '../hosting/customer.views';
-import { DomainView } from '../hosting/domain.views';
+import { CustomerAdminView } from '../../hosting/customer.views';
+import { DomainView } from '../../hosting/domain.views';
 import { PLESK_STATUSES, PleskStatus } from './dto/client-request.dto';
 
 /** Plesk's Client. Text clientele leaves unset (null) is "" here, as in Plesk. */

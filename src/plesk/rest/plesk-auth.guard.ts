@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiKeysService } from '../auth/api-keys.service';
-import { AuthenticatedRequest } from '../auth/auth.decorators';
-import { apiKeyOf } from '../auth/auth.guard';
-import { AuthService } from '../auth/auth.service';
-import { Principal } from '../auth/principal';
-import { Unauthenticated } from '../common/domain-errors';
+import { ApiKeysService } from '../../auth/api-keys.service';
+import { AuthenticatedRequest } from '../../auth/auth.decorators';
+import { apiKeyOf } from '../../auth/auth.guard';
+import { AuthService } from '../../auth/auth.service';
+import { Principal } from '../../auth/principal';
+import { Unauthenticated } from '../../common/domain-errors';
 
 /**
  * Plesk's two ways in: `X-API-Key` (any administrator's key, with its access and addresses) or

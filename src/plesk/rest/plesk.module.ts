@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { CustomersModule } from '../customers/customers.module';
-import { DomainsModule } from '../domains/domains.module';
+import { AuthModule } from '../../auth/auth.module';
+import { CustomersModule } from '../../customers/customers.module';
+import { DomainsModule } from '../../domains/domains.module';
 import { PleskAuthGuard } from './plesk-auth.guard';
 import { PleskClients } from './plesk-clients.service';
 import { PleskClientsController } from './plesk-clients.controller';
@@ -13,5 +13,6 @@ import { PleskKeysController } from './plesk-keys.controller';
   providers: [PleskClients, PleskAuthGuard],
   // The fallback last: it answers whatever the others do not.
   controllers: [PleskClientsController, PleskKeysController],
+  exports: [PleskClients],
 })
 export class PleskModule {}

@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../../auth/auth.decorators';
 import { PleskAuthGuard } from './plesk-auth.guard';
 import { PleskErrorFilter } from './plesk-error.filter';
 import { PleskErrorResponse } from './plesk.views';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
-import { ValidationFailed } from '../common/domain-errors';
-import { MAX_PAGE_SIZE } from '../common/page.query';
-import { CustomersService } from '../customers/customers.service';
-import { CreateCustomerDto, UpdateCustomerDto } from '../customers/dto/customer-input.dto';
-import { DomainsService } from '../domains/domains.service';
-import { DomainView } from '../hosting/domain.views';
+import { Principal } from '../../auth/principal';
+import { ValidationFailed } from '../../common/domain-errors';
+import { MAX_PAGE_SIZE } from '../../common/page.query';
+import { CustomersService } from '../../customers/customers.service';
+import { CreateCustomerDto, UpdateCustomerDto } from '../../customers/dto/customer-input.dto';
+import { DomainsService } from '../../domains/domains.service';
+import { DomainView } from '../../hosting/domain.views';
 import {
   PleskClientRequest,
   PleskClientUpdateRequest,
@@ -116,7 +116,8 @@ export class PleskClients {
     return domains;
   }
 
-  private async applyStatus(
+  /** Plesk status 16 suspends with the `admin` reason, 0 activates; the same status again is no change. */
+  async applyStatus(
     auth: Principal,
     id: number,
     wanted: PleskStatus | undefined,
