@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import {
+  DELIVER_WEBHOOKS,
+  DELIVERY_RETENTION_QUEUE,
+  DELIVERY_SWEEP_QUEUE,
+  DELIVERY_WORKER_OPTIONS,
+  WAKE_UP_OPTIONS,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookWakeUp,
+} from '../queues';
+import { Deliveries } from './deliveries';
+import { OutboxRelay } from './relay';
+import { WebhookSender } from './webhook-sender';
+
+/**
+ * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
+ * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
+ * job whose id exists does nothing.
+ */
+export const LANES = 4;
+
+/** Wakes workers for endpoints; what they send is found in MySQL. */
+@Injectable()
+export class DeliveryWakeUps {
+  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<WebhookWakeUp>) {}
+
+  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
+    if (endpointIds.length === 0) return;
+    await this.queue.addBulk(
+      [...new Set(endpointIds)].flatMap((endpointId) =>
+        Array.from({ length: lanes }, (_, lane) => ({
+          name: DELIVER_WEBHOOKS,
+          data: { endpointId },
+          opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
+        })),
+      ),
+    );
+  }
+}
+
+/** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
+@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
+export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly sender: WebhookSender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhookConcurrency;
+  }
+
+  async process(job: Job<WebhookWakeUp>): Promise<void> {
+    await this.sender.sendDue(job.data.endpointId);
+  }
+}
+
+/**
+ * The heartbeat of delivery, a repeatable job (src/schedules.ts; one run per interval however many
+ * workers): relays events a crash left in the outbox, and wakes every endpoint with something due
+ * (retries, probes of a failing endpoint, deliveries whose job died with a worker or with Redis).
+ */
+@Processor(DELIVERY_SWEEP_QUEUE, { concurrency: 1 })
+export class DeliverySweep extends WorkerHost {
+  private readonly logger = new Logger(DeliverySweep.name);
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ relayed: number; woken: number }> {
+    const relayed = await this.relay.relayAll();
+    if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) no relay pass had handled`);
+    const due = await this.deliveries.dueEndpoints();
+    await this.wakeUps.wake(due);
+    return { relayed, woken: due.length };
+  }
+}
+
+/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly job (src/schedules.ts). */
+@Processor(DELIVERY_RETENTION_QUEUE)
+export class DeliveryRetention extends WorkerHost {
+  constructor(
+    private readonly deliveries: Deliveries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  process(): Promise<number> {
+    return this.deliveries.prune(this.config.retentionDays);
+  }
+}

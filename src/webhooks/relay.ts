@@ -1,0 +1,124 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
+import { Deliveries, DB_NOW } from './deliveries';
+import { DeliveryWakeUps } from './delivery-jobs';
+
+const BATCH = 2000;
+
+/**
+ * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
+ * SKIP LOCKED (any number of processes can relay at once without relaying an event twice) and, in
+ * the same transaction, creates their deliveries and marks them dispatched; after the commit it
+ * wakes the endpoints. If the transaction fails, the claim rolls back and a later pass (or the
+ * sweep) relays the events again. Order does not depend on passes: a delivery waits for every
+ * earlier event of its customer to be relayed (see Deliveries.claim).
+ */
+@Injectable()
+export class OutboxRelay {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
+  ) {}
+
+  /** Relays until nothing undispatched is left; returns how many events it handled. */
+  async relayAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handled = await this.relayBatch();
+      total += handled;
+      if (handled < BATCH) return total;
+    }
+  }
+
+  private async relayBatch(): Promise<number> {
+    const connection = this.em.getConnection();
+    // A connection-level transaction fires no ORM transaction events, so relaying does not trigger
+    // another relay pass. READ COMMITTED takes no gap locks: writers appending events never wait.
+    const { relayed, endpoints } = await connection.transactional(
+      async (trx) => {
+        const rows = await connection.execute<Array<{ id: string | number }>>(
+          `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          [],
+          'all',
+          trx,
+        );
+        if (rows.length === 0) return { relayed: 0, endpoints: [] };
+        const ids = rows.map((row) => String(row.id));
+        const endpoints = await this.deliveries.create(trx, ids);
+        await connection.execute(
+          `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
+          ids,
+          'run',
+          trx,
+        );
+        return { relayed: rows.length, endpoints };
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
+    // After the commit, so a woken worker finds the deliveries. If this process dies first (or
+    // Redis refuses), they wait in MySQL and the sweep wakes their endpoints.
+    await this.wakeUps.wake(endpoints);
+    return relayed;
+  }
+}
+
+/**
+ * Starts a relay pass right after any transaction of this process commits, since any of them may
+ * have written outbox rows (also set-based INSERT ... SELECT ones that the unit of work never sees).
+ * Commits that arrive while a pass runs are coalesced into one more pass. If this process dies
+ * before its pass, the sweep relays the events instead.
+ */
+@Injectable()
+export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayTrigger.name);
+  private running: Promise<void> | null = null;
+  private scheduled = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly rootEm: EntityManager,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit(): void {
+    this.rootEm
+      .getEventManager()
+      .registerSubscriber({ afterTransactionCommit: () => this.request() });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  request(): void {
+    if (this.stopped || this.scheduled) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.pass().finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.request();
+        }
+      });
+    });
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.relay.relayAll();
+    } catch (error) {
+      // Nothing is lost: the events stay undispatched and the sweep relays them.
+      this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+    }
+  }
+}
