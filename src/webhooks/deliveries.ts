@@ -49,7 +49,7 @@ export interface Claim {
   url: string;
   /** Sealed (see SecretBox): the current secret, and the previous one while a rotation's overlap lasts. */
   sealedSecrets: string[];
-  /** The endpoint is failing: this claim is its one probe. */
+  /** The endpoint itself fails (no answer, or a round of failures): this claim is its one probe. */
   probing: boolean;
   failingForMs: number | null;
   deliveries: ClaimedDelivery[];
@@ -134,12 +134,12 @@ export class Deliveries {
             connection.execute<T>(sql, params, 'all', trx);
           const [endpoint] = await run<Row[]>(
             `SELECT url, secret_encrypted, IF(previous_secret_expires_at > ${DB_NOW}, previous_secret_encrypted, NULL) AS previous,
-                    TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms
+                    TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms, probe_at IS NOT NULL AS probing
                FROM webhook_endpoint WHERE id = ? AND enabled = 1 AND (probe_at IS NULL OR probe_at <= ${DB_NOW}) FOR UPDATE`,
             [endpointId],
           );
           if (!endpoint) return null;
-          const probing = endpoint.failing_ms !== null;
+          const probing = Number(endpoint.probing) === 1;
           const rows = await run<Row[]>(
             `SELECT d.id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
               WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
@@ -171,7 +171,7 @@ export class Deliveries {
               .filter((s) => s !== null)
               .map(String),
             probing,
-            failingForMs: probing ? Number(endpoint.failing_ms) : null,
+            failingForMs: endpoint.failing_ms === null ? null : Number(endpoint.failing_ms),
             deliveries: deliveries.map(toClaimed),
           };
         },

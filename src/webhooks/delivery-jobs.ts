@@ -1,45 +1,17 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
-  DELIVER_WEBHOOKS,
   DELIVERY_RETENTION_QUEUE,
   DELIVERY_SWEEP_QUEUE,
   DELIVERY_WORKER_OPTIONS,
-  WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
   WebhookWakeUp,
 } from '../queues';
 import { Deliveries } from './deliveries';
-import { OutboxRelay } from './relay';
+import { DeliveryWakeUps, OutboxRelay } from './relay';
 import { WebhookSender } from './webhook-sender';
-
-/**
- * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
- * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
- * job whose id exists does nothing.
- */
-export const LANES = 4;
-
-/** Wakes workers for endpoints; what they send is found in MySQL. */
-@Injectable()
-export class DeliveryWakeUps {
-  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<WebhookWakeUp>) {}
-
-  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
-    if (endpointIds.length === 0) return;
-    await this.queue.addBulk(
-      [...new Set(endpointIds)].flatMap((endpointId) =>
-        Array.from({ length: lanes }, (_, lane) => ({
-          name: DELIVER_WEBHOOKS,
-          data: { endpointId },
-          opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
-        })),
-      ),
-    );
-  }
-}
 
 /** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
 @Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)

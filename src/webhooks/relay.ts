@@ -1,9 +1,43 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { Deliveries, DB_NOW } from './deliveries';
-import { DeliveryWakeUps } from './delivery-jobs';
+
+import {
+  DELIVER_WEBHOOKS,
+  WAKE_UP_OPTIONS,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookWakeUp,
+} from '../queues';
 
 const BATCH = 2000;
+
+/**
+ * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
+ * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
+ * job whose id exists does nothing.
+ */
+export const LANES = 4;
+
+/** Wakes workers for endpoints; what they send is found in MySQL. */
+@Injectable()
+export class DeliveryWakeUps {
+  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<WebhookWakeUp>) {}
+
+  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
+    if (endpointIds.length === 0) return;
+    await this.queue.addBulk(
+      [...new Set(endpointIds)].flatMap((endpointId) =>
+        Array.from({ length: lanes }, (_, lane) => ({
+          name: DELIVER_WEBHOOKS,
+          data: { endpointId },
+          opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
+        })),
+      ),
+    );
+  }
+}
 
 /**
  * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE

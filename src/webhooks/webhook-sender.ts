@@ -89,7 +89,7 @@ export class WebhookSender implements OnApplicationShutdown {
       const reason = `its secret cannot be decrypted (${String(error)}): was SECRET_ENCRYPTION_KEY changed?`;
       this.logger.error(`webhook ${endpointId}: ${reason}`);
       await this.deliveries.moveOn(claim.deliveries.map((d) => unattempted(d)));
-      await this.endpointFailed(endpointId, claim, reason, null);
+      await this.endpointFailed(endpointId, claim, reason, true, null);
       return;
     }
     const open = new Set(claim.deliveries.map((d) => d.id));
@@ -142,9 +142,11 @@ export class WebhookSender implements OnApplicationShutdown {
     const error = failed[0]?.result.error ?? 'delivery failed';
     if (stop?.statusCode === 410) await this.disable(endpointId, claim.url, 'gone');
     else if (succeeded > 0) {
-      if (claim.probing) await this.endpointRecovered(endpointId);
-    } else if (stop || claim.probing || failed.length >= ENDPOINT_FAILS_AFTER)
-      await this.endpointFailed(endpointId, claim, error, stop?.retryAfterMs ?? null);
+      if (claim.probing || claim.failingForMs !== null) await this.endpointRecovered(endpointId);
+    } else if (stop || failed.length > 0) {
+      const probe = stop !== null || claim.probing || failed.length >= ENDPOINT_FAILS_AFTER;
+      await this.endpointFailed(endpointId, claim, error, probe, stop?.retryAfterMs ?? null);
+    }
   }
 
   /** Attempts are written in groups (one INSERT, one UPDATE), each as soon as the previous group is. */
@@ -193,11 +195,16 @@ export class WebhookSender implements OnApplicationShutdown {
     return { id: d.id, failed: false, attempted: true, delayMs, error };
   }
 
-  /** The endpoint failed: its next probe at the schedule's next offset from when it began to fail. */
+  /**
+   * A round without a success: the failing streak starts (a day of it disables the endpoint). When
+   * the endpoint itself fails (`probe`), its deliveries wait for one probe at the schedule's next
+   * offset from when the streak began.
+   */
   private async endpointFailed(
     endpointId: number,
     claim: Claim,
     error: string,
+    probe: boolean,
     retryAfterMs: number | null,
   ): Promise<void> {
     const failingFor = claim.failingForMs ?? 0;
@@ -208,9 +215,9 @@ export class WebhookSender implements OnApplicationShutdown {
     const delayMs =
       Math.max(next - failingFor, retryAfterMs ?? 0, 1000) * (1 + Math.random() * 0.1);
     await this.em.getConnection().execute(
-      `UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${DB_NOW}), probe_at = ${DB_NOW_PLUS},
-                last_error = ? WHERE id = ?`,
-      [Math.round(delayMs), error.slice(0, 500), endpointId],
+      `UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${DB_NOW}),
+              probe_at = IF(?, ${DB_NOW_PLUS}, NULL), last_error = ? WHERE id = ?`,
+      [probe, Math.round(delayMs), error.slice(0, 500), endpointId],
       'run',
     );
   }

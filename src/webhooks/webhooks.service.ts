@@ -7,7 +7,7 @@ import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-input.dto';
 import { Deliveries } from './deliveries';
-import { DeliveryWakeUps } from './delivery-jobs';
+import { DeliveryWakeUps } from './relay';
 import { checkTargetUrl, TargetRefused } from './target-address';
 import { newWebhookSecret, SecretBox, WebhookEndpoint } from './webhook-endpoint.entity';
 import {
