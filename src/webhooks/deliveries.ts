@@ -189,28 +189,32 @@ export class Deliveries {
     );
   }
 
-  /** Records attempts and marks the successful ones: one INSERT and one UPDATE for a group. */
+  /**
+   * Marks the successful deliveries, then records the attempts: one UPDATE and one INSERT for a
+   * group. The mark first, since it is what keeps a delivery from being sent again.
+   */
   async recordAttempts(attempts: AttemptRecord[]): Promise<void> {
     const succeededIds = attempts.filter((a) => a.succeeded).map((a) => a.deliveryId);
-    await this.write(
-      `INSERT INTO delivery_attempt (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
-         VALUES ${attempts.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${DB_NOW})`).join(', ')}`,
-      attempts.flatMap((a) => [
-        a.endpointId,
-        a.eventId,
-        a.eventType,
-        a.attempt,
-        a.succeeded ? 1 : 0,
-        a.statusCode,
-        Math.max(0, Math.round(a.durationMs)),
-        a.error?.slice(0, 500) ?? null,
-      ]),
-    );
     if (succeededIds.length > 0)
       await this.write(
         `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL,
                 updated_at = ${DB_NOW} WHERE id IN (${marks(succeededIds)}) AND state = 'pending'`,
         succeededIds,
+      );
+    if (attempts.length > 0)
+      await this.write(
+        `INSERT INTO delivery_attempt (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
+         VALUES ${attempts.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${DB_NOW})`).join(', ')}`,
+        attempts.flatMap((a) => [
+          a.endpointId,
+          a.eventId,
+          a.eventType,
+          a.attempt,
+          a.succeeded ? 1 : 0,
+          a.statusCode,
+          Math.max(0, Math.round(a.durationMs)),
+          a.error?.slice(0, 500) ?? null,
+        ]),
       );
   }
 
