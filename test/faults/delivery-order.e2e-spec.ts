@@ -82,8 +82,7 @@ describe('delivery order per customer', () => {
       list.push(event.sequence as number);
       expected.set(event.customerId as number, list);
     }
-    const appliedCount = () =>
-      [...applied.values()].reduce((n, list) => n + new Set(list).size, 0);
+    const appliedCount = () => [...applied.values()].reduce((n, list) => n + new Set(list).size, 0);
     expect(await eventually(async () => appliedCount(), events.length, 180_000)).toBe(
       events.length,
     );
