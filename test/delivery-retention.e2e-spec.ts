@@ -35,9 +35,8 @@ describe('delivery retention', () => {
     // Events 1,000,001 on: old and relayed, except the last (recent).
     await run(
       `INSERT INTO outbox_event (id, type, object_type, object_id, actor, payload, created_at, dispatched_at)
-       WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       SELECT 1000000 + i, 'customer.updated', 'customer', 1, 'system', '{}', ${ago(40)}, ${ago(40)} FROM n`,
-      [OLD_SUCCEEDED + 4],
+       SELECT 1000000 + seq, 'customer.updated', 'customer', 1, 'system', '{}', ${ago(40)}, ${ago(40)}
+         FROM seq_1_to_${OLD_SUCCEEDED + 4}`,
     );
     await run(`UPDATE outbox_event SET created_at = ${ago(1)} WHERE id = ?`, [
       1000000 + OLD_SUCCEEDED + 4,
