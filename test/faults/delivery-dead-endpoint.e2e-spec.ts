@@ -53,9 +53,8 @@ describe('a dead endpoint', () => {
       .getConnection()
       .execute(
         `INSERT INTO outbox_event (type, object_type, object_id, customer_id, sequence, actor, payload, created_at)
-       WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       SELECT 'customer.updated', 'customer', 1 + i MOD 10000, 1 + i MOD 10000, i, 'system', '{}', UTC_TIMESTAMP(3) FROM n`,
-        [DELIVERIES],
+       SELECT 'customer.updated', 'customer', 1 + seq MOD 10000, 1 + seq MOD 10000, seq, 'system', '{}', UTC_TIMESTAMP(3)
+         FROM seq_1_to_${DELIVERIES}`,
       );
     const pending = () =>
       count(
