@@ -30,7 +30,9 @@ export class Migration20261207013000 extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table \`webhook_endpoint\` drop column \`probe_at\`, drop column \`last_error\`;`);
+    this.addSql(
+      `alter table \`webhook_endpoint\` drop column \`probe_at\`, drop column \`last_error\`;`,
+    );
     this.addSql(
       `alter table \`event_delivery\` drop index \`event_delivery_due_idx\`, drop index \`event_delivery_order_idx\`, drop index \`event_delivery_retention_idx\`, add \`wake_job\` varchar(80) null;`,
     );
