@@ -20,7 +20,7 @@ import { writePleskError } from './plesk/plesk-error.filter';
 import { timeHttpRequests } from './metrics/http-metrics';
 import { PLESK_PREFIX } from './plesk/plesk-api';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
-import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
+import { addEventWebhooks } from './webhooks/event-types.controller';
 
 export const API_PREFIX = 'api/v1';
 

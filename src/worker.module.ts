@@ -3,11 +3,7 @@ import { BulkWorkerModule } from './bulk/bulk-worker.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { JobSchedulers } from './schedules';
-import {
-  DeliveryRetention,
-  DeliverySweep,
-  WebhookDeliveryProcessor,
-} from './webhooks/delivery-jobs';
+import { DeliveryRetention, DeliverySweep, WebhookDeliveryProcessor } from './webhooks/relay';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and the repeatable schedules over the shared feature modules. */

@@ -1,5 +1,5 @@
 import { Deliveries } from '../src/webhooks/deliveries';
-import { DeliveryRetention } from '../src/webhooks/delivery-jobs';
+import { DeliveryRetention } from '../src/webhooks/relay';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 
 const OLD_SUCCEEDED = 2_500;

@@ -1,11 +1,22 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { Deliveries, DB_NOW } from './deliveries';
-
+import { WebhookSender } from './webhook-sender';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   DELIVER_WEBHOOKS,
+  DELIVERY_RETENTION_QUEUE,
+  DELIVERY_SWEEP_QUEUE,
+  DELIVERY_WORKER_OPTIONS,
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
   WebhookWakeUp,
@@ -38,6 +49,11 @@ export class DeliveryWakeUps {
     );
   }
 }
+
+/**
+ * From committed events to woken workers: the relay (and what triggers it after each commit),
+ * the wake-up jobs, and the processors of the delivery queues (registered by the WorkerModule).
+ */
 
 /**
  * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
@@ -154,5 +170,65 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
       // Nothing is lost: the events stay undispatched and the sweep relays them.
       this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
     }
+  }
+}
+
+/** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
+@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
+export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly sender: WebhookSender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhookConcurrency;
+  }
+
+  async process(job: Job<WebhookWakeUp>): Promise<void> {
+    await this.sender.sendDue(job.data.endpointId);
+  }
+}
+
+/**
+ * The heartbeat of delivery, a repeatable job (src/schedules.ts; one run per interval however many
+ * workers): relays events a crash left in the outbox, and wakes every endpoint with something due
+ * (retries, probes of a failing endpoint, deliveries whose job died with a worker or with Redis).
+ */
+@Processor(DELIVERY_SWEEP_QUEUE, { concurrency: 1 })
+export class DeliverySweep extends WorkerHost {
+  private readonly logger = new Logger(DeliverySweep.name);
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ relayed: number; woken: number }> {
+    const relayed = await this.relay.relayAll();
+    if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) no relay pass had handled`);
+    const due = await this.deliveries.dueEndpoints();
+    await this.wakeUps.wake(due);
+    return { relayed, woken: due.length };
+  }
+}
+
+/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly job (src/schedules.ts). */
+@Processor(DELIVERY_RETENTION_QUEUE)
+export class DeliveryRetention extends WorkerHost {
+  constructor(
+    private readonly deliveries: Deliveries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  process(): Promise<number> {
+    return this.deliveries.prune(this.config.retentionDays);
   }
 }
