@@ -29,8 +29,8 @@ const ENDPOINT_WANTS_EVENT = `IF(o.type = 'webhook.ping',
 const FIRST_OF_ITS_CUSTOMER = `(d.customer_id IS NULL OR (
   NOT EXISTS (SELECT 1 FROM event_delivery p WHERE p.endpoint_id = d.endpoint_id AND p.customer_id = d.customer_id
                 AND p.state IN ('pending', 'paused') AND p.event_id < d.event_id)
-  AND NOT EXISTS (SELECT 1 FROM outbox_event u WHERE u.customer_id = d.customer_id AND u.dispatched_at IS NULL
-                AND u.id < d.event_id)))`;
+  AND NOT EXISTS (SELECT 1 FROM outbox_event u FORCE INDEX (outbox_event_undispatched_idx)
+                WHERE u.dispatched_at IS NULL AND u.id < d.event_id AND u.customer_id = d.customer_id)))`;
 
 export interface ClaimedDelivery {
   id: string;
@@ -143,7 +143,7 @@ export class Deliveries {
           const rows = await run<Row[]>(
             `SELECT d.id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
               WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
-              ORDER BY d.next_attempt_at, d.event_id LIMIT ${probing ? 1 : limit} FOR UPDATE`,
+              ORDER BY d.next_attempt_at LIMIT ${probing ? 1 : limit} FOR UPDATE`,
             [endpointId],
           );
           if (rows.length === 0) return null;
