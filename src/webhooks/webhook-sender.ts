@@ -21,6 +21,11 @@ import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-end
 const AT_ONCE = 16;
 /** A round with at least this many failures and no success says the endpoint, not an event, fails. */
 const ENDPOINT_FAILS_AFTER = 3;
+/**
+ * Groups of attempts written at once. A success not yet marked is sent again if the worker dies,
+ * so marking soon is what keeps duplicates after a crash rare.
+ */
+const RECORDERS = 3;
 
 /**
  * The one send path, for first attempts, retries and probes alike: takes an endpoint's due
@@ -35,7 +40,8 @@ export class WebhookSender implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookSender.name);
   private readonly http: HttpDelivery;
   private pendingRecords: Array<{ attempt: AttemptRecord; done: (error?: unknown) => void }> = [];
-  private flushing: Promise<void> | null = null;
+  /** Groups being written at once: a success waits for no other group's round trips. */
+  private flushing = 0;
   private inFlight = 0;
   private stopping = false;
 
@@ -165,7 +171,10 @@ export class WebhookSender implements OnApplicationShutdown {
     const written = new Promise<void>((resolve, reject) =>
       this.pendingRecords.push({ attempt, done: (e) => (e ? reject(e) : resolve()) }),
     );
-    this.flushing ??= this.flushRecords();
+    if (this.flushing < RECORDERS) {
+      this.flushing += 1;
+      void this.flushRecords();
+    }
     return written;
   }
 
@@ -181,7 +190,7 @@ export class WebhookSender implements OnApplicationShutdown {
         group.forEach((entry) => entry.done(error ?? new Error('not recorded')));
       }
     }
-    this.flushing = null;
+    this.flushing -= 1;
   }
 
   private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): DeliveryNext {
