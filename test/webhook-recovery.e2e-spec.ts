@@ -157,6 +157,9 @@ describe('webhook delivery state, resend and recover', () => {
     const [first, resent] = [arrived(succeededEvent)[0], arrived(succeededEvent)[before]];
     expect(resent.body).toBe(first.body);
     new Webhook(hook.secret).verify(resent.body, resent.headers);
+    // The attempt is logged right after the answer (its success is marked first).
+    const logged = async () => (await attempts())[0]?.eventId === Number(succeededEvent);
+    expect(await eventually(logged, true)).toBe(true);
     const log = await attempts();
     expect(log[0]).toMatchObject({
       eventId: Number(succeededEvent),
