@@ -1,11 +1,6 @@
 import http from 'node:http';
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import {
-  messageBody,
-  OutboxRow,
-  RELAYED_COLUMNS,
-  toRelayedEvent,
-} from '../src/webhooks/delivery/relay.service';
+import { MESSAGE_COLUMNS, messageBody } from '../src/webhooks/deliveries';
 
 /**
  * The webhook bench's baseline, measured in the same run: the same message bodies POSTed to the
@@ -20,10 +15,10 @@ export async function bareHttpEventsPerSecond(
   fromEventId: number,
 ): Promise<number> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT ${RELAYED_COLUMNS} FROM outbox_event WHERE id >= ? ORDER BY id`,
+    `SELECT ${MESSAGE_COLUMNS} FROM outbox_event o WHERE o.id >= ? ORDER BY o.id`,
     [fromEventId],
   );
-  const bodies = (rows as OutboxRow[]).map((row) => messageBody(toRelayedEvent(row)));
+  const bodies = rows.map((row) => messageBody(row as Parameters<typeof messageBody>[0]));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
   const post = (index: number) =>

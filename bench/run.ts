@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     log(
       `webhooks: ${webhooks.events} events, ${webhooks.per_s}/s, commit to receipt p50 ${webhooks.p50_ms} ms, p99 ${webhooks.p99_ms} ms ` +
         `(median of ${webhooks.rounds} rounds; p99 over all rounds' events ${webhooks.p99_all_rounds_ms} ms; from write p99 ${webhooks.p99_from_write_ms} ms; worker peak RSS ${webhooks.worker_peak_rss_mb} MB); ` +
-        `bare HTTP baseline ${webhooks.baseline_per_s}/s, ratio ${(webhooks.per_s / webhooks.baseline_per_s).toFixed(2)}`,
+        `bare HTTP baseline ${webhooks.baseline_per_s}/s, ratio ${(webhooks.per_s / webhooks.baseline_per_s).toFixed(2)}; ` +
+        `beside a dead endpoint p99 ${webhooks.beside_dead_p99_ms} ms (${webhooks.beside_dead_p99_ratio}x), Redis +${webhooks.beside_dead_redis_growth_mb} MB`,
     );
   log(`machine: ${machine}`);
 

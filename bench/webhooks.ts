@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { ensureFirstAdministrator } from '../src/auth/first-administrator';
 import { loadConfig } from '../src/config/load-config';
@@ -38,6 +40,12 @@ export interface WebhookBenchResult {
   /** p99 counted from the event's write (its `timestamp`) rather than its commit. */
   p99_from_write_ms: number;
   worker_peak_rss_mb: number;
+  /** The same rounds with a dead endpoint (a closed port) subscribed beside the healthy one. */
+  beside_dead_p99_ms: number;
+  /** beside_dead_p99_ms over p99_ms: the healthy endpoint should not notice (<= 1.2). */
+  beside_dead_p99_ratio: number;
+  /** Redis used_memory growth over the dead-endpoint rounds (shared Redis: other users add noise). */
+  beside_dead_redis_growth_mb: number;
 }
 
 interface RoundFigures {
@@ -118,6 +126,23 @@ export async function runWebhookBench(
           `commit to queue p99 ${f.commitToQueueP99} ms`,
       );
     }
+    // The same rounds again beside a dead endpoint that wants every event: its deliveries pile up
+    // in MySQL, and the healthy endpoint's latency should not move.
+    const redis = new Redis(config.redisUrl);
+    const usedMemory = async () =>
+      Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
+    const memoryBefore = await usedMemory();
+    await api.call('POST', '/webhooks', { url: await deadUrl(), events: ['*'] }, 201);
+    const beside: RoundFigures[] = [];
+    for (let r = 1; r <= rounds; r += 1) {
+      const f = await round(`whd${r}`, CUSTOMERS);
+      beside.push(f);
+      log(
+        `round ${r} beside a dead endpoint: ${f.perS} events/s; commit to receipt p99 ${f.p99} ms`,
+      );
+    }
+    const memoryGrowthMb = (await usedMemory()) - memoryBefore;
+    redis.disconnect();
     const baselines: number[] = [];
     for (let r = 1; r <= 3; r += 1)
       baselines.push(await bareHttpEventsPerSecond(pool, receiver.url, figures[0].firstEventId));
@@ -139,6 +164,11 @@ export async function runWebhookBench(
       ),
       p99_from_write_ms: middle((f) => f.p99FromWrite),
       worker_peak_rss_mb: peakRssMb(worker.pid ?? 0),
+      beside_dead_p99_ms: median(beside.map((f) => f.p99)),
+      beside_dead_p99_ratio: Number(
+        (median(beside.map((f) => f.p99)) / middle((f) => f.p99)).toFixed(2),
+      ),
+      beside_dead_redis_growth_mb: Number((memoryGrowthMb / 1024 / 1024).toFixed(2)),
     };
   } finally {
     worker.kill('SIGTERM');
@@ -342,4 +372,13 @@ if (require.main === module) {
       );
       process.exitCode = 1;
     });
+}
+
+/** A URL on 127.0.0.1 that nobody listens on: connections are refused at once. */
+async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/dead`;
 }

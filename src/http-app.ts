@@ -22,7 +22,7 @@ import { timeHttpRequests } from './metrics/http-metrics';
 import { PLESK_PREFIX } from './plesk/rest/plesk-api';
 import { servePleskXmlApi } from './plesk/xml/agent-endpoint';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
-import { addEventWebhooks } from './webhooks/event-webhooks.openapi';
+import { addEventWebhooks } from './webhooks/event-types.controller';
 
 export const API_PREFIX = 'api/v1';
 

@@ -21,8 +21,8 @@ export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
 export const PRUNE_BULK_JOBS = 'prune-bulk-jobs';
 
 /**
- * Webhook deliveries: a job wakes a worker to send the deliveries (`webhook_delivery_state` rows)
- * that carry the job's id as their `wake_job`. The payload names only the endpoint.
+ * Webhook deliveries: a job wakes a worker to send what one endpoint has due in MySQL
+ * (`event_delivery`). An endpoint has at most a few such jobs (fixed ids, see src/webhooks/delivery-jobs.ts).
  */
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 export const DELIVER_WEBHOOKS = 'deliver';
@@ -30,25 +30,25 @@ export interface WebhookWakeUp {
   endpointId: number;
 }
 
-/** The delivery sweep: relays events a crash left in the outbox and re-wakes deliveries whose job is gone. */
+/** The delivery sweep: relays events a crash left in the outbox and wakes endpoints with something due. */
 export const DELIVERY_SWEEP_QUEUE = 'outbox-sweep';
 export const SWEEP_DELIVERIES = 'sweep';
 
-/** Hourly pruning of the webhook attempt log. */
-export const DELIVERY_LOG_PRUNE_QUEUE = 'webhook-delivery-log-prune';
-export const PRUNE_DELIVERY_LOG = 'prune';
+/** Hourly retention of deliveries, their attempts and relayed events (RETENTION_DAYS). */
+export const DELIVERY_RETENTION_QUEUE = 'webhook-delivery-log-prune';
+export const PRUNE_DELIVERIES = 'prune';
 
 /**
- * A wake-up job is cheap to lose: the sweep finds its deliveries in MySQL. So a job is tried a few
- * times (the database may be briefly unreachable) and then left to the sweep; finished jobs go at
- * once, failed ones are kept a day for the dashboard. Ids never repeat (see `wakeKey`), so a
- * remembered failed job never hides a new wake-up.
+ * A wake-up job is cheap to lose: the sweep finds its endpoint's due deliveries in MySQL. So a job
+ * is tried a few times (the database may be briefly unreachable) and then left to the sweep. Ids
+ * are fixed per endpoint and lane, so finished and failed jobs go at once: a remembered one would
+ * swallow the next wake-up.
  */
 export const WAKE_UP_OPTIONS: JobsOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: true,
-  removeOnFail: { age: 86_400, count: 10_000 },
+  removeOnFail: true,
 };
 
 /**

@@ -11,10 +11,10 @@ import { Queue } from 'bullmq';
 import { maintenanceSchedules } from './bulk/bulk-queue';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import {
-  DELIVERY_LOG_PRUNE_QUEUE,
+  DELIVERY_RETENTION_QUEUE,
   DELIVERY_SWEEP_QUEUE,
   MAINTENANCE_QUEUE,
-  PRUNE_DELIVERY_LOG,
+  PRUNE_DELIVERIES,
   SWEEP_DELIVERIES,
 } from './queues';
 
@@ -40,9 +40,9 @@ export const jobSchedules = (config: AppConfig): JobSchedule[] => [
     everyMs: config.relaySweepIntervalMs,
   },
   {
-    queue: DELIVERY_LOG_PRUNE_QUEUE,
+    queue: DELIVERY_RETENTION_QUEUE,
     schedulerId: 'webhook-delivery-log-prune',
-    name: PRUNE_DELIVERY_LOG,
+    name: PRUNE_DELIVERIES,
     everyMs: HOURLY,
   },
 ];

@@ -95,7 +95,7 @@ describe('event catalog', () => {
     receiver.on('/gone', () => ({ status: 410 }));
     subscribedAfter = await lastEventId(test);
     const all = await createWebhook({ url: receiver.url('/all'), events: ['*'] });
-    await createWebhook({ url: receiver.url('/gone'), events: ['customer.created'] });
+    const gone = await createWebhook({ url: receiver.url('/gone'), events: ['customer.created'] });
 
     // customer.created, then customer.updated by the administrator and by the customer itself
     const customer = await createCustomer(test, admin, { company: 'Example GmbH' });
@@ -151,6 +151,11 @@ describe('event catalog', () => {
     await post(`/api/v1/webhooks/${all.id}/ping`, 202);
     await receiver.waitFor((received) =>
       received.some((delivery) => delivery.message.type === 'webhook.disabled'),
+    );
+    // webhook.paused_discarded: the endpoint that answered 410 is disabled now
+    await post(`/api/v1/webhooks/${gone.id}/discard-paused`, 200);
+    await receiver.waitFor((received) =>
+      received.some((delivery) => delivery.message.type === 'webhook.paused_discarded'),
     );
 
     events = await eventsAfter(test, 0);

@@ -2,7 +2,7 @@ import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { eventually } from './support/eventually';
-import { SecretBox, newWebhookSecret } from '../src/webhooks/secret-box';
+import { SecretBox, newWebhookSecret } from '../src/webhooks/webhook-endpoint.entity';
 import { WebhookEndpoint } from '../src/webhooks/webhook-endpoint.entity';
 
 describe('webhook targets (SSRF) with private targets not allowed', () => {

@@ -4,7 +4,6 @@ import { expectEveryAnswerDocumented } from './support/openapi-contract';
 import { createCustomer } from './support/factories';
 import { eventually } from './support/eventually';
 import { ReceivedDelivery, WebhookReceiver } from './support/webhook-receiver';
-import { DeliveryLog } from '../src/webhooks/delivery/delivery-log';
 
 interface CreatedWebhook {
   id: number;
@@ -446,29 +445,6 @@ describe('webhooks', () => {
         .set(bearer(token))
         .expect(400);
       await test.http().get('/api/v1/webhooks/999999/deliveries').set(bearer(token)).expect(404);
-    });
-
-    it('prunes attempts older than the retention period from the delivery log', async () => {
-      const hook = await createWebhook(test, token, {
-        url: receiver.url('/pruned'),
-        events: ['customer.created'],
-      });
-      const connection = test.em().getConnection();
-      const daysAgo = (days: number) =>
-        new Date(Date.now() - days * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
-      await connection.execute(
-        `INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, created_at)
-         VALUES (?, 1, 'customer.created', 1, 1, 200, 5, ?), (?, 2, 'customer.created', 1, 1, 200, 5, ?), (?, 3, 'customer.created', 1, 1, 200, 5, ?)`,
-        [hook.id, daysAgo(40), hook.id, daysAgo(31), hook.id, daysAgo(1)],
-      );
-      const removed = await test.app.get(DeliveryLog).prune(new Date(Date.now() - 30 * 86_400_000));
-      expect(removed).toBeGreaterThanOrEqual(2);
-      const left = await test
-        .http()
-        .get(`/api/v1/webhooks/${hook.id}/deliveries`)
-        .set(bearer(token))
-        .expect(200);
-      expect(left.body.items.map((d: { eventId: number }) => d.eventId)).toEqual([3]);
     });
   });
 });

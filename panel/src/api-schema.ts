@@ -506,6 +506,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/{id}/discard-paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drop the deliveries a disabled endpoint is owed
+         * @description While an endpoint is disabled its deliveries are kept as paused, and enabling it sends them in order. This drops them instead; the audit trail records it (webhook.paused_discarded). 409 while the endpoint is enabled.
+         */
+        post: operations["WebhooksController_discardPaused"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{id}/ping": {
         parameters: {
             query?: never;
@@ -796,7 +816,7 @@ export interface components {
             object: components["schemas"]["AuditObject"];
             occurredAt: string;
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.suspended" | "customer.activated" | "customer.deleted" | "subscription.created" | "subscription.updated" | "subscription.suspended" | "subscription.activated" | "subscription.deleted" | "domain.created" | "domain.suspended" | "domain.activated" | "domain.deleted" | "job.completed" | "job.scheduled" | "webhook.ping" | "webhook.disabled";
+            type: "customer.created" | "customer.updated" | "customer.suspended" | "customer.activated" | "customer.deleted" | "subscription.created" | "subscription.updated" | "subscription.suspended" | "subscription.activated" | "subscription.deleted" | "domain.created" | "domain.suspended" | "domain.activated" | "domain.deleted" | "job.completed" | "job.scheduled" | "webhook.ping" | "webhook.disabled" | "webhook.paused_discarded";
         };
         AuditObject: {
             id: number;
@@ -1138,7 +1158,7 @@ export interface components {
         EventTypeView: {
             description: string;
             /** @enum {string} */
-            name: "customer.created" | "customer.updated" | "customer.suspended" | "customer.activated" | "customer.deleted" | "subscription.created" | "subscription.updated" | "subscription.suspended" | "subscription.activated" | "subscription.deleted" | "domain.created" | "domain.suspended" | "domain.activated" | "domain.deleted" | "job.completed" | "job.scheduled" | "webhook.ping" | "webhook.disabled";
+            name: "customer.created" | "customer.updated" | "customer.suspended" | "customer.activated" | "customer.deleted" | "subscription.created" | "subscription.updated" | "subscription.suspended" | "subscription.activated" | "subscription.deleted" | "domain.created" | "domain.suspended" | "domain.activated" | "domain.deleted" | "job.completed" | "job.scheduled" | "webhook.ping" | "webhook.disabled" | "webhook.paused_discarded";
             /** @description JSON Schema (draft-07) of the event body’s `data` */
             schema: {
                 [key: string]: unknown;
@@ -1175,6 +1195,10 @@ export interface components {
             /** @example Bearer */
             tokenType: string;
             user: components["schemas"]["PrincipalView"];
+        };
+        PausedDiscarded: {
+            /** @description Paused deliveries dropped */
+            discarded: number;
         };
         PingAccepted: {
             /** @description The id of the webhook.ping event (its webhook-id header) */
@@ -1532,10 +1556,10 @@ export interface components {
             eventType: string;
             id: number;
             /**
-             * @description Where the delivery of this event to this endpoint stands now: pending (retries to come), succeeded, or failed (its retries are used up)
+             * @description Where the delivery of this event to this endpoint stands now: pending (retries to come), paused (its endpoint is disabled), succeeded, or failed (its retries are used up)
              * @enum {string|null}
              */
-            state: "pending" | "succeeded" | "failed" | null;
+            state: "pending" | "paused" | "succeeded" | "failed" | null;
             statusCode: number | null;
             succeeded: boolean;
         };
@@ -1555,6 +1579,10 @@ export interface components {
             /** @description Start of the current run of failed deliveries */
             failingSince: string | null;
             id: number;
+            /** @description While failing: why (no answer, an error status, or a secret that cannot be decrypted) */
+            lastError: string | null;
+            /** @description Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them */
+            pausedDeliveries: number;
             /** @description Until then deliveries are also signed with the previous secret */
             previousSecretExpiresAt: string | null;
             updatedAt: string;
@@ -1573,6 +1601,10 @@ export interface components {
             /** @description Start of the current run of failed deliveries */
             failingSince: string | null;
             id: number;
+            /** @description While failing: why (no answer, an error status, or a secret that cannot be decrypted) */
+            lastError: string | null;
+            /** @description Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them */
+            pausedDeliveries: number;
             /** @description Until then deliveries are also signed with the previous secret */
             previousSecretExpiresAt: string | null;
             /**
@@ -4285,7 +4317,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 /** @description Only attempts of deliveries now in this state */
-                state?: "pending" | "succeeded" | "failed";
+                state?: "pending" | "paused" | "succeeded" | "failed";
             };
             header?: never;
             path: {
@@ -4332,6 +4364,81 @@ export interface operations {
             };
             /** @description No such object, or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description MySQL or Redis is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    WebhooksController_discardPaused: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PausedDiscarded"];
+                };
+            };
+            /** @description The request is not valid: `errors` names each field with a stable `code` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid credentials (token, session cookie or API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role, read-only key, missing CSRF token, suspended account) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such object, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique value taken, a job already running) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

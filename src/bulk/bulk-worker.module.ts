@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
 import { SuspensionModule } from '../suspension/suspension.module';
-import { DeliveryModule } from '../webhooks/delivery/delivery.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { BulkChunkRunner } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
@@ -15,7 +15,7 @@ import { DeliveryPacing } from './delivery-pacing';
 
 /** The worker side of bulk jobs: the processors (src/schedules.ts registers the housekeeping schedules). */
 @Module({
-  imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule, DeliveryModule],
+  imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule, WebhooksModule],
   providers: [
     BulkJobProcessor,
     BulkChunkRunner,

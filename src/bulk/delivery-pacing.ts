@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { countBulkPacing } from '../metrics/bulk-metrics';
-import { DeliveryBacklog } from '../webhooks/delivery/delivery-backlog';
+import { Deliveries } from '../webhooks/deliveries';
 
 /** How often a waiting chunk looks at the backlog again. */
 export const PACE_POLL_MS = 100;
@@ -60,7 +60,7 @@ export class DeliveryPacing {
   private readonly logger = new Logger(DeliveryPacing.name);
 
   constructor(
-    private readonly backlog: DeliveryBacklog,
+    private readonly deliveries: Deliveries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,7 +69,12 @@ export class DeliveryPacing {
     const limit = this.config.bulkPaceBacklog;
     if (limit === 0) return;
     try {
-      const waited = await waitForDrain(() => this.backlog.size(), limit, REAL_CLOCK, stopping);
+      const waited = await waitForDrain(
+        () => this.deliveries.backlog(),
+        limit,
+        REAL_CLOCK,
+        stopping,
+      );
       if (waited >= PACE_POLL_MS) countBulkPacing(waited / 1000);
     } catch (error) {
       // Pacing is advisory: the chunk itself meets a database that is away, and handles it.

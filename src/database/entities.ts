@@ -8,8 +8,7 @@ import { CustomerSearchTrigram } from '../hosting/customer-search-trigram.entity
 import { Domain } from '../hosting/domain.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { Subscription } from '../hosting/subscription.entity';
-import { EventDelivery } from '../webhooks/delivery/event-delivery.entity';
-import { WebhookDelivery } from '../webhooks/delivery/webhook-delivery.entity';
+import { DeliveryAttempt, EventDelivery } from '../webhooks/delivery.entities';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */
@@ -24,7 +23,7 @@ export const ENTITIES = [
   BulkJob,
   BulkJobResult,
   WebhookEndpoint,
-  WebhookDelivery,
+  DeliveryAttempt,
   ApiKey,
   EventDelivery,
 ];

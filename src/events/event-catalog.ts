@@ -12,6 +12,7 @@ import {
   SubscriptionStatusData,
   SubscriptionUpdatedData,
   WebhookDisabledData,
+  WebhookPausedDiscardedData,
   WebhookPingData,
 } from './event-payloads';
 import { EVENT_TYPES, EventObjectType, EventType } from './event-types';
@@ -124,6 +125,12 @@ export const EVENT_DEFINITIONS = {
     description:
       'The service disabled a webhook endpoint: it answered 410 Gone, or failed for 24 hours.',
     data: WebhookDisabledData,
+  },
+  'webhook.paused_discarded': {
+    objectType: 'webhook',
+    description:
+      'An administrator dropped the deliveries a disabled webhook endpoint was owed (POST /webhooks/{id}/discard-paused).',
+    data: WebhookPausedDiscardedData,
   },
 } as const satisfies Record<EventType, EventDefinition>;
 

@@ -111,3 +111,11 @@ export class DisabledWebhook extends WebhookReference {
 export class WebhookDisabledData {
   @ApiProperty({ type: DisabledWebhook }) webhook!: DisabledWebhook;
 }
+
+export class DiscardedDeliveries extends WebhookReference {
+  @ApiProperty({ description: 'Paused deliveries dropped' }) discarded!: number;
+}
+
+export class WebhookPausedDiscardedData {
+  @ApiProperty({ type: DiscardedDeliveries }) webhook!: DiscardedDeliveries;
+}

@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'job.scheduled',
   'webhook.ping',
   'webhook.disabled',
+  'webhook.paused_discarded',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -3,9 +3,10 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
-import { fromSqlDate, toSqlDate } from '../common/sql-dates';
-import { DeliveryState } from './delivery/event-delivery.entity';
-import { DeliveryWakeUps } from './delivery/wake-ups';
+import { fromSqlDate } from '../common/sql-dates';
+import { Deliveries } from './deliveries';
+import { DeliveryWakeUps } from './relay';
+import { DeliveryState } from './delivery.entities';
 import { ListDeliveriesQuery, RecoverEventsDto, ResendEventsDto } from './dto/webhook-input.dto';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { DeliveriesQueued, WebhookDeliveryView } from './webhook.views';
@@ -23,14 +24,12 @@ interface AttemptRow {
   state: DeliveryState | null;
 }
 
-/** What a resent or recovered delivery starts from: pending, due now, its schedule afresh. */
-const AFRESH = `d.state = 'pending', d.attempts = 0, d.first_attempt_at = NULL, d.last_error = NULL`;
-
 /** Administrators' view of deliveries: the attempt log with each delivery's state, resend and recover. */
 @Injectable()
 export class DeliveryRecovery {
   constructor(
     private readonly em: EntityManager,
+    private readonly deliveries: Deliveries,
     private readonly wakeUps: DeliveryWakeUps,
   ) {}
 
@@ -53,7 +52,7 @@ export class DeliveryRecovery {
     }
     const rows = await this.em.getConnection().execute<AttemptRow[]>(
       `SELECT a.id, a.event_id, a.event_type, a.attempt, a.succeeded, a.status_code, a.duration_ms, a.error, a.created_at, d.state
-         FROM webhook_delivery a
+         FROM delivery_attempt a
          ${query.state ? '' : 'LEFT '}JOIN event_delivery d ON d.event_id = a.event_id AND d.endpoint_id = a.endpoint_id
         WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
       params,
@@ -66,28 +65,18 @@ export class DeliveryRecovery {
     await this.enabledEndpoint(id);
     const eventIds = dto.eventIds.map(String);
     const list = eventIds.map(() => '?').join(',');
-    const connection = this.em.getConnection();
-    const known = await connection.execute<Array<{ id: string | number }>>(
-      `SELECT id FROM outbox_event WHERE id IN (${list})`,
-      eventIds,
-    );
+    const known = await this.em
+      .getConnection()
+      .execute<Array<{ id: string | number }>>(
+        `SELECT id FROM outbox_event WHERE id IN (${list})`,
+        eventIds,
+      );
     const found = new Set(known.map((row) => String(row.id)));
     const missing = eventIds.filter((eventId) => !found.has(eventId));
     if (missing.length > 0) throw new NotFound('Event', missing.join(', '));
     // Also events the endpoint never had (not subscribed then, or created later): asked for, so sent.
-    const now = toSqlDate(new Date());
-    await connection.execute(
-      `INSERT INTO event_delivery (event_id, endpoint_id, customer_id, state, attempts, next_attempt_at, created_at, updated_at)
-       SELECT o.id, ?, o.customer_id, 'pending', 0, ?, o.created_at, ? FROM outbox_event o WHERE o.id IN (${list})
-       ON DUPLICATE KEY UPDATE state = 'pending', attempts = 0, first_attempt_at = NULL, last_error = NULL`,
-      [id, now, now, ...eventIds],
-      'run',
-    );
-    const queued = await this.wakeUps.rewake(
-      `d.endpoint_id = ? AND d.event_id IN (${list})`,
-      [id, ...eventIds],
-      { set: AFRESH, expected: eventIds.length },
-    );
+    const queued = await this.deliveries.sendAgain(id, { eventIds });
+    await this.wakeUps.wake([id]);
     return { queued };
   }
 
@@ -100,11 +89,8 @@ export class DeliveryRecovery {
         { field: 'until', code: 'too_small', message: 'until must be later than since' },
       ]);
     await this.enabledEndpoint(id);
-    const queued = await this.wakeUps.rewake(
-      `d.endpoint_id = ? AND d.state = 'failed' AND d.created_at >= ? AND d.created_at < ?`,
-      [id, toSqlDate(since), toSqlDate(until)],
-      { set: AFRESH },
-    );
+    const queued = await this.deliveries.sendAgain(id, { failedBetween: [since, until] });
+    if (queued > 0) await this.wakeUps.wake([id]);
     return { queued };
   }
 

@@ -1,11 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  OpenAPIObject,
+} from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../auth/auth.decorators';
 import { BulkJobSummaryView } from '../bulk/bulk-job.views';
 import { describeEvents, EventTypeDescription } from '../events/event-catalog';
 import { EVENT_TYPES, EventType } from '../events/event-types';
-import { JsonSchema } from '../events/view-schema';
+import { JsonSchema, toOpenApi30 } from '../events/view-schema';
 
 /** Every event type with its `data` schema, from the definitions the event writer uses. */
 export const EVENT_CATALOG: readonly EventTypeDescription[] = describeEvents({
@@ -39,4 +46,75 @@ export class EventTypesController {
   list(): readonly EventTypeDescription[] {
     return EVENT_CATALOG;
   }
+}
+
+const header = (description: string) => ({
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+
+/**
+ * The webhook events as OpenAPI describes them: one entry per event type under `x-webhooks` (the
+ * generator writes OpenAPI 3.0, which has no `webhooks` object; 3.1's shape is used as the
+ * extension's value), each a POST of `{type, timestamp, data}` with the catalog's `data` schema.
+ */
+export function addEventWebhooks(document: OpenAPIObject): void {
+  const webhooks = Object.fromEntries(
+    EVENT_CATALOG.map((event) => [
+      event.name,
+      {
+        post: {
+          summary: event.name,
+          description: event.description,
+          operationId: `webhook_${event.name.replace('.', '_')}`,
+          tags: ['webhook events'],
+          parameters: [
+            {
+              in: 'header',
+              name: 'webhook-id',
+              ...header('The event id: the same on every retry; drop duplicates by it'),
+            },
+            { in: 'header', name: 'webhook-timestamp', ...header('Unix time of this attempt') },
+            {
+              in: 'header',
+              name: 'webhook-signature',
+              ...header(
+                '`v1,<base64 HMAC-SHA256 of id.timestamp.body>` (Standard Webhooks); two during a secret rotation',
+              ),
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['type', 'timestamp', 'data'],
+                  additionalProperties: false,
+                  properties: {
+                    type: { type: 'string', enum: [event.name] },
+                    timestamp: {
+                      type: 'string',
+                      format: 'date-time',
+                      description: 'When the event was written',
+                    },
+                    data: toOpenApi30(event.schema),
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '2XX': { description: 'Received' },
+            '410': { description: 'Gone: the endpoint is disabled and receives nothing more' },
+            default: {
+              description: 'Anything else, or no answer within 15 s: retried with backoff',
+            },
+          },
+        },
+      },
+    ]),
+  );
+  Object.assign(document, { 'x-webhooks': webhooks });
 }

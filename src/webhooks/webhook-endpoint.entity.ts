@@ -1,3 +1,6 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** Why an endpoint stopped receiving deliveries; null while it is enabled or was switched off by hand. */
@@ -17,6 +20,8 @@ export class WebhookEndpoint {
     | 'previousSecretExpiresAt'
     | 'failingSince'
     | 'disabledReason'
+    | 'probeAt'
+    | 'lastError'
     | 'createdAt'
     | 'updatedAt';
 
@@ -49,6 +54,17 @@ export class WebhookEndpoint {
   @Property({ type: 'datetime', length: 3, nullable: true })
   failingSince: Date | null = null;
 
+  /**
+   * While failing: deliveries wait until then, and then one of them probes the endpoint (the
+   * database's clock). Also the lease of a probe in flight.
+   */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  probeAt: Date | null = null;
+
+  /** Why the last attempts failed, when the endpoint itself failed (no answer, or a secret that cannot be read). */
+  @Property({ type: 'string', length: 500, nullable: true })
+  lastError: string | null = null;
+
   @Property({ type: 'string', length: 16, nullable: true })
   disabledReason: WebhookDisabledReason | null = null;
 
@@ -57,4 +73,52 @@ export class WebhookEndpoint {
 
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+}
+
+/** Used only when SECRET_ENCRYPTION_KEY is unset, so development works without setup. Public, so never safe. */
+const DEVELOPMENT_KEY = 'c1e7e1e0de7e1e0de7e1e0de7e1e0de7c1e7e1e0de7e1e0de7e1e0de7e1e0de7';
+const FORMAT = 'v1';
+
+/**
+ * Encrypts webhook secrets at rest with AES-256-GCM: `v1:<iv>:<tag>:<ciphertext>` in base64url.
+ * A database dump alone does not reveal the secrets; the key lives in the environment.
+ */
+@Injectable()
+export class SecretBox {
+  private readonly key: Buffer;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (config.secretEncryptionKey === undefined) {
+      new Logger('SecretBox').warn(
+        'SECRET_ENCRYPTION_KEY is not set: webhook secrets are encrypted with a PUBLIC DEVELOPMENT KEY. Set it (openssl rand -hex 32) before production use.',
+      );
+    }
+    this.key = Buffer.from(config.secretEncryptionKey ?? DEVELOPMENT_KEY, 'hex');
+  }
+
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return [FORMAT, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join(':');
+  }
+
+  open(sealed: string): string {
+    const [format, iv, tag, ciphertext] = sealed.split(':');
+    if (format !== FORMAT || !iv || !tag || ciphertext === undefined)
+      throw new Error('not a sealed secret');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([
+      decipher.update(Buffer.from(ciphertext, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
+  }
+}
+
+/** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }

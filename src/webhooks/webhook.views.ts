@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DELIVERY_STATES, DeliveryState } from './delivery/event-delivery.entity';
+import { DELIVERY_STATES, DeliveryState } from './delivery.entities';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export class WebhookView {
@@ -21,6 +21,18 @@ export class WebhookView {
     description: 'Start of the current run of failed deliveries',
   })
   failingSince!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'While failing: why (no answer, an error status, or a secret that cannot be decrypted)',
+  })
+  lastError!: string | null;
+  @ApiProperty({
+    description:
+      'Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them',
+  })
+  pausedDeliveries!: number;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -57,7 +69,7 @@ export class WebhookDeliveryView {
     enum: DELIVERY_STATES,
     nullable: true,
     description:
-      'Where the delivery of this event to this endpoint stands now: pending (retries to come), succeeded, or failed (its retries are used up)',
+      'Where the delivery of this event to this endpoint stands now: pending (retries to come), paused (its endpoint is disabled), succeeded, or failed (its retries are used up)',
   })
   state!: DeliveryState | null;
   @ApiProperty() createdAt!: string;
@@ -72,12 +84,16 @@ export class DeliveriesQueued {
   @ApiProperty({ description: 'Deliveries queued to be sent again' }) queued!: number;
 }
 
+export class PausedDiscarded {
+  @ApiProperty({ description: 'Paused deliveries dropped' }) discarded!: number;
+}
+
 export class PingAccepted {
   @ApiProperty({ description: 'The id of the webhook.ping event (its webhook-id header)' })
   eventId!: number;
 }
 
-export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
+export function toWebhookView(endpoint: WebhookEndpoint, pausedDeliveries: number): WebhookView {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -86,6 +102,8 @@ export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     failingSince: endpoint.failingSince?.toISOString() ?? null,
+    lastError: endpoint.lastError,
+    pausedDeliveries,
     previousSecretExpiresAt:
       endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now()
         ? endpoint.previousSecretExpiresAt.toISOString()

@@ -35,6 +35,7 @@ import {
 } from './dto/webhook-input.dto';
 import {
   DeliveriesQueued,
+  PausedDiscarded,
   PingAccepted,
   WebhookDeliveryPage,
   WebhookDeliveryView,
@@ -117,6 +118,22 @@ export class WebhooksController {
   @ApiAcceptedResponse({ type: PingAccepted })
   ping(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<PingAccepted> {
     return this.webhooks.ping(auth, id);
+  }
+
+  @Post(':id/discard-paused')
+  @HttpCode(200)
+  @ApiProblems(400, 404, 409)
+  @ApiOperation({
+    summary: 'Drop the deliveries a disabled endpoint is owed',
+    description:
+      'While an endpoint is disabled its deliveries are kept as paused, and enabling it sends them in order. This drops them instead; the audit trail records it (webhook.paused_discarded). 409 while the endpoint is enabled.',
+  })
+  @ApiOkResponse({ type: PausedDiscarded })
+  discardPaused(
+    @Auth() auth: Principal,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<PausedDiscarded> {
+    return this.webhooks.discardPaused(auth, id);
   }
 
   @Post(':id/rotate-secret')

@@ -1,12 +1,47 @@
 import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
 import { EventsModule } from '../events/events.module';
-import { DeliveryModule } from './delivery/delivery.module';
+import { DELIVERY_RETENTION_QUEUE, DELIVERY_SWEEP_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../queues';
+import { Deliveries } from './deliveries';
 import { DeliveryRecovery } from './delivery-recovery.service';
+import { DeliveryWakeUps, OutboxRelay, RelayTrigger } from './relay';
+import { SecretBox } from './webhook-endpoint.entity';
+import { WebhookSender } from './webhook-sender';
 import { WebhooksService } from './webhooks.service';
 
+/**
+ * Webhook endpoints and their delivery: the relay that turns committed outbox events into
+ * deliveries (in every process, right after each commit), the delivery state in MySQL, and the one
+ * send path. The processors are registered by the WorkerModule (src/webhooks/delivery-jobs.ts).
+ */
 @Module({
-  imports: [EventsModule, DeliveryModule],
-  providers: [WebhooksService, DeliveryRecovery],
-  exports: [WebhooksService, DeliveryRecovery, DeliveryModule],
+  imports: [
+    EventsModule,
+    BullModule.registerQueue(
+      { name: WEBHOOK_DELIVERY_QUEUE },
+      { name: DELIVERY_SWEEP_QUEUE },
+      { name: DELIVERY_RETENTION_QUEUE },
+    ),
+  ],
+  providers: [
+    SecretBox,
+    Deliveries,
+    DeliveryWakeUps,
+    OutboxRelay,
+    RelayTrigger,
+    WebhookSender,
+    WebhooksService,
+    DeliveryRecovery,
+  ],
+  exports: [
+    SecretBox,
+    Deliveries,
+    DeliveryWakeUps,
+    OutboxRelay,
+    WebhookSender,
+    WebhooksService,
+    DeliveryRecovery,
+    BullModule,
+  ],
 })
 export class WebhooksModule {}

@@ -1,14 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-input.dto';
-import { newWebhookSecret, SecretBox } from './secret-box';
-import { checkTargetUrl, TargetRefused } from './delivery/target-address';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
-import { PingAccepted, toWebhookView, WebhookView, WebhookWithSecretView } from './webhook.views';
+import { Deliveries } from './deliveries';
+import { DeliveryWakeUps } from './relay';
+import { checkTargetUrl, TargetRefused } from './target-address';
+import { newWebhookSecret, SecretBox, WebhookEndpoint } from './webhook-endpoint.entity';
+import {
+  PausedDiscarded,
+  PingAccepted,
+  toWebhookView,
+  WebhookView,
+  WebhookWithSecretView,
+} from './webhook.views';
 
 /** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -20,16 +28,19 @@ export class WebhooksService {
     private readonly em: EntityManager,
     private readonly secrets: SecretBox,
     private readonly outbox: EventOutbox,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(_auth: Principal): Promise<{ items: WebhookView[] }> {
     const endpoints = await this.em.find(WebhookEndpoint, {}, { orderBy: { id: 'asc' } });
-    return { items: endpoints.map(toWebhookView) };
+    const paused = await this.deliveries.countPaused(endpoints.map((e) => e.id));
+    return { items: endpoints.map((e) => toWebhookView(e, paused.get(e.id) ?? 0)) };
   }
 
   async get(_auth: Principal, id: number): Promise<WebhookView> {
-    return toWebhookView(await this.find(this.em, id));
+    return this.view(await this.find(this.em, id));
   }
 
   async create(_auth: Principal, dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
@@ -43,23 +54,53 @@ export class WebhooksService {
       secretEncrypted: this.secrets.seal(secret),
     });
     await this.em.flush();
-    return { ...toWebhookView(endpoint), secret };
+    return { ...toWebhookView(endpoint, 0), secret };
   }
 
   async update(_auth: Principal, id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
-    const endpoint = await this.find(this.em, id);
-    if (dto.url !== undefined) endpoint.url = dto.url;
-    if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
-    if (dto.description !== undefined) endpoint.description = dto.description || null;
-    if (dto.enabled !== undefined && dto.enabled !== endpoint.enabled) {
-      endpoint.enabled = dto.enabled;
-      // A fresh start: the reason and the failing streak belong to the time it was off.
-      endpoint.disabledReason = null;
-      endpoint.failingSince = null;
-    }
-    await this.em.flush();
-    return toWebhookView(endpoint);
+    const { endpoint, resumed } = await this.em.transactional(async (em) => {
+      const endpoint = await this.find(em, id, false, true);
+      if (dto.url !== undefined) endpoint.url = dto.url;
+      if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
+      if (dto.description !== undefined) endpoint.description = dto.description || null;
+      let resumed = 0;
+      if (dto.enabled !== undefined && dto.enabled !== endpoint.enabled) {
+        endpoint.enabled = dto.enabled;
+        // A fresh start: the reason and the failing streak belong to the time it was off.
+        endpoint.disabledReason = null;
+        endpoint.failingSince = null;
+        endpoint.probeAt = null;
+        endpoint.lastError = null;
+        await em.flush();
+        if (dto.enabled) resumed = await this.deliveries.resume(em, id);
+        else await this.deliveries.pause(em, id);
+      }
+      return { endpoint, resumed };
+    });
+    if (resumed > 0) await this.wakeUps.wake([id]);
+    return this.view(endpoint);
+  }
+
+  /** Drops what a disabled endpoint is owed; the audit trail records who did it and how many went. */
+  async discardPaused(auth: Principal, id: number): Promise<PausedDiscarded> {
+    const discarded = await this.em.transactional(async (em) => {
+      const endpoint = await this.find(em, id, false, true);
+      if (endpoint.enabled)
+        throw new Conflict(
+          `Webhook ${id} is enabled: only a disabled endpoint has paused deliveries.`,
+        );
+      const discarded = await this.deliveries.discardPaused(em, id);
+      await this.outbox.record(em, {
+        type: 'webhook.paused_discarded',
+        objectType: 'webhook',
+        objectId: id,
+        actor: actorOf(auth),
+        payload: { webhook: { id, url: endpoint.url, discarded } },
+      });
+      return discarded;
+    });
+    return { discarded };
   }
 
   async remove(_auth: Principal, id: number): Promise<void> {
@@ -94,15 +135,25 @@ export class WebhooksService {
       endpoint.secretEncrypted = this.secrets.seal(secret);
       return endpoint;
     });
-    return { ...toWebhookView(endpoint), secret };
+    return { ...(await this.view(endpoint)), secret };
   }
 
-  private async find(em: EntityManager, id: number, withSecrets = false): Promise<WebhookEndpoint> {
-    const endpoint = await em.findOne(
-      WebhookEndpoint,
-      id,
-      withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {},
-    );
+  private async view(endpoint: WebhookEndpoint): Promise<WebhookView> {
+    const paused = await this.deliveries.countPaused([endpoint.id]);
+    return toWebhookView(endpoint, paused.get(endpoint.id) ?? 0);
+  }
+
+  /** `lock`: the endpoint's row lock orders this change with the workers' claims. */
+  private async find(
+    em: EntityManager,
+    id: number,
+    withSecrets = false,
+    lock = false,
+  ): Promise<WebhookEndpoint> {
+    const endpoint = await em.findOne(WebhookEndpoint, id, {
+      ...(withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {}),
+      ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}),
+    });
     if (!endpoint) throw new NotFound('Webhook', id);
     return endpoint;
   }

@@ -11,6 +11,7 @@ import { Migration20261201064956 } from './Migration20261201064956';
 import { Migration20261201065651 } from './Migration20261201065651';
 import { Migration20261201070000 } from './Migration20261201070000';
 import { Migration20261207013000 } from './Migration20261207013000';
+import { Migration20261207014000 } from './Migration20261207014000';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from disk) so the built app, the
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201065651', class: Migration20261201065651 },
   { name: 'Migration20261201070000', class: Migration20261201070000 },
   { name: 'Migration20261207013000', class: Migration20261207013000 },
+  { name: 'Migration20261207014000', class: Migration20261207014000 },
 ];

@@ -18,8 +18,10 @@ import {
 
 /** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
-import { SUBSCRIBABLE_EVENT_TYPES } from '../delivery/event-routing';
-import { DELIVERY_STATES, DeliveryState } from '../delivery/event-delivery.entity';
+import { EVENT_TYPES } from '../../events/event-types';
+import { DELIVERY_STATES, DeliveryState } from '../delivery.entities';
+
+const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, '*'];
 import { DateTimeValue } from '../../common/date-time';
 import { PageQuery } from '../../common/page.query';
 

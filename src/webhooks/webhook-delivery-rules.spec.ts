@@ -1,11 +1,9 @@
-import { loadConfig } from '../../config/load-config';
+import { loadConfig } from '../config/load-config';
 import { Webhook } from 'standardwebhooks';
-import { EndpointSlots } from './endpoint-slots';
-import { MessageSigner } from './message-signer';
-import { nextRetryDelayMs } from './retry-schedule';
-import { newWebhookSecret, SecretBox } from '../secret-box';
+import { parseRetryAfter, signMessage } from './http-delivery';
 import { isPublicAddress } from './target-address';
-import { parseRetryAfter } from './http-delivery';
+import { newWebhookSecret, SecretBox } from './webhook-endpoint.entity';
+import { nextRetryDelayMs } from './webhook-sender';
 
 const HOUR = 3_600_000;
 const SCHEDULE = loadConfig({}).webhookRetryScheduleMs;
@@ -58,52 +56,6 @@ describe('retry schedule', () => {
   });
 });
 
-describe('endpoint slots', () => {
-  it('never limits a fast endpoint', () => {
-    const slots = new EndpointSlots(2, 1000);
-    expect([1, 2, 3, 4, 5].every(() => slots.tryAcquire(7, 0))).toBe(true);
-  });
-
-  it('limits an endpoint whose requests hang to its share', () => {
-    const slots = new EndpointSlots(2, 1000);
-    slots.tryAcquire(7, 0);
-    slots.tryAcquire(7, 0);
-    expect(slots.tryAcquire(7, 1500)).toBe(false);
-    expect(slots.tryAcquire(8, 1500)).toBe(true);
-    slots.release(7, 0, 3000);
-    expect(slots.tryAcquire(7, 3000)).toBe(true);
-    expect(slots.tryAcquire(7, 3000)).toBe(false);
-  });
-});
-
-describe('endpoint slots for batches', () => {
-  it('judges an endpoint by its slowest request, not by how long a batch of fast requests took', () => {
-    const slots = new EndpointSlots(1, 1000);
-    slots.tryAcquire(7, 0);
-    slots.release(7, 0, 5000, 40);
-    slots.tryAcquire(7, 5000);
-    expect(slots.tryAcquire(7, 5000)).toBe(true);
-    slots.release(7, 5000, 5100, 1500);
-    slots.release(7, 5000, 5100, 1500);
-    slots.tryAcquire(7, 6000);
-    expect(slots.tryAcquire(7, 6000)).toBe(false);
-  });
-});
-
-describe('endpoint slots for a busy endpoint', () => {
-  it('keeps every slot for an endpoint whose batches run long but keep finishing fast requests', () => {
-    const slots = new EndpointSlots(2, 1000);
-    expect([0, 0, 0].every((at) => slots.tryAcquire(7, at))).toBe(true);
-    slots.release(7, 0, 900, 40);
-    // The oldest batch has been in flight 1.5 s, but a batch finished 600 ms ago: busy, not hanging.
-    expect(slots.tryAcquire(7, 1500)).toBe(true);
-    expect(slots.tryAcquire(7, 1500)).toBe(true);
-    // Nothing finished for 1.6 s while batches are in flight: it hangs, and gets its share only.
-    expect(slots.tryAcquire(7, 2500)).toBe(false);
-    expect(slots.tryAcquire(8, 2500)).toBe(true);
-  });
-});
-
 describe('target addresses', () => {
   it.each([
     '127.0.0.1',
@@ -150,14 +102,15 @@ describe('message signatures', () => {
     for (const body of ['{"type":"customer.created","data":{}}', '{"name":"Zoë ✓ 日本"}', '']) {
       const secret = newWebhookSecret();
       const at = new Date(1_700_000_000_123);
-      const signature = new MessageSigner(secret).sign('42', Math.floor(at.getTime() / 1000), body);
+      const signature = signMessage(secret, '42', Math.floor(at.getTime() / 1000), body);
       expect(signature).toBe(new Webhook(secret).sign('42', at, body));
       const headers = {
         'webhook-id': '42',
         'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
         'webhook-signature': '',
       };
-      headers['webhook-signature'] = new MessageSigner(secret).sign(
+      headers['webhook-signature'] = signMessage(
+        secret,
         '42',
         Number(headers['webhook-timestamp']),
         body,

@@ -1,0 +1,234 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
+import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
+import { Deliveries, DB_NOW } from './deliveries';
+import { WebhookSender } from './webhook-sender';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import {
+  DELIVER_WEBHOOKS,
+  DELIVERY_RETENTION_QUEUE,
+  DELIVERY_SWEEP_QUEUE,
+  DELIVERY_WORKER_OPTIONS,
+  WAKE_UP_OPTIONS,
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookWakeUp,
+} from '../queues';
+
+const BATCH = 2000;
+
+/**
+ * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
+ * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
+ * job whose id exists does nothing.
+ */
+export const LANES = 4;
+
+/** Wakes workers for endpoints; what they send is found in MySQL. */
+@Injectable()
+export class DeliveryWakeUps {
+  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<WebhookWakeUp>) {}
+
+  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
+    if (endpointIds.length === 0) return;
+    await this.queue.addBulk(
+      [...new Set(endpointIds)].flatMap((endpointId) =>
+        Array.from({ length: lanes }, (_, lane) => ({
+          name: DELIVER_WEBHOOKS,
+          data: { endpointId },
+          opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
+        })),
+      ),
+    );
+  }
+}
+
+/**
+ * From committed events to woken workers: the relay (and what triggers it after each commit),
+ * the wake-up jobs, and the processors of the delivery queues (registered by the WorkerModule).
+ */
+
+/**
+ * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
+ * SKIP LOCKED (any number of processes can relay at once without relaying an event twice) and, in
+ * the same transaction, creates their deliveries and marks them dispatched; after the commit it
+ * wakes the endpoints. If the transaction fails, the claim rolls back and a later pass (or the
+ * sweep) relays the events again. Order does not depend on passes: a delivery waits for every
+ * earlier event of its customer to be relayed (see Deliveries.claim).
+ */
+@Injectable()
+export class OutboxRelay {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
+  ) {}
+
+  /** Relays until nothing undispatched is left; returns how many events it handled. */
+  async relayAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handled = await this.relayBatch();
+      total += handled;
+      if (handled < BATCH) return total;
+    }
+  }
+
+  private async relayBatch(): Promise<number> {
+    const connection = this.em.getConnection();
+    // A connection-level transaction fires no ORM transaction events, so relaying does not trigger
+    // another relay pass. READ COMMITTED takes no gap locks: writers appending events never wait.
+    const { relayed, endpoints } = await connection.transactional(
+      async (trx) => {
+        const rows = await connection.execute<Array<{ id: string | number }>>(
+          `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          [],
+          'all',
+          trx,
+        );
+        if (rows.length === 0) return { relayed: 0, endpoints: [] };
+        const ids = rows.map((row) => String(row.id));
+        const endpoints = await this.deliveries.create(trx, ids);
+        await connection.execute(
+          `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
+          ids,
+          'run',
+          trx,
+        );
+        return { relayed: rows.length, endpoints };
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
+    // After the commit, so a woken worker finds the deliveries. If this process dies first (or
+    // Redis refuses), they wait in MySQL and the sweep wakes their endpoints.
+    await this.wakeUps.wake(endpoints);
+    return relayed;
+  }
+}
+
+/**
+ * Starts a relay pass right after any transaction of this process commits, since any of them may
+ * have written outbox rows (also set-based INSERT ... SELECT ones that the unit of work never sees).
+ * Commits that arrive while a pass runs are coalesced into one more pass. If this process dies
+ * before its pass, the sweep relays the events instead.
+ */
+@Injectable()
+export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayTrigger.name);
+  private running: Promise<void> | null = null;
+  private scheduled = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly rootEm: EntityManager,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit(): void {
+    this.rootEm
+      .getEventManager()
+      .registerSubscriber({ afterTransactionCommit: () => this.request() });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  request(): void {
+    if (this.stopped || this.scheduled) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.pass().finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.request();
+        }
+      });
+    });
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.relay.relayAll();
+    } catch (error) {
+      // Nothing is lost: the events stay undispatched and the sweep relays them.
+      this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+    }
+  }
+}
+
+/** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
+@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
+export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly sender: WebhookSender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhookConcurrency;
+  }
+
+  async process(job: Job<WebhookWakeUp>): Promise<void> {
+    await this.sender.sendDue(job.data.endpointId);
+  }
+}
+
+/**
+ * The heartbeat of delivery, a repeatable job (src/schedules.ts; one run per interval however many
+ * workers): relays events a crash left in the outbox, and wakes every endpoint with something due
+ * (retries, probes of a failing endpoint, deliveries whose job died with a worker or with Redis).
+ */
+@Processor(DELIVERY_SWEEP_QUEUE, { concurrency: 1 })
+export class DeliverySweep extends WorkerHost {
+  private readonly logger = new Logger(DeliverySweep.name);
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly deliveries: Deliveries,
+    private readonly wakeUps: DeliveryWakeUps,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ relayed: number; woken: number }> {
+    const relayed = await this.relay.relayAll();
+    if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) no relay pass had handled`);
+    const due = await this.deliveries.dueEndpoints();
+    await this.wakeUps.wake(due);
+    return { relayed, woken: due.length };
+  }
+}
+
+/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly job (src/schedules.ts). */
+@Processor(DELIVERY_RETENTION_QUEUE)
+export class DeliveryRetention extends WorkerHost {
+  constructor(
+    private readonly deliveries: Deliveries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  process(): Promise<number> {
+    return this.deliveries.prune(this.config.retentionDays);
+  }
+}

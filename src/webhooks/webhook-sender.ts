@@ -1,0 +1,287 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/mysql';
+import { SYSTEM_ACTOR } from '../auth/principal';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EventOutbox } from '../events/event-outbox.service';
+import { recordWebhookAttempt } from '../metrics/webhook-metrics';
+import {
+  AttemptRecord,
+  Claim,
+  ClaimedDelivery,
+  DB_NOW,
+  DB_NOW_PLUS,
+  Deliveries,
+  DeliveryNext,
+  LEASE_MS,
+} from './deliveries';
+import { HttpDelivery, SendResult } from './http-delivery';
+import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-endpoint.entity';
+
+/** Requests of one round in flight at once (each to another customer). */
+const AT_ONCE = 16;
+/** A round with at least this many failures and no success says the endpoint, not an event, fails. */
+const ENDPOINT_FAILS_AFTER = 3;
+/**
+ * Groups of attempts written at once. A success not yet marked is sent again if the worker dies,
+ * so marking soon is what keeps duplicates after a crash rare.
+ */
+const RECORDERS = 3;
+
+/**
+ * The one send path, for first attempts, retries and probes alike: takes an endpoint's due
+ * deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and records every attempt
+ * as its answer comes. Decided here, once each: what a failure means for the delivery (a retry on
+ * the schedule, honouring Retry-After, or `failed` once it is used up) and for the endpoint (no
+ * answer, or a round of failures: it is probed with one delivery at its backoff time; 410 Gone or
+ * a day of failures: disabled, its deliveries paused).
+ */
+@Injectable()
+export class WebhookSender implements OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookSender.name);
+  private readonly http: HttpDelivery;
+  private pendingRecords: Array<{ attempt: AttemptRecord; done: (error?: unknown) => void }> = [];
+  /** Groups being written at once: a success waits for no other group's round trips. */
+  private flushing = 0;
+  private inFlight = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly deliveries: Deliveries,
+    private readonly secrets: SecretBox,
+    private readonly outbox: EventOutbox,
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.http = new HttpDelivery({
+      allowPrivateTargets: config.webhookAllowPrivateTargets,
+      timeoutMs: config.webhookTimeoutMs,
+    });
+  }
+
+  /** Sends rounds of the endpoint's due deliveries until nothing is due (or the process stops). */
+  async sendDue(endpointId: number): Promise<void> {
+    this.inFlight += 1;
+    try {
+      while (!this.stopping) {
+        const claim = await this.deliveries.claim(
+          endpointId,
+          this.config.webhookBatchSize,
+          LEASE_MS,
+        );
+        if (!claim) return;
+        await this.round(endpointId, claim);
+      }
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /** Lets rounds in flight finish (they end within the delivery timeout), then closes the connections. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const deadline = Date.now() + this.config.webhookTimeoutMs + 1000;
+    while (this.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    this.http.close();
+  }
+
+  private async round(endpointId: number, claim: Claim): Promise<void> {
+    const claimedAt = Date.now();
+    let secrets: string[];
+    try {
+      secrets = claim.sealedSecrets.map((sealed) => this.secrets.open(sealed));
+    } catch (error) {
+      // Only this endpoint stops: its deliveries wait, unattempted, for its next probe.
+      const reason = `its secret cannot be decrypted (${String(error)}): was SECRET_ENCRYPTION_KEY changed?`;
+      this.logger.error(`webhook ${endpointId}: ${reason}`);
+      await this.deliveries.moveOn(claim.deliveries.map((d) => unattempted(d)));
+      await this.endpointFailed(endpointId, claim, reason, true, null);
+      return;
+    }
+    const open = new Set(claim.deliveries.map((d) => d.id));
+    const lease = setInterval(() => {
+      this.deliveries
+        .extendLease([...open], LEASE_MS)
+        .catch((error: unknown) => this.logger.warn(`extending a lease failed: ${String(error)}`));
+    }, LEASE_MS / 3);
+    const failed: Array<{ delivery: ClaimedDelivery; result: SendResult }> = [];
+    const unsent: ClaimedDelivery[] = [];
+    const recorded: Array<Promise<unknown>> = [];
+    let stop = null as SendResult | null;
+    let succeeded = 0;
+    try {
+      const queue = [...claim.deliveries];
+      const lane = async () => {
+        for (let d = queue.shift(); d; d = queue.shift()) {
+          if (stop) {
+            unsent.push(d);
+            continue;
+          }
+          const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
+          recordWebhookAttempt(result.ok, d.committedAt);
+          recorded.push(this.record(endpointId, d, result).then(() => open.delete(d.id)));
+          if (result.ok) succeeded += 1;
+          else failed.push({ delivery: d, result });
+          // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
+          // round of timeouts, not one per delivery.
+          if (result.statusCode === 410 || result.statusCode === null || result.statusCode === 429)
+            stop ??= result;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(AT_ONCE, queue.length) }, lane));
+      const unrecorded = (await Promise.allSettled(recorded)).filter(
+        (r) => r.status === 'rejected',
+      );
+      // A success that cannot be recorded stays pending; its lease runs out and it is sent again.
+      if (unrecorded.length > 0)
+        this.logger.warn(
+          `${unrecorded.length} attempt(s) to webhook ${endpointId} not recorded: ${String((unrecorded[0] as PromiseRejectedResult).reason)}`,
+        );
+    } finally {
+      clearInterval(lease);
+    }
+    const elapsed = Date.now() - claimedAt;
+    await this.deliveries.moveOn([
+      ...failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
+      ...unsent.map(unattempted),
+    ]);
+    const error = failed[0]?.result.error ?? 'delivery failed';
+    if (stop?.statusCode === 410) await this.disable(endpointId, claim.url, 'gone');
+    else if (succeeded > 0) {
+      if (claim.probing || claim.failingForMs !== null) await this.endpointRecovered(endpointId);
+    } else if (stop || failed.length > 0) {
+      const probe = stop !== null || claim.probing || failed.length >= ENDPOINT_FAILS_AFTER;
+      await this.endpointFailed(endpointId, claim, error, probe, stop?.retryAfterMs ?? null);
+    }
+  }
+
+  /** Attempts are written in groups (one INSERT, one UPDATE), each as soon as the previous group is. */
+  private record(endpointId: number, d: ClaimedDelivery, result: SendResult): Promise<void> {
+    const attempt: AttemptRecord = {
+      endpointId,
+      eventId: d.eventId,
+      eventType: d.eventType,
+      attempt: d.attempts + 1,
+      succeeded: result.ok,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+      deliveryId: d.id,
+    };
+    const written = new Promise<void>((resolve, reject) =>
+      this.pendingRecords.push({ attempt, done: (e) => (e ? reject(e) : resolve()) }),
+    );
+    if (this.flushing < RECORDERS) {
+      this.flushing += 1;
+      void this.flushRecords();
+    }
+    return written;
+  }
+
+  private async flushRecords(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pendingRecords.length > 0) {
+      const group = this.pendingRecords.splice(0, 500);
+      const attempts = group.map((entry) => entry.attempt);
+      try {
+        await this.deliveries.recordAttempts(attempts);
+        group.forEach((entry) => entry.done());
+      } catch (error) {
+        group.forEach((entry) => entry.done(error ?? new Error('not recorded')));
+      }
+    }
+    this.flushing -= 1;
+  }
+
+  private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): DeliveryNext {
+    const schedule = this.config.webhookRetryScheduleMs;
+    const attempt = d.attempts + 1;
+    const error = result.error ?? 'delivery failed';
+    if (attempt > schedule.length)
+      return { id: d.id, failed: true, attempted: true, delayMs: 0, error };
+    const sinceFirst = d.sinceFirstMs + elapsedMs;
+    const delayMs = nextRetryDelayMs(schedule, attempt, 0, result.retryAfterMs, sinceFirst);
+    return { id: d.id, failed: false, attempted: true, delayMs, error };
+  }
+
+  /**
+   * A round without a success: the failing streak starts (a day of it disables the endpoint). When
+   * the endpoint itself fails (`probe`), its deliveries wait for one probe at the schedule's next
+   * offset from when the streak began.
+   */
+  private async endpointFailed(
+    endpointId: number,
+    claim: Claim,
+    error: string,
+    probe: boolean,
+    retryAfterMs: number | null,
+  ): Promise<void> {
+    const failingFor = claim.failingForMs ?? 0;
+    if (failingFor >= this.config.webhookDisableAfterMs)
+      return this.disable(endpointId, claim.url, 'failing');
+    const schedule = this.config.webhookRetryScheduleMs;
+    const next = schedule.find((offset) => offset > failingFor) ?? schedule[schedule.length - 1];
+    const delayMs =
+      Math.max(next - failingFor, retryAfterMs ?? 0, 1000) * (1 + Math.random() * 0.1);
+    await this.em.getConnection().execute(
+      `UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${DB_NOW}),
+              probe_at = IF(?, ${DB_NOW_PLUS}, NULL), last_error = ? WHERE id = ?`,
+      [probe, Math.round(delayMs), error.slice(0, 500), endpointId],
+      'run',
+    );
+  }
+
+  private async endpointRecovered(endpointId: number): Promise<void> {
+    await this.em
+      .getConnection()
+      .execute(
+        'UPDATE webhook_endpoint SET failing_since = NULL, probe_at = NULL, last_error = NULL WHERE id = ?',
+        [endpointId],
+        'run',
+      );
+  }
+
+  /** Idempotent: only the call that switches the endpoint off pauses its deliveries and records the event. */
+  async disable(endpointId: number, url: string, reason: WebhookDisabledReason): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const changed = await em.nativeUpdate(
+        WebhookEndpoint,
+        { id: endpointId, enabled: true },
+        { enabled: false, disabledReason: reason, probeAt: null, updatedAt: new Date() },
+      );
+      if (changed === 0) return;
+      await this.deliveries.pause(em, endpointId);
+      await this.outbox.record(em, {
+        type: 'webhook.disabled',
+        objectType: 'webhook',
+        objectId: endpointId,
+        actor: SYSTEM_ACTOR,
+        payload: { webhook: { id: endpointId, url, reason } },
+      });
+    });
+  }
+}
+
+function unattempted(d: ClaimedDelivery): DeliveryNext {
+  return { id: d.id, failed: false, attempted: false, delayMs: 0, error: null };
+}
+
+/**
+ * When the next attempt happens. The schedule lists offsets from the first attempt (5 s, 5 min, ...
+ * 24 h), so retries span about a day; each wait gets up to 10 % of its gap as jitter, so consumers
+ * coming back from an outage are not hit by every retry at once. A Retry-After from the consumer
+ * is honoured when it asks for a longer wait. Only differences of times count, so any clock will do.
+ */
+export function nextRetryDelayMs(
+  scheduleMs: number[],
+  failedAttempt: number,
+  firstAttemptAt: number,
+  retryAfterMs: number | null,
+  now: number,
+  random = Math.random,
+): number {
+  const index = Math.min(failedAttempt, scheduleMs.length) - 1;
+  const gap = scheduleMs[index] - (index > 0 ? scheduleMs[index - 1] : 0);
+  const scheduled = firstAttemptAt + scheduleMs[index] - now + random() * 0.1 * gap;
+  return Math.round(Math.max(scheduled, retryAfterMs ?? 0, 0));
+}
