@@ -1,6 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
-import { APPLY_EXPIRY, MAINTENANCE_QUEUE, RECOVER_BULK_JOBS } from '../src/bulk/bulk-queue';
+import {
+  APPLY_EXPIRY,
+  MAINTENANCE_QUEUE,
+  PRUNE_BULK_JOBS,
+  RECOVER_BULK_JOBS,
+} from '../src/bulk/bulk-queue';
 import { loginAdmin, startTestApp, TestApp } from './support/app';
 import { seedCustomers, waitForJob } from './support/bulk-jobs';
 
@@ -47,6 +52,7 @@ describe('subscription expiry and other housekeeping', () => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.name, Number(s.every)]).sort()).toEqual([
         ['bulk-job-recovery', RECOVER_BULK_JOBS, 60_000],
+        ['bulk-job-retention', PRUNE_BULK_JOBS, 3_600_000],
         ['subscription-expiry', APPLY_EXPIRY, 60_000],
       ]);
     } finally {

@@ -1,4 +1,5 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
+import { eventually } from './support/eventually';
 import { createCustomer } from './support/factories';
 import { createSubscription, eventsAfter, lastEventId, seedHosting } from './support/hosting';
 
@@ -98,6 +99,18 @@ describe('customer removal', () => {
     }
     const customer = await createCustomer(test, admin);
     await seedHosting(test, customer.id, { subscriptions: 3, domainsPerSubscription: 4 });
+    // The relay of the events just written runs after their commits, on the same pool: let it
+    // finish, so that only the list's own statements are counted.
+    const unrelayed = async () => {
+      const [row] = await test
+        .em()
+        .getConnection()
+        .execute<Array<{ n: number }>>(
+          'SELECT COUNT(*) AS n FROM outbox_event WHERE dispatched_at IS NULL',
+        );
+      return Number(row.n);
+    };
+    expect(await eventually(unrelayed, 0)).toBe(0);
     const page = async (limit: number) => {
       let items: Array<{ id: number; counts: { subscriptions: number; domains: number } }> = [];
       const statements = await statementsDuring(async () => {

@@ -192,6 +192,7 @@ export const de: Messages = {
   deliveryStateFilter: 'Anzeigen',
   allDeliveryStates: 'Alle Versuche',
   deliveryPending: 'Ausstehend',
+  deliveryPaused: 'Angehalten',
   deliverySucceeded: 'Zugestellt',
   deliveryFailed: 'Fehlgeschlagen',
   resend: 'Erneut senden',

@@ -187,6 +187,7 @@ export const en = {
   deliveryStateFilter: 'Show',
   allDeliveryStates: 'All attempts',
   deliveryPending: 'Pending',
+  deliveryPaused: 'Paused',
   deliverySucceeded: 'Succeeded',
   deliveryFailed: 'Failed',
   resend: 'Resend',

@@ -10,10 +10,11 @@ import { DeliveriesQueued, DeliveryState } from '../model';
 
 const STATE_LABELS: Record<DeliveryState, MessageKey> = {
   pending: 'deliveryPending',
+  paused: 'deliveryPaused',
   succeeded: 'deliverySucceeded',
   failed: 'deliveryFailed',
 };
-const STATES: DeliveryState[] = ['pending', 'succeeded', 'failed'];
+const STATES: DeliveryState[] = ['pending', 'paused', 'succeeded', 'failed'];
 
 /** An endpoint's delivery attempts, filtered by state, with resend per event and recover by time window. */
 export function Deliveries({ webhookId }: { webhookId: number }) {
