@@ -60,8 +60,12 @@ function commandsOf(block: CodeBlock): string[][] {
 }
 
 const ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=/;
-/** `TOKEN=$(curl ...)` alone on its line is a shell variable, not a setting. */
-const isShellVariable = (words: string[]) => /^[A-Z_]+=\$\(/.test(words[0]);
+/**
+ * `TOKEN=$(curl ...)`, or `KEY=ck_...` alone on its line (no command after it), is a shell variable
+ * for the lines below, not a setting.
+ */
+const isShellVariable = (words: string[]) =>
+  /^[A-Z_]+=\$\(/.test(words[0]) || words.every((word) => ASSIGNMENT.test(word));
 
 const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
 
