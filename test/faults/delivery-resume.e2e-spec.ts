@@ -1,7 +1,7 @@
-import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
-import { createCustomer } from './support/factories';
-import { WebhookReceiver } from './support/webhook-receiver';
-import { killAllWorkers, startWorkerProcess } from './support/worker-process';
+import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { createCustomer } from '../support/factories';
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
 
 /** The promise is 15 s; the bound leaves room for a loaded machine's worker boot. */
 const RESUMED_WITHIN_MS = 25_000;

@@ -1,10 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { BULK_QUEUE } from '../src/bulk/bulk-queue';
-import { loginAdmin, startTestApp, TestApp } from './support/app';
-import { getJob, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
-import { PrivateRedis } from './support/private-redis';
-import { killAllWorkers, startWorkerProcess } from './support/worker-process';
+import { BULK_QUEUE } from '../../src/bulk/bulk-queue';
+import { loginAdmin, startTestApp, TestApp } from '../support/app';
+import { getJob, postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
+import { PrivateRedis } from '../support/private-redis';
+import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
 
 /**
  * A Redis without persistence that restarts forgets every queued bulk job. MySQL still holds them,

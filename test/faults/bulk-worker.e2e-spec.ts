@@ -2,9 +2,9 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { BULK_QUEUE, BulkJobData } from '../src/bulk/bulk-queue';
-import { REDIS } from '../src/redis/redis.module';
-import { loginAdmin, startTestApp, TestApp } from './support/app';
+import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { REDIS } from '../../src/redis/redis.module';
+import { loginAdmin, startTestApp, TestApp } from '../support/app';
 import {
   cascadeState,
   eventCounts,
@@ -13,9 +13,9 @@ import {
   postBulk,
   seedCustomers,
   waitForJob,
-} from './support/bulk-jobs';
-import { eventually } from './support/browser';
-import { killAllWorkers, startWorkerProcess } from './support/worker-process';
+} from '../support/bulk-jobs';
+import { eventually } from '../support/browser';
+import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
 
 const CUSTOMERS = 1000;
 const CHUNK = 100;

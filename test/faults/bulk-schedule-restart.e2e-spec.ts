@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
-import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
-import { getJob, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
-import { PrivateRedis } from './support/private-redis';
-import { killAllWorkers, startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { getJob, postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
+import { PrivateRedis } from '../support/private-redis';
+import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
