@@ -142,7 +142,10 @@ describe('bulk jobs whose worker is SIGKILLed again and again', () => {
       for (let start = 1; start <= POISON_CHUNK_STARTS; start += 1) {
         const worker = await startWorkerProcess(test.config);
         // The first chunk committed, and the worker has counted its start of the second, which cannot.
-        const seen = await eventually(() => progressOf(test, jobId), `${CHUNK}/${start}`, 90_000);
+        // A SIGKILLed worker's statement waits on for the row lock, holding what its transaction
+        // locked, until MariaDB's lock wait timeout (50 s) ends it; then stalled-job recovery hands the
+        // job on: on a loaded machine that takes more than 90 s.
+        const seen = await eventually(() => progressOf(test, jobId), `${CHUNK}/${start}`, 180_000);
         if (seen !== `${CHUNK}/${start}`)
           throw new Error(
             `start ${start} of the poison chunk never came (chunk_starts ${seen}):\n${worker.output().slice(-3000)}`,
