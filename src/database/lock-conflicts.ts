@@ -1,5 +1,6 @@
 import { DeadlockException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
+import { readYourCluster } from './cluster-reads';
 import {
   recordTransactionGivenUp,
   recordTransactionRetry,
@@ -96,5 +97,14 @@ export function retriedTransaction<T>(
   options?: Parameters<EntityManager['transactional']>[1],
 ): Promise<T> {
   if (em.isInTransaction()) return em.transactional(work, options);
-  return retryOnLockConflict(() => em.transactional(work, options));
+  let tries = 0;
+  return retryOnLockConflict(() => {
+    tries += 1;
+    return em.transactional(async (tx) => {
+      // A retry follows another node's commit, which this Galera node may not have applied yet:
+      // without a causal read it would read the old row (and its old version) again and again.
+      if (tries > 1) await readYourCluster(tx);
+      return work(tx);
+    }, options);
+  });
 }
