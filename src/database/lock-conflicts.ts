@@ -9,9 +9,11 @@ import {
 
 /**
  * Tries of one transaction or statement, the first included. Two nodes writing the same row
- * without pause (the fault test) needed more than 5; 8 bound the pauses to about 1.3 s.
+ * without pause (the fault test) needed more than 8; with pauses capped at MAX_PAUSE_MS, 12 tries
+ * wait about 5 s at the most.
  */
-const ATTEMPTS = 8;
+const ATTEMPTS = 12;
+const MAX_PAUSE_MS = 1_000;
 /**
  * First pause before a retry, doubled at each attempt, and the actual pause a random fraction of
  * it ("full jitter"): writers that collided must not collide again in step. A Galera node that is
@@ -80,7 +82,8 @@ export async function retryOnLockConflict<T>(
         throw error;
       }
       recordTransactionRetry(reason);
-      const pause = Math.random() * FIRST_PAUSE_MS[reason] * 2 ** (attempt - 1);
+      const pause =
+        Math.random() * Math.min(FIRST_PAUSE_MS[reason] * 2 ** (attempt - 1), MAX_PAUSE_MS);
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }

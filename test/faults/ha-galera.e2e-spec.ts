@@ -91,7 +91,12 @@ describe('Galera with several writers', () => {
     const metric = await metricsRegistry
       .getSingleMetric('clientele_transaction_retries_total')
       ?.get();
-    process.stdout.write(`retries: ${JSON.stringify(metric?.values)}\n`);
+    const exhausted = await metricsRegistry
+      .getSingleMetric('clientele_transaction_retries_exhausted_total')
+      ?.get();
+    process.stdout.write(
+      `retries: ${JSON.stringify(metric?.values)}, given up: ${JSON.stringify(exhausted?.values)}\n`,
+    );
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(await retriesCounted()).toBeGreaterThan(before);
 
