@@ -11,7 +11,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 /** Customers the three jobs work on: thirds A, B, C; one more is written by the API load. */
-const CUSTOMERS = 180;
+const CUSTOMERS = 450;
 /** How long the Galera node stays lost (issue 24). */
 const NODE_LOST_MS = 40_000;
 /** Tables whose rows every node must end with. */
