@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/mysql';
-import { readYourCluster } from '../src/database/cluster-reads';
+import { Transaction } from '@mikro-orm/core';
+import { readYourCluster, readYourClusterIn } from '../src/database/cluster-reads';
 import { buildOrmOptions } from '../src/database/mikro-orm.options';
 import { createDatabaseIfMissing } from '../src/database/prepare-database';
 import { ROOT_DATABASE_URL, workerName } from './support/test-run';
@@ -23,6 +24,21 @@ describe('causal reads (readYourCluster) on a server without Galera', () => {
       await readYourCluster(em);
       const rows = await em.execute<Array<{ level: number }>>(
         'SELECT @@SESSION.wsrep_sync_wait AS level',
+      );
+      return Number(rows[0].level);
+    });
+    expect(level).toBe(0);
+  });
+
+  it('changes nothing in a connection-level transaction either (the relay)', async () => {
+    const connection = orm!.em.getConnection();
+    const level = await connection.transactional(async (trx: Transaction) => {
+      await readYourClusterIn(connection, trx);
+      const rows = await connection.execute<Array<{ level: number }>>(
+        'SELECT @@SESSION.wsrep_sync_wait AS level',
+        [],
+        'all',
+        trx,
       );
       return Number(rows[0].level);
     });

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
 import { isDatabaseUnreachable } from '../database/database-unreachable';
+import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { countFailedBulkChunk } from '../metrics/bulk-metrics';
 import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
@@ -21,7 +22,12 @@ export interface RunningJob {
   scheduled: boolean;
 }
 
-/** Attempts per chunk for deadlocks, lock wait timeouts and lost connections; waits 100, 200, 400, 800 ms (+ jitter) in between. */
+/**
+ * Attempts per chunk for deadlocks, lock wait timeouts and lost connections; waits 100, 200, 400,
+ * 800 ms (+ jitter) in between. Each attempt is itself a `retriedTransaction`, which first tries
+ * the transaction again on quick conflicts (Galera certification at COMMIT, a node not ready yet),
+ * counted in clientele_transaction_retries_total.
+ */
 export const CHUNK_ATTEMPTS = 5;
 const BACKOFF_MS = 100;
 
@@ -74,7 +80,7 @@ export class BulkChunkRunner {
       throw new PoisonChunk(ids[0], ids[ids.length - 1], POISON_CHUNK_STARTS);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.em.fork().transactional((em) => this.applyChunk(em, job, ids));
+        await retriedTransaction(this.em.fork(), (em) => this.applyChunk(em, job, ids));
         return;
       } catch (error) {
         if (isTransient(error) && attempt < CHUNK_ATTEMPTS) {
@@ -92,7 +98,7 @@ export class BulkChunkRunner {
           cause,
         });
         countFailedBulkChunk(job.action);
-        await this.em.fork().transactional((em) => this.recordFailure(em, job, ids, cause));
+        await retriedTransaction(this.em.fork(), (em) => this.recordFailure(em, job, ids, cause));
         return;
       }
     }
@@ -104,14 +110,16 @@ export class BulkChunkRunner {
    * uncommitted. One autocommitted statement: it runs before every chunk.
    */
   private async countStart(jobId: number): Promise<boolean> {
-    const { affectedRows } = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ affectedRows: number }>(
-        'UPDATE bulk_job SET chunk_starts = chunk_starts + 1 WHERE id = ? AND chunk_starts < ?',
-        [jobId, POISON_CHUNK_STARTS],
-        'run',
-      );
+    const { affectedRows } = await retryOnLockConflict(() =>
+      this.em
+        .fork()
+        .getConnection()
+        .execute<{ affectedRows: number }>(
+          'UPDATE bulk_job SET chunk_starts = chunk_starts + 1 WHERE id = ? AND chunk_starts < ?',
+          [jobId, POISON_CHUNK_STARTS],
+          'run',
+        ),
+    );
     return affectedRows > 0;
   }
 

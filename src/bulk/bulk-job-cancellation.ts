@@ -4,6 +4,7 @@ import { EntityManager, LockMode } from '@mikro-orm/mysql';
 import { Queue } from 'bullmq';
 import { actorOf, Principal } from '../auth/principal';
 import { Conflict, NotFound } from '../common/domain-errors';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
 import { BulkJob } from './bulk-job.entity';
 import { BulkJobSummaryView, toSummaryView } from './bulk-job.views';
@@ -28,7 +29,7 @@ export class BulkJobCancellation {
     // A plain read first: a running job's row is locked by its current chunk, and the answer
     // (409) must not wait for that chunk to commit.
     assertCancellable(id, await this.em.fork().findOne(BulkJob, id));
-    const job = await this.em.fork().transactional(async (em) => {
+    const job = await retriedTransaction(this.em.fork(), async (em) => {
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       assertCancellable(id, job);
       if (job.state === 'cancelled') return job;

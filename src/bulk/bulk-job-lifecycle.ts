@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
+import { readYourCluster } from '../database/cluster-reads';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
 import { recordBulkJobFinished } from '../metrics/bulk-metrics';
 import { BulkJob, BulkJobState } from './bulk-job.entity';
@@ -18,7 +20,12 @@ export interface StartedJob extends RunningJob {
   position: number;
 }
 
-/** The state changes of a bulk job as a whole: queued -> running -> completed | failed. */
+/**
+ * The state changes of a bulk job as a whole: queued -> running -> completed | failed.
+ * Each is a transaction tried again on a conflict (another node's commit, on Galera), and reads
+ * the job causally: the API may have written it through another Galera node, and a worker whose
+ * node lags must not take the job for unknown, finished or cancelled.
+ */
 @Injectable()
 export class BulkJobLifecycle {
   constructor(
@@ -32,7 +39,8 @@ export class BulkJobLifecycle {
    * this or refused after.
    */
   start(id: number): Promise<StartedJob | EarlyJob | null> {
-    return this.em.fork().transactional(async (em) => {
+    return retriedTransaction(this.em.fork(), async (em) => {
+      await readYourCluster(em);
       const job = await em.findOne(BulkJob, id, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         populate: ['customerIds'],
@@ -70,7 +78,8 @@ export class BulkJobLifecycle {
     state: 'completed' | 'failed',
     error: string | null,
   ): Promise<void> {
-    const finished = await this.em.fork().transactional(async (em) => {
+    const finished = await retriedTransaction(this.em.fork(), async (em) => {
+      await readYourCluster(em);
       const job = await em.findOne(BulkJob, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!job || isEnded(job.state)) return null;
       job.state = state;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { retryOnLockConflict } from '../database/lock-conflicts';
 
 /** Rows one statement deletes at most: short transactions, no long lock on the tables. */
 export const RETENTION_BATCH = 1_000;
@@ -16,7 +17,8 @@ export interface Pruned {
  * Deletes finished bulk jobs (completed, failed, cancelled) that finished more than
  * RETENTION_DAYS ago, with their per-id results (up to 10,000 a job). The age is measured on the
  * database's clock. Results go before their job, so a crash in between leaves a job the next
- * round deletes, never results without their job.
+ * round deletes, never results without their job. Each statement is tried again on a conflict
+ * (another node deleting or writing the same rows, on Galera).
  */
 @Injectable()
 export class BulkJobRetention {
@@ -42,18 +44,22 @@ export class BulkJobRetention {
       const ids = expired.map((row) => Number(row.id));
       const list = ids.map(() => '?').join(', ');
       for (;;) {
-        const { affectedRows } = await connection.execute<{ affectedRows: number }>(
-          `DELETE FROM bulk_job_result WHERE job_id IN (${list}) LIMIT ${RETENTION_BATCH}`,
-          ids,
-          'run',
+        const { affectedRows } = await retryOnLockConflict(() =>
+          connection.execute<{ affectedRows: number }>(
+            `DELETE FROM bulk_job_result WHERE job_id IN (${list}) LIMIT ${RETENTION_BATCH}`,
+            ids,
+            'run',
+          ),
         );
         pruned.results += affectedRows;
         if (affectedRows < RETENTION_BATCH) break;
       }
-      const { affectedRows } = await connection.execute<{ affectedRows: number }>(
-        `DELETE FROM bulk_job WHERE id IN (${list})`,
-        ids,
-        'run',
+      const { affectedRows } = await retryOnLockConflict(() =>
+        connection.execute<{ affectedRows: number }>(
+          `DELETE FROM bulk_job WHERE id IN (${list})`,
+          ids,
+          'run',
+        ),
       );
       pruned.jobs += affectedRows;
     }

@@ -7,6 +7,7 @@ import { RedisAvailability } from '../redis/redis-availability';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { IdempotencyKeyReused, NotFound } from '../common/domain-errors';
+import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
 import { delayUntil, planOf } from './bulk-job-schedule';
 import { BulkJob } from './bulk-job.entity';
@@ -70,7 +71,7 @@ export class BulkJobsService {
     }
     let job: BulkJob;
     try {
-      job = await this.em.fork().transactional(async (em) => {
+      job = await retriedTransaction(this.em.fork(), async (em) => {
         const created = em.create(BulkJob, {
           action: dto.action,
           actor,
@@ -188,7 +189,9 @@ export class BulkJobsService {
     const earlier = await em.findOne(BulkJob, { actor, idempotencyKey });
     if (!earlier) return null;
     if (earlier.createdAt.getTime() < Date.now() - IDEMPOTENCY_WINDOW_MS) {
-      await em.nativeUpdate(BulkJob, { id: earlier.id, idempotencyKey }, { idempotencyKey: null });
+      await retryOnLockConflict(() =>
+        em.nativeUpdate(BulkJob, { id: earlier.id, idempotencyKey }, { idempotencyKey: null }),
+      );
       return null;
     }
     if (earlier.requestHash !== requestHash) {

@@ -3,6 +3,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { Job } from 'bullmq';
 import { SYSTEM_ACTOR } from '../auth/principal';
+import { retriedTransaction } from '../database/lock-conflicts';
 import { SuspensionService } from '../suspension/suspension.service';
 import { BulkJobRecovery } from './bulk-job-recovery';
 import { BulkJobRetention } from './bulk-job-retention';
@@ -38,9 +39,10 @@ export class BulkMaintenanceProcessor extends WorkerHost {
 
   /** Applies and lifts the `expired` reason as subscriptions' `expiresAt` passes or moves. */
   private async applyExpiry(): Promise<{ expired: number; renewed: number }> {
-    const result = await this.em
-      .fork()
-      .transactional((em) => this.suspension.applyExpiry(em, new Date(), { actor: SYSTEM_ACTOR }));
+    // Tried again as a whole on a conflict: API writes through another node touch the same rows.
+    const result = await retriedTransaction(this.em.fork(), (em) =>
+      this.suspension.applyExpiry(em, new Date(), { actor: SYSTEM_ACTOR }),
+    );
     if (result.expired + result.renewed > 0)
       this.logger.log(
         `expiry: ${result.expired} subscription(s) expired, ${result.renewed} renewed`,

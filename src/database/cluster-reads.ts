@@ -1,7 +1,10 @@
+import type { Transaction } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 
-/** Per database (driver): is the server a Galera node? Asked once, when first needed. */
-const galeraByDriver = new WeakMap<object, Promise<boolean>>();
+type Connection = ReturnType<EntityManager['getConnection']>;
+
+/** Per database connection: is the server a Galera node? Asked once, when first needed. */
+const galeraByConnection = new WeakMap<object, Promise<boolean>>();
 
 /**
  * Makes the following reads of the current transaction causal on a Galera cluster: before each
@@ -14,18 +17,26 @@ const galeraByDriver = new WeakMap<object, Promise<boolean>>();
  * It stays on that pooled connection afterwards, which costs later reads a round trip, no more.
  */
 export async function readYourCluster(em: EntityManager): Promise<void> {
-  if (!em.isInTransaction()) {
+  const trx = em.getTransactionContext<Transaction>();
+  if (!em.isInTransaction() || !trx) {
     throw new Error('readYourCluster needs a transaction (em.transactional)');
   }
-  const driver = em.getDriver();
-  let galera = galeraByDriver.get(driver);
+  await readYourClusterIn(em.getConnection(), trx);
+}
+
+/**
+ * The same for a connection-level transaction (`connection.transactional`), which the relay uses
+ * so that its own commits fire no ORM transaction events.
+ */
+export async function readYourClusterIn(connection: Connection, trx: Transaction): Promise<void> {
+  let galera = galeraByConnection.get(connection);
   if (!galera) {
-    galera = em
-      .execute<Array<{ Value: string }>>("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
+    galera = connection
+      .execute<Array<{ Value: string }>>("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'", [], 'all', trx)
       .then((rows) => rows[0]?.Value === 'ON');
-    galeraByDriver.set(driver, galera);
+    galeraByConnection.set(connection, galera);
     // A failed question is asked again next time.
-    galera.catch(() => galeraByDriver.delete(driver));
+    galera.catch(() => galeraByConnection.delete(connection));
   }
-  if (await galera) await em.execute('SET SESSION wsrep_sync_wait = 1', [], 'run');
+  if (await galera) await connection.execute('SET SESSION wsrep_sync_wait = 1', [], 'run', trx);
 }

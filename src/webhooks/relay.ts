@@ -9,6 +9,9 @@ import {
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
+import { readYourClusterIn } from '../database/cluster-reads';
+import { retryOnLockConflict } from '../database/lock-conflicts';
+import { withinRedisDeadline } from '../redis/redis-deadline';
 import { Deliveries, DB_NOW } from './deliveries';
 import { WebhookSender } from './webhook-sender';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -23,6 +26,12 @@ import {
 } from '../queues';
 
 const BATCH = 2000;
+/**
+ * How long waking endpoints may wait for Redis. BullMQ's client waits for ever while Redis is
+ * down; past this the relay gives up on the wake-up (the deliveries wait in MySQL and the sweep
+ * wakes their endpoints), so neither a relay pass nor the shutdown that awaits it hangs.
+ */
+export const WAKE_UP_DEADLINE_MS = 3_000;
 
 /**
  * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
@@ -38,14 +47,18 @@ export class DeliveryWakeUps {
 
   async wake(endpointIds: number[], lanes = LANES): Promise<void> {
     if (endpointIds.length === 0) return;
-    await this.queue.addBulk(
-      [...new Set(endpointIds)].flatMap((endpointId) =>
-        Array.from({ length: lanes }, (_, lane) => ({
-          name: DELIVER_WEBHOOKS,
-          data: { endpointId },
-          opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
-        })),
+    await withinRedisDeadline(
+      this.queue.addBulk(
+        [...new Set(endpointIds)].flatMap((endpointId) =>
+          Array.from({ length: lanes }, (_, lane) => ({
+            name: DELIVER_WEBHOOKS,
+            data: { endpointId },
+            opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
+          })),
+        ),
       ),
+      WAKE_UP_DEADLINE_MS,
+      'waking webhook endpoints',
     );
   }
 }
@@ -62,6 +75,10 @@ export class DeliveryWakeUps {
  * wakes the endpoints. If the transaction fails, the claim rolls back and a later pass (or the
  * sweep) relays the events again. Order does not depend on passes: a delivery waits for every
  * earlier event of its customer to be relayed (see Deliveries.claim).
+ *
+ * On a Galera cluster a pass reads causally (it sees rows other processes committed through other
+ * nodes, which the sweep relays), and a certification conflict with another node's pass (1213 at
+ * COMMIT) runs the pass again, bounded and counted like every transaction.
  */
 @Injectable()
 export class OutboxRelay {
@@ -85,26 +102,29 @@ export class OutboxRelay {
     const connection = this.em.getConnection();
     // A connection-level transaction fires no ORM transaction events, so relaying does not trigger
     // another relay pass. READ COMMITTED takes no gap locks: writers appending events never wait.
-    const { relayed, endpoints } = await connection.transactional(
-      async (trx) => {
-        const rows = await connection.execute<Array<{ id: string | number }>>(
-          `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-          [],
-          'all',
-          trx,
-        );
-        if (rows.length === 0) return { relayed: 0, endpoints: [] };
-        const ids = rows.map((row) => String(row.id));
-        const endpoints = await this.deliveries.create(trx, ids);
-        await connection.execute(
-          `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
-          ids,
-          'run',
-          trx,
-        );
-        return { relayed: rows.length, endpoints };
-      },
-      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    const { relayed, endpoints } = await retryOnLockConflict(() =>
+      connection.transactional(
+        async (trx) => {
+          await readYourClusterIn(connection, trx);
+          const rows = await connection.execute<Array<{ id: string | number }>>(
+            `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+            [],
+            'all',
+            trx,
+          );
+          if (rows.length === 0) return { relayed: 0, endpoints: [] };
+          const ids = rows.map((row) => String(row.id));
+          const endpoints = await this.deliveries.create(trx, ids);
+          await connection.execute(
+            `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
+            ids,
+            'run',
+            trx,
+          );
+          return { relayed: rows.length, endpoints };
+        },
+        { isolationLevel: IsolationLevel.READ_COMMITTED },
+      ),
     );
     // After the commit, so a woken worker finds the deliveries. If this process dies first (or
     // Redis refuses), they wait in MySQL and the sweep wakes their endpoints.

@@ -4,6 +4,7 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
+import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-input.dto';
 import { Deliveries } from './deliveries';
@@ -59,7 +60,7 @@ export class WebhooksService {
 
   async update(_auth: Principal, id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
-    const { endpoint, resumed } = await this.em.transactional(async (em) => {
+    const { endpoint, resumed } = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, false, true);
       if (dto.url !== undefined) endpoint.url = dto.url;
       if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
@@ -84,7 +85,7 @@ export class WebhooksService {
 
   /** Drops what a disabled endpoint is owed; the audit trail records who did it and how many went. */
   async discardPaused(auth: Principal, id: number): Promise<PausedDiscarded> {
-    const discarded = await this.em.transactional(async (em) => {
+    const discarded = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, false, true);
       if (endpoint.enabled)
         throw new Conflict(
@@ -104,13 +105,13 @@ export class WebhooksService {
   }
 
   async remove(_auth: Principal, id: number): Promise<void> {
-    const removed = await this.em.nativeDelete(WebhookEndpoint, { id });
+    const removed = await retryOnLockConflict(() => this.em.nativeDelete(WebhookEndpoint, { id }));
     if (removed === 0) throw new NotFound('Webhook', id);
   }
 
   /** Sends a `webhook.ping` event to this endpoint only, through the outbox like every event. */
   async ping(auth: Principal, id: number): Promise<PingAccepted> {
-    const event = await this.em.transactional(async (em) => {
+    const event = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id);
       if (!endpoint.enabled)
         throw new Conflict(`Webhook ${id} is disabled; enable it before pinging it.`);
@@ -128,7 +129,7 @@ export class WebhooksService {
   /** A new secret, shown once; the old one keeps signing alongside it for ROTATION_OVERLAP_MS. */
   async rotateSecret(_auth: Principal, id: number): Promise<WebhookWithSecretView> {
     const secret = newWebhookSecret();
-    const endpoint = await this.em.transactional(async (em) => {
+    const endpoint = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, true);
       endpoint.previousSecretEncrypted = endpoint.secretEncrypted;
       endpoint.previousSecretExpiresAt = new Date(Date.now() + ROTATION_OVERLAP_MS);
