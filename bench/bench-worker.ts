@@ -63,8 +63,11 @@ export function spawnService(
   });
 }
 
+/** BENCH_WORKER_CPU_PROF=<dir> runs the worker with `node --cpu-prof` into that directory. */
 export function startWorker(main: string, env: Record<string, string>): Promise<ChildProcess> {
-  return startService(main, { PROCESS_ROLE: 'worker', ...env }, 'worker started');
+  const profile = process.env.BENCH_WORKER_CPU_PROF;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  return startService(main, { PROCESS_ROLE: 'worker', ...env }, 'worker started', nodeArgs);
 }
 
 /** Spawns a compiled clientele process and resolves once it has logged `ready` (its start line). */

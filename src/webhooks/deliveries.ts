@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transaction } from '@mikro-orm/core';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { fromSqlDate } from '../common/sql-dates';
-import { retryOnLockConflict } from '../database/lock-conflicts';
+import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventType } from '../events/event-types';
 
 /** The database's clock: every time that decides when a delivery is due or a lease has ended. */
@@ -36,6 +36,8 @@ export interface ClaimedDelivery {
   id: string;
   eventId: string;
   eventType: EventType;
+  /** Whose run it belongs to: a customer's deliveries are sent one after another. */
+  customerId: string | null;
   /** Attempts before this one. */
   attempts: number;
   /** Milliseconds since the first attempt (database clock), 0 for a first attempt. */
@@ -120,64 +122,126 @@ export class Deliveries {
   }
 
   /**
-   * Takes up to `limit` due deliveries of an enabled endpoint, the first of each customer, and
-   * leases them `leaseMs` ahead (a dead worker's fall due again then). The endpoint's row lock
-   * makes claims of one endpoint take turns, so two workers never send a customer's events at
-   * once. A failing endpoint gives one delivery, and only once its probe time has come.
+   * Takes, for up to `limit` customers of an enabled endpoint, the customer's due run: its first
+   * owed delivery and the due ones right after it, in `sequence` order (at most `runLength`), and
+   * leases them `leaseMs` ahead (a dead worker's fall due again then). The lease is a write to the
+   * claimed rows, so two claims of one delivery conflict, on one node (the endpoint's row lock
+   * makes them take turns) or across Galera nodes (one loses at COMMIT and claims again). A
+   * failing endpoint gives one delivery, and only once its probe time has come.
    */
-  claim(endpointId: number, limit: number, leaseMs: number): Promise<Claim | null> {
-    const connection = this.em.getConnection();
-    return retryOnLockConflict(() =>
-      connection.transactional(
-        async (trx) => {
-          const run = <T extends Row[]>(sql: string, params: unknown[]) =>
-            connection.execute<T>(sql, params, 'all', trx);
-          const [endpoint] = await run<Row[]>(
-            `SELECT url, secret_encrypted, IF(previous_secret_expires_at > ${DB_NOW}, previous_secret_encrypted, NULL) AS previous,
-                    TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms, probe_at IS NOT NULL AS probing
-               FROM webhook_endpoint WHERE id = ? AND enabled = 1 AND (probe_at IS NULL OR probe_at <= ${DB_NOW}) FOR UPDATE`,
-            [endpointId],
-          );
-          if (!endpoint) return null;
-          const probing = Number(endpoint.probing) === 1;
-          const rows = await run<Row[]>(
-            `SELECT d.id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
-              WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
-              ORDER BY d.next_attempt_at LIMIT ${probing ? 1 : limit} FOR UPDATE`,
-            [endpointId],
-          );
-          if (rows.length === 0) return null;
-          const ids = rows.map((row) => String(row.id));
-          await run(
-            `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS}, first_attempt_at = COALESCE(first_attempt_at, ${DB_NOW})
-              WHERE id IN (${marks(ids)})`,
-            [leaseMs, ...ids],
-          );
-          if (probing)
-            await run(`UPDATE webhook_endpoint SET probe_at = ${DB_NOW_PLUS} WHERE id = ?`, [
-              leaseMs,
-              endpointId,
-            ]);
-          const deliveries = await run<Row[]>(
-            `SELECT d.id, d.attempts, TIMESTAMPDIFF(MICROSECOND, d.first_attempt_at, ${DB_NOW}) DIV 1000 AS since_first,
-                    ${MESSAGE_COLUMNS}
-               FROM event_delivery d JOIN outbox_event o ON o.id = d.event_id
-              WHERE d.id IN (${marks(ids)}) ORDER BY d.event_id`,
-            ids,
-          );
-          return {
-            url: String(endpoint.url),
-            sealedSecrets: [endpoint.secret_encrypted, endpoint.previous]
-              .filter((s) => s !== null)
-              .map(String),
-            probing,
-            failingForMs: endpoint.failing_ms === null ? null : Number(endpoint.failing_ms),
-            deliveries: deliveries.map(toClaimed),
-          };
-        },
-        { isolationLevel: IsolationLevel.READ_COMMITTED },
-      ),
+  claim(
+    endpointId: number,
+    limit: number,
+    runLength: number,
+    leaseMs: number,
+  ): Promise<Claim | null> {
+    return retriedTransaction(
+      this.em,
+      async (em) => {
+        const run = <T extends Row[]>(sql: string, params: unknown[]) =>
+          em.execute<T>(sql, params, 'all');
+        const [endpoint] = await run<Row[]>(
+          `SELECT url, secret_encrypted, IF(previous_secret_expires_at > ${DB_NOW}, previous_secret_encrypted, NULL) AS previous,
+                  TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms, probe_at IS NOT NULL AS probing
+             FROM webhook_endpoint WHERE id = ? AND enabled = 1 AND (probe_at IS NULL OR probe_at <= ${DB_NOW}) FOR UPDATE`,
+          [endpointId],
+        );
+        if (!endpoint) return null;
+        const probing = Number(endpoint.probing) === 1;
+        const heads = await run<Row[]>(
+          `SELECT d.id, d.customer_id, d.event_id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
+            WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
+            ORDER BY d.next_attempt_at LIMIT ${probing ? 1 : limit} FOR UPDATE`,
+          [endpointId],
+        );
+        if (heads.length === 0) return null;
+        const ids = probing
+          ? heads.map((row) => String(row.id))
+          : await this.runsOf(em, endpointId, heads, runLength);
+        await run(
+          `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS}, first_attempt_at = COALESCE(first_attempt_at, ${DB_NOW})
+            WHERE id IN (${marks(ids)})`,
+          [leaseMs, ...ids],
+        );
+        if (probing)
+          await run(`UPDATE webhook_endpoint SET probe_at = ${DB_NOW_PLUS} WHERE id = ?`, [
+            leaseMs,
+            endpointId,
+          ]);
+        const deliveries = await run<Row[]>(
+          `SELECT d.id, d.attempts, TIMESTAMPDIFF(MICROSECOND, d.first_attempt_at, ${DB_NOW}) DIV 1000 AS since_first,
+                  ${MESSAGE_COLUMNS}
+             FROM event_delivery d JOIN outbox_event o ON o.id = d.event_id
+            WHERE d.id IN (${marks(ids)}) ORDER BY d.event_id`,
+          ids,
+        );
+        return {
+          url: String(endpoint.url),
+          sealedSecrets: [endpoint.secret_encrypted, endpoint.previous]
+            .filter((s) => s !== null)
+            .map(String),
+          probing,
+          failingForMs: endpoint.failing_ms === null ? null : Number(endpoint.failing_ms),
+          deliveries: deliveries.map(toClaimed),
+        };
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
     );
+  }
+
+  /**
+   * The ids of each head's run: the head, then its customer's owed deliveries in `event_id` order
+   * while they are due, pending and ahead of any event of the customer not relayed yet. A customer
+   * delivery not due (leased by another worker, or waiting for its retry) ends the run, so order
+   * holds whatever else is in flight.
+   */
+  private async runsOf(
+    em: EntityManager,
+    endpointId: number,
+    heads: Row[],
+    runLength: number,
+  ): Promise<string[]> {
+    const ids = heads.map((row) => String(row.id));
+    const customers = [
+      ...new Set(heads.filter((h) => h.customer_id !== null).map((h) => Number(h.customer_id))),
+    ];
+    if (customers.length === 0 || runLength <= 1) return ids;
+    const owed = await em.execute<Row[]>(
+      `SELECT id, customer_id, event_id, due FROM (
+         SELECT d.id, d.customer_id, d.event_id, d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AS due,
+                ROW_NUMBER() OVER (PARTITION BY d.customer_id ORDER BY d.event_id) AS n
+           FROM event_delivery d FORCE INDEX (event_delivery_order_idx)
+          WHERE d.endpoint_id = ? AND d.customer_id IN (${marks(customers)}) AND d.state IN ('pending', 'paused')) owed
+        WHERE n <= ? ORDER BY customer_id, event_id`,
+      [endpointId, ...customers, runLength],
+      'all',
+    );
+    const unrelayed = await em.execute<Row[]>(
+      `SELECT customer_id, MIN(id) AS first FROM outbox_event FORCE INDEX (outbox_event_undispatched_idx)
+        WHERE dispatched_at IS NULL AND customer_id IN (${marks(customers)}) GROUP BY customer_id`,
+      customers,
+      'all',
+    );
+    const relayedBefore = new Map(
+      unrelayed.map((row) => [Number(row.customer_id), BigInt(String(row.first))]),
+    );
+    const headIds = new Set(ids);
+    const following: string[] = [];
+    let customer: number | null = null;
+    let open = false;
+    for (const row of owed) {
+      if (Number(row.customer_id) !== customer) {
+        customer = Number(row.customer_id);
+        // The first owed delivery must be the head this claim locked; otherwise take the head alone.
+        open = headIds.has(String(row.id));
+        continue;
+      }
+      const limitId = relayedBefore.get(customer);
+      open &&=
+        Number(row.due) === 1 && (limitId === undefined || BigInt(String(row.event_id)) < limitId);
+      if (open) following.push(String(row.id));
+    }
+    return [...ids, ...following];
   }
 
   /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
@@ -218,9 +282,19 @@ export class Deliveries {
       );
   }
 
-  /** A retry in `delayMs`, `failed` once the schedule is used up, or (not attempted) due again in `delayMs`. */
+  /**
+   * A retry in `delayMs`, `failed` once the schedule is used up, or (not attempted) due again in
+   * `delayMs`. Deliveries given back unattempted at once, the usual case, take one statement.
+   */
   async moveOn(next: DeliveryNext[]): Promise<void> {
-    for (const n of next)
+    const givenBack = next.filter((n) => !n.attempted && n.delayMs === 0 && n.error === null);
+    if (givenBack.length > 0)
+      await this.write(
+        `UPDATE event_delivery SET next_attempt_at = ${DB_NOW}, updated_at = ${DB_NOW}
+          WHERE id IN (${marks(givenBack)}) AND state = 'pending'`,
+        givenBack.map((n) => n.id),
+      );
+    for (const n of next.filter((each) => !givenBack.includes(each)))
       await this.write(
         `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = IF(? , NULL, ${DB_NOW_PLUS}),
                 last_error = COALESCE(?, last_error), updated_at = ${DB_NOW} WHERE id = ? AND state = 'pending'`,
@@ -351,6 +425,7 @@ function toClaimed(row: Row): ClaimedDelivery {
     id: String(row.id),
     eventId: String(row.event_id),
     eventType: row.type as EventType,
+    customerId: row.customer_id === null ? null : String(row.customer_id),
     attempts: Number(row.attempts),
     sinceFirstMs: Math.max(0, Number(row.since_first ?? 0)),
     body: messageBody(row),

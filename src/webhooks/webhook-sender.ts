@@ -19,6 +19,11 @@ import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-end
 
 /** Requests of one round in flight at once (each to another customer). */
 const AT_ONCE = 16;
+/**
+ * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
+ * round, one after another, rather than one round per event.
+ */
+const RUN_LENGTH = 25;
 /** A round with at least this many failures and no success says the endpoint, not an event, fails. */
 const ENDPOINT_FAILS_AFTER = 3;
 /**
@@ -66,6 +71,7 @@ export class WebhookSender implements OnApplicationShutdown {
         const claim = await this.deliveries.claim(
           endpointId,
           this.config.webhookBatchSize,
+          RUN_LENGTH,
           LEASE_MS,
         );
         if (!claim) return;
@@ -110,22 +116,34 @@ export class WebhookSender implements OnApplicationShutdown {
     let stop = null as SendResult | null;
     let succeeded = 0;
     try {
-      const queue = [...claim.deliveries];
+      const queue = runsOf(claim.deliveries);
       const lane = async () => {
-        for (let d = queue.shift(); d; d = queue.shift()) {
-          if (stop) {
-            unsent.push(d);
-            continue;
+        for (let run = queue.shift(); run; run = queue.shift()) {
+          for (const [index, d] of run.entries()) {
+            if (stop) {
+              unsent.push(...run.slice(index));
+              break;
+            }
+            const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
+            recordWebhookAttempt(result.ok, d.committedAt);
+            recorded.push(this.record(endpointId, d, result).then(() => open.delete(d.id)));
+            if (result.ok) {
+              succeeded += 1;
+              continue;
+            }
+            failed.push({ delivery: d, result });
+            // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
+            // round of timeouts, not one per delivery.
+            if (
+              result.statusCode === 410 ||
+              result.statusCode === null ||
+              result.statusCode === 429
+            )
+              stop ??= result;
+            // The customer's later events wait, unattempted, behind the one that failed.
+            unsent.push(...run.slice(index + 1));
+            break;
           }
-          const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
-          recordWebhookAttempt(result.ok, d.committedAt);
-          recorded.push(this.record(endpointId, d, result).then(() => open.delete(d.id)));
-          if (result.ok) succeeded += 1;
-          else failed.push({ delivery: d, result });
-          // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
-          // round of timeouts, not one per delivery.
-          if (result.statusCode === 410 || result.statusCode === null || result.statusCode === 429)
-            stop ??= result;
         }
       };
       await Promise.all(Array.from({ length: Math.min(AT_ONCE, queue.length) }, lane));
@@ -260,6 +278,26 @@ export class WebhookSender implements OnApplicationShutdown {
       });
     });
   }
+}
+
+/** A claim's deliveries as runs: each customer's in `sequence` order, each without a customer alone. */
+function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
+  const byCustomer = new Map<string, ClaimedDelivery[]>();
+  const runs: ClaimedDelivery[][] = [];
+  for (const d of deliveries) {
+    if (d.customerId === null) {
+      runs.push([d]);
+      continue;
+    }
+    const run = byCustomer.get(d.customerId);
+    if (run) run.push(d);
+    else {
+      const started = [d];
+      byCustomer.set(d.customerId, started);
+      runs.push(started);
+    }
+  }
+  return runs;
 }
 
 function unattempted(d: ClaimedDelivery): DeliveryNext {
