@@ -101,7 +101,16 @@ describe('deliveries of a disabled endpoint', () => {
       .set(bearer(token))
       .expect(200);
     expect(discarded.body).toEqual({ discarded: later.length });
-    expect((await view()).pausedDeliveries).toBe(0);
+    // Nothing of what was discarded is paused any more. (The audit event of the discard is itself
+    // an event for this `*` endpoint, so it may be paused in its turn: not counted here.)
+    const [{ n: stillPaused }] = await app
+      .em()
+      .getConnection()
+      .execute<Array<{ n: number }>>(
+        "SELECT COUNT(*) AS n FROM event_delivery WHERE endpoint_id = ? AND state = 'paused' AND event_id <= ?",
+        [hook.id, Math.max(...later.map((e) => Number(e.id)))],
+      );
+    expect(Number(stillPaused)).toBe(0);
     const audit = (await eventsAfter(app, again)).find(
       (e) => e.type === 'webhook.paused_discarded',
     );
