@@ -51,6 +51,7 @@ export class AccountService {
     const customer = await retriedTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, id, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
         populate: ['passwordHash'],
       });
       if (!customer) throw new NotFound('Account', id);

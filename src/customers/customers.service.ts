@@ -95,7 +95,12 @@ export class CustomersService {
       dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
     const customer = await this.withUniqueness(() =>
       retriedTransaction(this.em, async (em) => {
-        const customer = await em.findOne(Customer, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        // refresh: a locking read must show the locked row, not a copy the identity map kept from
+        // an earlier try (its old version would make every retry's UPDATE miss).
+        const customer = await em.findOne(Customer, id, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+          refresh: true,
+        });
         if (!customer) throw new NotFound('Customer', id);
         if (expectedVersion !== undefined && expectedVersion !== customer.version) {
           throw new PreconditionFailed(
