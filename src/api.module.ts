@@ -20,6 +20,8 @@ import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.modul
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { EventTypesController } from './webhooks/event-types.controller';
+import { APP_EVENT_CATALOG } from './event-catalog';
+import { EVENT_CATALOG } from './events/event-catalog';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -52,5 +54,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AuditController,
     ApiKeysController,
   ],
+  providers: [{ provide: EVENT_CATALOG, useValue: APP_EVENT_CATALOG }],
 })
 export class ApiModule {}

@@ -13,6 +13,7 @@ import { buildOrmOptions } from './database/mikro-orm.options';
 import { MetricsModule } from './metrics/metrics.module';
 import { BULL_CLUSTER_CLIENT, bullConnection, RedisModule } from './redis/redis.module';
 import type { RedisClient } from './redis/redis-client';
+import { SharedStateMetrics } from './redis/shared-state-metrics';
 
 /** Secrets that never reach a log line. */
 export const REDACTED_PATHS = [
@@ -82,7 +83,7 @@ export class CoreModule {
     const logger = rootLogger(config, options);
     return {
       module: CoreModule,
-      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }, SharedStateMetrics],
       exports: [ROOT_LOGGER],
       imports: [
         ConfigModule.forRoot(config),

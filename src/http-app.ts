@@ -23,6 +23,7 @@ import { PLESK_PREFIX } from './plesk/rest/plesk-api';
 import { servePleskXmlApi } from './plesk/xml/agent-endpoint';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
 import { addEventWebhooks } from './webhooks/event-types.controller';
+import { APP_EVENT_CATALOG } from './event-catalog';
 
 export const API_PREFIX = 'api/v1';
 
@@ -133,6 +134,6 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
   );
   offerApiKeyBesideBearer(document);
-  addEventWebhooks(document);
+  addEventWebhooks(document, APP_EVENT_CATALOG);
   return refineOpenApiDocument(document);
 }

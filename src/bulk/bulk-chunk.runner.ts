@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/mysql';
 import { CustomerRemoval } from '../customers/customer-removal.service';
 import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
-import { countFailedBulkChunk } from '../metrics/bulk-metrics';
+import { countFailedBulkChunk } from './bulk-metrics';
 import { SuspensionDetails, SuspensionService } from '../suspension/suspension.service';
 import { BulkOutcome } from './bulk-job-result.entity';
 import { BulkAction } from './bulk-job.entity';

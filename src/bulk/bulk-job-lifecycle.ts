@@ -3,7 +3,7 @@ import { EntityManager, LockMode } from '@mikro-orm/mysql';
 import { readYourCluster } from '../database/cluster-reads';
 import { retriedTransaction } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
-import { recordBulkJobFinished } from '../metrics/bulk-metrics';
+import { recordBulkJobFinished } from './bulk-metrics';
 import { BulkJob, BulkJobState } from './bulk-job.entity';
 import { toSummaryView } from './bulk-job.views';
 import { RunningJob } from './bulk-chunk.runner';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { countBulkPacing } from '../metrics/bulk-metrics';
+import { countBulkPacing } from './bulk-metrics';
 import { Deliveries } from '../webhooks/deliveries';
 
 /** How often a waiting chunk looks at the backlog again. */

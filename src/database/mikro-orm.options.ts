@@ -2,7 +2,7 @@ import { Options } from '@mikro-orm/core';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { MariaDbAwareMySqlDriver } from './mariadb-aware-driver';
 import { Migrator } from '@mikro-orm/migrations';
-import { ENTITIES } from './entities';
+import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import { MIGRATION_LOCK_TABLE } from './migration-lock';
 

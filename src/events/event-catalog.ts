@@ -155,6 +155,12 @@ export interface CatalogViews {
   job: abstract new (...args: never[]) => unknown;
 }
 
+/**
+ * The application's catalog (describeEvents with the views above this layer): src/event-catalog.ts
+ * assembles it, ApiModule provides it under this token, so webhooks/ need not import bulk/.
+ */
+export const EVENT_CATALOG = Symbol('EVENT_CATALOG');
+
 /** `admin:1`, `customer:2`, `apikey:3`, ... or `system`. */
 export const ACTOR_PATTERN = '^(system|[a-z][a-z0-9_-]*:[A-Za-z0-9._-]+)$';
 

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 /**
  * The one registry of a process: what `GET /metrics` on METRICS_PORT exports. Metrics are defined
  * at module level (recording is a plain function call, nothing to inject on the hot paths); the
- * values that need the database or Redis are read at scrape time (SharedStateMetrics).
+ * values that need the database or Redis are read at scrape time (SharedStateMetrics, src/redis/).
  */
 export const metricsRegistry = new Registry();
 

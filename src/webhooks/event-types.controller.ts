@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -9,15 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../auth/auth.decorators';
-import { BulkJobSummaryView } from '../bulk/bulk-job.views';
-import { describeEvents, EventTypeDescription } from '../events/event-catalog';
+import { EVENT_CATALOG, EventTypeDescription } from '../events/event-catalog';
 import { EVENT_TYPES, EventType } from '../events/event-types';
 import { JsonSchema, toOpenApi30 } from '../events/view-schema';
-
-/** Every event type with its `data` schema, from the definitions the event writer uses. */
-export const EVENT_CATALOG: readonly EventTypeDescription[] = describeEvents({
-  job: BulkJobSummaryView,
-});
 
 export class EventTypeView {
   @ApiProperty({ enum: EVENT_TYPES }) name!: EventType;
@@ -36,6 +30,8 @@ export class EventTypeView {
 @AdminOnly()
 @Controller('event-types')
 export class EventTypesController {
+  constructor(@Inject(EVENT_CATALOG) private readonly catalog: readonly EventTypeDescription[]) {}
+
   @Get()
   @ApiOperation({
     summary: 'The event catalog',
@@ -44,7 +40,7 @@ export class EventTypesController {
   })
   @ApiOkResponse({ type: [EventTypeView] })
   list(): readonly EventTypeDescription[] {
-    return EVENT_CATALOG;
+    return this.catalog;
   }
 }
 
@@ -59,9 +55,12 @@ const header = (description: string) => ({
  * generator writes OpenAPI 3.0, which has no `webhooks` object; 3.1's shape is used as the
  * extension's value), each a POST of `{type, timestamp, data}` with the catalog's `data` schema.
  */
-export function addEventWebhooks(document: OpenAPIObject): void {
+export function addEventWebhooks(
+  document: OpenAPIObject,
+  catalog: readonly EventTypeDescription[],
+): void {
   const webhooks = Object.fromEntries(
-    EVENT_CATALOG.map((event) => [
+    catalog.map((event) => [
       event.name,
       {
         post: {

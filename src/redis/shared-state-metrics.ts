@@ -2,11 +2,10 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { EntityManager } from '@mikro-orm/mysql';
 import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { REDIS } from '../redis/redis.module';
-import { bullPrefix } from '../redis/redis-connection';
-import type { RedisClient } from '../redis/redis-client';
-import { DEPLOYMENT_QUEUES } from './deployment-queues';
-import { metricsRegistry } from './registry';
+import { bullPrefix } from './redis-connection';
+import { REDIS, RedisClient } from './redis-client';
+import { DEPLOYMENT_QUEUES } from '../metrics/deployment-queues';
+import { metricsRegistry } from '../metrics/registry';
 
 /** The same in every process: read at most once per this long, however often and by whom it is scraped. */
 export const SHARED_STATE_TTL_MS = 5_000;

@@ -1,6 +1,6 @@
 import { Counter, Histogram } from 'prom-client';
-import { BULK_ACTIONS, BulkAction } from '../bulk/bulk-job.entity';
-import { metricsRegistry } from './registry';
+import { BULK_ACTIONS, BulkAction } from './bulk-job.entity';
+import { metricsRegistry } from '../metrics/registry';
 
 const bulkJobDuration = new Histogram({
   name: 'clientele_bulk_job_duration_seconds',
