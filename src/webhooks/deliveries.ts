@@ -322,6 +322,26 @@ export class Deliveries {
     return result.affectedRows;
   }
 
+  /**
+   * Puts deliveries in their endpoint's state: `paused` while it is disabled, `pending` (due now)
+   * while it is enabled. A relay pass reads the endpoint without a lock, so one that read it just
+   * before an admin disabled (or enabled) it can create deliveries in the old state after `pause`
+   * (or `resume`) ran; the sweep calls this to set them right. Returns how many moved.
+   */
+  async followEndpoints(): Promise<number> {
+    const paused = await this.write(
+      `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 0
+          SET d.state = 'paused', d.updated_at = ${DB_NOW} WHERE d.state = 'pending'`,
+      [],
+    );
+    const resumed = await this.write(
+      `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
+          SET d.state = 'pending', d.next_attempt_at = ${DB_NOW}, d.updated_at = ${DB_NOW} WHERE d.state = 'paused'`,
+      [],
+    );
+    return paused + resumed;
+  }
+
   /** Drops a disabled endpoint's paused deliveries; returns how many went. */
   async discardPaused(em: EntityManager, endpointId: number): Promise<number> {
     const result = await em.execute<{ affectedRows: number }>(

@@ -214,8 +214,9 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
 
 /**
  * The heartbeat of delivery, a repeatable job (src/schedules.ts; one run per interval however many
- * workers): relays events a crash left in the outbox, and wakes every endpoint with something due
- * (retries, probes of a failing endpoint, deliveries whose job died with a worker or with Redis).
+ * workers): relays events a crash left in the outbox, puts deliveries in their endpoint's state
+ * (see Deliveries.followEndpoints), and wakes every endpoint with something due (retries, probes
+ * of a failing endpoint, deliveries whose job died with a worker or with Redis).
  */
 @Processor(DELIVERY_SWEEP_QUEUE, { concurrency: 1 })
 export class DeliverySweep extends WorkerHost {
@@ -232,6 +233,11 @@ export class DeliverySweep extends WorkerHost {
   async process(): Promise<{ relayed: number; woken: number }> {
     const relayed = await this.relay.relayAll();
     if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) no relay pass had handled`);
+    const moved = await this.deliveries.followEndpoints();
+    if (moved > 0)
+      this.logger.log(
+        `sweep put ${moved} deliveries in their endpoint's state (paused or pending)`,
+      );
     const due = await this.deliveries.dueEndpoints();
     await this.wakeUps.wake(due);
     return { relayed, woken: due.length };
