@@ -377,24 +377,6 @@ describe('webhooks', () => {
       expect(receiver.deliveries('/gone')).toHaveLength(1);
     });
 
-    it('keeps delivering to other endpoints while one endpoint hangs', async () => {
-      receiver.on('/hangs', () => ({ status: 200, delayMs: 60_000 }));
-      await createWebhook(test, token, {
-        url: receiver.url('/hangs'),
-        events: ['customer.created'],
-      });
-      await createWebhook(test, token, {
-        url: receiver.url('/healthy'),
-        events: ['customer.created'],
-      });
-      for (let i = 0; i < 3; i += 1) await createCustomer(test, token);
-      await receiver.waitFor(() => receiver.deliveries('/healthy').length >= 3);
-      // None of them waited for a hanging request to time out (1.5 s) to get a slot.
-      for (const delivery of receiver.deliveries('/healthy'))
-        expect(delivery.receivedAt - Date.parse(delivery.message.timestamp)).toBeLessThan(1400);
-      expect(receiver.deliveries('/hangs').length).toBeGreaterThanOrEqual(1);
-    });
-
     it('signs with both the old and the new secret for a day after a rotation', async () => {
       const hook = await createWebhook(test, token, {
         url: receiver.url('/rotated'),
@@ -446,6 +428,41 @@ describe('webhooks', () => {
         .expect(400);
       await test.http().get('/api/v1/webhooks/999999/deliveries').set(bearer(token)).expect(404);
     });
+  });
+});
+
+/**
+ * A hanging consumer must not hold up the others. The timeout is long here (30 s), so that a
+ * loaded machine's slowness cannot pass for, or hide, waiting behind a hanging request.
+ */
+describe('webhooks beside a hanging endpoint', () => {
+  let test: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    test = await startTestApp({ PROCESS_ROLE: 'all', WEBHOOK_TIMEOUT_MS: '30000' });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    // The receiver first: closing it ends the hanging request, which the app's shutdown awaits.
+    await receiver.close();
+    await test.close();
+  });
+
+  it('keeps delivering to other endpoints while one endpoint hangs', async () => {
+    const token = await loginAdmin(test);
+    receiver.on('/hangs', () => ({ status: 200, delayMs: 120_000 }));
+    await createWebhook(test, token, { url: receiver.url('/hangs'), events: ['customer.created'] });
+    await createWebhook(test, token, {
+      url: receiver.url('/healthy'),
+      events: ['customer.created'],
+    });
+    for (let i = 0; i < 3; i += 1) await createCustomer(test, token);
+    await receiver.waitFor(() => receiver.deliveries('/healthy').length >= 3);
+    // None of them waited for a hanging request to time out (30 s) to get a slot.
+    for (const delivery of receiver.deliveries('/healthy'))
+      expect(delivery.receivedAt - Date.parse(delivery.message.timestamp)).toBeLessThan(15_000);
+    expect(receiver.deliveries('/hangs').length).toBeGreaterThanOrEqual(1);
   });
 });
 
