@@ -118,7 +118,11 @@ export function toProblem(error: unknown): Problem {
     return fromStatus(409, 'The object refers to something that no longer exists.');
   }
   if (error instanceof DriverException) {
-    return fromStatus(503, 'The database could not complete the request; please retry.');
+    // A lost connection or a Galera node leaving the cluster: a new connection, or another node,
+    // is usually there within seconds.
+    return fromStatus(503, 'The database could not complete the request; please retry.', {
+      headers: { 'Retry-After': '5' },
+    });
   }
   if (isRedisUnavailable(error)) {
     return fromStatus(503, 'Redis could not complete the request; please retry.', {

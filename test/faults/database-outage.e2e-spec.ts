@@ -98,6 +98,7 @@ describe('a database outage in the middle of a bulk job', () => {
     const meanwhile = await app.http().get('/api/v1/customers').set(bearer(admin));
     expect(meanwhile.status).toBe(503);
     expect(meanwhile.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(Number(meanwhile.headers['retry-after'])).toBeGreaterThan(0);
     expect(worker.output()).toMatch(/database unreachable .*paused \d+ queue worker/);
     // The running job met the outage: deferred, without spending an attempt.
     expect(
