@@ -1,10 +1,14 @@
 import { Page } from 'playwright-core';
 import { bearer } from './support/app';
-import { logInThroughPanel, PanelHarness, PanelTestApp, saveScreenshot } from './support/browser';
+import {
+  GERMAN_LOGIN,
+  logInThroughPanel,
+  PanelHarness,
+  PanelTestApp,
+  saveScreenshot,
+} from './support/browser';
 import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
-
-const GERMAN_LOGIN = { username: 'Benutzername', password: 'Passwort', logIn: 'Anmelden' };
 
 /** The panel in German, as Plesk's German panel names things, and the choice of language. */
 describe('panel in English and German', () => {

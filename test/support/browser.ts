@@ -136,6 +136,9 @@ export async function newPanelPage(
   return { context, page, errors };
 }
 
+/** The login form's labels in German, for logInThroughPanel. */
+export const GERMAN_LOGIN = { username: 'Benutzername', password: 'Passwort', logIn: 'Anmelden' };
+
 /** Logs in through the panel's login form. */
 export async function logInThroughPanel(
   page: Page,

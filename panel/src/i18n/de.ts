@@ -205,6 +205,23 @@ export const de: Messages = {
   recoverUntil: 'Bis (leer: jetzt)',
   recover: 'Nachholen',
 
+  // Was ein deaktivierter Endpunkt noch erhalten soll (issue 22).
+  pausedCount: '{count} Zustellungen angehalten',
+  pausedCount_one: '{count} Zustellung angehalten',
+  pausedCount_other: '{count} Zustellungen angehalten',
+  enableAndSendPaused: 'Aktivieren und Angehaltene senden',
+  pausedSending:
+    'Endpunkt {url} ist aktiviert: seine angehaltenen Zustellungen werden der Reihe nach gesendet.',
+  discardPaused: 'Angehaltene verwerfen',
+  discardPausedTitle: '{count} angehaltene Zustellungen verwerfen?',
+  discardPausedTitle_one: '{count} angehaltene Zustellung verwerfen?',
+  discardPausedTitle_other: '{count} angehaltene Zustellungen verwerfen?',
+  discardPausedWarning:
+    '{url} erhält diese Ereignisse nicht, auch nicht, wenn der Endpunkt wieder aktiviert wird.',
+  pausedDiscarded: '{count} angehaltene Zustellungen verworfen.',
+  pausedDiscarded_one: '{count} angehaltene Zustellung verworfen.',
+  pausedDiscarded_other: '{count} angehaltene Zustellungen verworfen.',
+
   apiKeys: 'API-Schlüssel',
   apiKeysIntro:
     'Mit Schlüsseln nutzen Abrechnungssysteme und Skripte die API (Header X-API-Key) als Administrator, auch über das Plesk-kompatible /api/v2.',

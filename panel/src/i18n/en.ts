@@ -200,6 +200,22 @@ export const en = {
   recoverUntil: 'Until (empty: now)',
   recover: 'Recover',
 
+  // What a disabled endpoint is owed (issue 22).
+  pausedCount: '{count} deliveries paused',
+  pausedCount_one: '{count} delivery paused',
+  pausedCount_other: '{count} deliveries paused',
+  enableAndSendPaused: 'Enable and send paused',
+  pausedSending: 'Endpoint {url} is enabled: its paused deliveries are being sent in order.',
+  discardPaused: 'Discard paused',
+  discardPausedTitle: 'Discard {count} paused deliveries?',
+  discardPausedTitle_one: 'Discard {count} paused delivery?',
+  discardPausedTitle_other: 'Discard {count} paused deliveries?',
+  discardPausedWarning:
+    '{url} will not receive these events, also not when the endpoint is enabled again.',
+  pausedDiscarded: '{count} paused deliveries discarded.',
+  pausedDiscarded_one: '{count} paused delivery discarded.',
+  pausedDiscarded_other: '{count} paused deliveries discarded.',
+
   apiKeys: 'API keys',
   apiKeysIntro:
     'Keys let billing systems and scripts use the API (X-API-Key header) as an administrator, also through the Plesk-compatible /api/v2.',

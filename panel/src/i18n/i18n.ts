@@ -13,17 +13,19 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 /**
  * A numeric `count` picks the plural form `<key>_<category>` (Intl.PluralRules: `one`, `other`,
  * and whatever other categories a language has) when the language has that variant; otherwise
- * `<key>` itself.
+ * `<key>` itself. It is written the language's way ("1,234", "1.234"); other numbers (ids) as they are.
  */
 export function translator(language: Language): Translate {
   const messages: Record<string, string> = MESSAGES[language];
   const plurals = new Intl.PluralRules(language);
+  const numbers = new Intl.NumberFormat(language);
   return (key, params = {}) => {
     const count = params.count;
     const variant =
       typeof count === 'number' ? messages[`${key}_${plurals.select(count)}`] : undefined;
+    const values = typeof count === 'number' ? { ...params, count: numbers.format(count) } : params;
     return (variant ?? messages[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
+      name in values ? String(values[name]) : whole,
     );
   };
 }
