@@ -9,6 +9,25 @@ import { ConfigError, loadConfig, redactUrl } from './config/load-config';
 import { prepareDatabase } from './database/prepare-database';
 import { configureHttpApp, createHttpAdapter } from './http-app';
 
+/**
+ * A stop that takes longer than this is cut short, with a line saying so: a graceful close can wait
+ * on a server that went away during it. Under Kubernetes' 30 s grace period, so the process ends
+ * by itself rather than by SIGKILL.
+ */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+function limitShutdown(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(
+          `clientele did not stop within ${SHUTDOWN_DEADLINE_MS / 1000} s of ${signal} (is Redis or MySQL unreachable?): exiting now\n`,
+        );
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+}
+
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
@@ -24,6 +43,7 @@ async function bootstrap(): Promise<void> {
     });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
+    limitShutdown();
     app.get(Logger).log(`clientele worker started (queues under "${config.redisPrefix}")`);
     return;
   }
@@ -35,6 +55,7 @@ async function bootstrap(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   await configureHttpApp(app, config);
+  limitShutdown();
   // Every interface, as Node listens by default: IPv6 and IPv4 where the host has IPv6.
   await app.listen(config.port, '::').catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EAFNOSUPPORT' && error.code !== 'EADDRNOTAVAIL') throw error;

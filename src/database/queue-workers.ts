@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { BullRegistrar, WorkerHost } from '@nestjs/bullmq';
 import { Processor, Queue, Worker } from 'bullmq';
+import { RedisAvailability } from '../redis/redis-availability';
+import { endNow } from '../redis/redis-client';
 
 /** While Redis is away, each queue and worker says so at most this often. */
 const ERROR_LOG_EVERY_MS = 10_000;
@@ -13,7 +15,7 @@ const ERROR_LOG_EVERY_MS = 10_000;
  * puts `wrap` around each processor's own `process` method, which is what its worker runs.
  */
 @Injectable()
-export class QueueWorkers {
+export class QueueWorkers implements BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueWorkers.name);
   /** Only these are resumed: a worker paused for another reason (shutting down) stays paused. */
   private readonly pausedHere = new Set<Worker>();
@@ -21,7 +23,23 @@ export class QueueWorkers {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly registrar: BullRegistrar,
+    private readonly redis: RedisAvailability,
   ) {}
+
+  /**
+   * With Redis unreachable, a graceful close never ends: BullMQ waits for its QUIT to be answered
+   * while its clients reconnect for ever, and a supervisor would have to SIGKILL the process. So
+   * then workers and queues are closed by force, without waiting for their jobs: what those jobs
+   * do is held in MySQL, and a lease or the stalled check gives it to another worker.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.redis.status().state !== 'unreachable') return;
+    this.logger.warn('Redis is unreachable: closing queues and workers without waiting for them');
+    await Promise.allSettled([
+      ...this.list().map((worker) => worker.close(true)),
+      ...this.queues().map(async (queue) => endNow(await queue.client)),
+    ]);
+  }
 
   start(wrap: (processor: Processor) => Processor): void {
     for (const host of this.hosts()) {

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisAvailability } from './redis-availability';
-import { BULL_CLUSTER_CLIENT, REDIS, RedisClient } from './redis-client';
+import { BULL_CLUSTER_CLIENT, endNow, REDIS, RedisClient } from './redis-client';
 import { createRedisClient, redisKeyspace } from './redis-connection';
 
 export { REDIS, BULL_CLUSTER_CLIENT };
@@ -22,14 +22,14 @@ class RedisCloser implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(BULL_CLUSTER_CLIENT) private readonly bullCluster: RedisClient | null,
+    private readonly availability: RedisAvailability,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(
-      [this.redis, this.bullCluster].map((client) =>
-        client?.quit().catch(() => client.disconnect()),
-      ),
-    );
+    const clients = [this.redis, this.bullCluster].filter((client) => client !== null);
+    // A QUIT is only answered by a Redis that is there.
+    if (this.availability.status().state === 'unreachable') clients.forEach(endNow);
+    else await Promise.all(clients.map((client) => client.quit().catch(() => endNow(client))));
   }
 }
 
