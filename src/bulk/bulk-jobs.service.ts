@@ -137,11 +137,7 @@ export class BulkJobsService {
     }
   }
 
-  async get(
-    _auth: Principal,
-    id: number,
-    withResults = true,
-  ): Promise<BulkJobView | BulkJobSummaryView> {
+  async get(id: number, withResults = true): Promise<BulkJobView | BulkJobSummaryView> {
     const em = this.em.fork();
     const job = await em.findOne(BulkJob, id);
     if (!job) throw new NotFound('Job', id);
@@ -155,7 +151,7 @@ export class BulkJobsService {
     return toJobView(job, results);
   }
 
-  async list(_auth: Principal, query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
+  async list(query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
     const where = {
       ...(query.state ? { state: query.state } : {}),
       ...(query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {}),
