@@ -20,9 +20,9 @@ const REREGISTER_MS = 60_000;
  * restart, the deployment has one schedule each (the latest interval wins), and BullMQ adds each
  * run once, whichever worker then takes it.
  *
- * Each registration also empties the queues of earlier versions (RETIRED_QUEUES) of their
- * schedules and waiting runs, which no worker takes any more: every time, since during a rolling
- * upgrade the old workers still register theirs every minute.
+ * Each registration also empties the queues of earlier versions (RETIRED_QUEUES), whose jobs no
+ * worker takes any more: their schedules, waiting runs and history. Every time, since during a
+ * rolling upgrade the old workers still register theirs every minute.
  */
 @Injectable()
 export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,6 +67,7 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
     const schedulers = await retired.getJobSchedulers();
     for (const { key } of schedulers) await retired.removeJobScheduler(key);
     await retired.drain(true);
+    for (const finished of ['completed', 'failed'] as const) await retired.clean(0, 0, finished);
     if (schedulers.length > 0)
       this.logger.log(
         `queue ${retired.name} (of an earlier version): ${schedulers.length} schedule(s) removed`,
