@@ -10,6 +10,7 @@ import {
 import { bullConnection } from '../src/redis/redis.module';
 import { startTestApp, TestApp } from './support/app';
 import { eventually } from './support/eventually';
+import { holdRowLocks } from './support/row-locks';
 import { addMaintenance, maintenanceQueue, resultOf, runMaintenance } from './support/maintenance';
 
 /** The one maintenance queue: its schedules, an upgrade from the three queues before it, its concurrency. */
@@ -20,9 +21,6 @@ describe('maintenance queue', () => {
     test = await startTestApp({ PROCESS_ROLE: 'all' });
   });
   afterAll(() => test.close());
-
-  const sql = <T>(statement: string, params: unknown[] = []) =>
-    test.em().getConnection().execute(statement, params) as Promise<T>;
 
   it('registers one schedule per housekeeping job per deployment, however many workers start', async () => {
     const second = await startTestApp({ PROCESS_ROLE: 'worker' }, { reset: false });
@@ -93,23 +91,17 @@ describe('maintenance queue', () => {
         'run',
       );
     // The test holds the old job's row: the prune deletes it last, and waits there.
-    const blocker = test.em();
-    await blocker.begin();
+    const locks = await holdRowLocks(test, 'SELECT id FROM bulk_job WHERE id = ? FOR UPDATE', [id]);
     try {
-      await blocker
-        .getConnection()
-        .execute(
-          'SELECT id FROM bulk_job WHERE id = ? FOR UPDATE',
-          [id],
-          'all',
-          blocker.getTransactionContext(),
-        );
       const prune = await addMaintenance(test, PRUNE_BULK_JOBS);
       const pruneWaits = async () => {
-        const [{ n }] = await sql<Array<{ n: number }>>(
-          `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
-            WHERE db = DATABASE() AND command = 'Query' AND info LIKE 'DELETE FROM bulk_job WHERE id IN %'`,
-        );
+        const [{ n }] = await test
+          .em()
+          .getConnection()
+          .execute<Array<{ n: number }>>(
+            `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
+              WHERE db = DATABASE() AND command = 'Query' AND info LIKE 'DELETE FROM bulk_job WHERE id IN %'`,
+          );
         return Number(n) > 0;
       };
       expect(await eventually(pruneWaits, true, 20_000)).toBe(true);
@@ -121,13 +113,14 @@ describe('maintenance queue', () => {
       await runMaintenance(test, SWEEP_DELIVERIES);
       expect(await pruneWaits()).toBe(true);
 
-      await blocker.rollback();
+      await locks.release();
       await resultOf(test, prune);
       const gone = async () =>
-        (await sql<unknown[]>('SELECT id FROM bulk_job WHERE id = ?', [id])).length === 0;
+        (await test.em().getConnection().execute('SELECT id FROM bulk_job WHERE id = ?', [id]))
+          .length === 0;
       expect(await eventually(gone, true)).toBe(true);
     } finally {
-      if (blocker.isInTransaction()) await blocker.rollback();
+      await locks.release();
     }
   });
 });
