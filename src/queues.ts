@@ -39,22 +39,22 @@ export type QueueName = (typeof DEPLOYMENT_QUEUES)[number];
 
 /**
  * Queues of earlier versions, whose housekeeping the maintenance queue took over. A deployment
- * upgraded from one still has their job schedulers in Redis: src/schedules.ts removes them.
+ * upgraded from one still has their job schedulers and jobs in Redis: src/schedules.ts empties them.
  */
 export const RETIRED_QUEUES = ['bulk-maintenance', 'outbox-sweep', 'webhook-delivery-log-prune'];
 
 /** Scheduled jobs carry no data: they look in MySQL for what is due. */
-type Unscheduled = Record<string, never>;
+type NoData = Record<string, never>;
 
 /** The payload of every job, by job name. */
 export interface JobPayloads {
   [RUN_BULK_JOB]: { bulkJobId: number };
   [DELIVER_WEBHOOKS]: { endpointId: number };
-  [APPLY_EXPIRY]: Unscheduled;
-  [RECOVER_BULK_JOBS]: Unscheduled;
-  [PRUNE_BULK_JOBS]: Unscheduled;
-  [SWEEP_DELIVERIES]: Unscheduled;
-  [PRUNE_DELIVERIES]: Unscheduled;
+  [APPLY_EXPIRY]: NoData;
+  [RECOVER_BULK_JOBS]: NoData;
+  [PRUNE_BULK_JOBS]: NoData;
+  [SWEEP_DELIVERIES]: NoData;
+  [PRUNE_DELIVERIES]: NoData;
 }
 export type JobName = keyof JobPayloads;
 
@@ -86,8 +86,8 @@ export type QueueOf<Q extends QueueName> = Queue<JobPayloads[JobsOf<Q>], unknown
 /** A job as its processor receives it. */
 export type JobOf<N extends JobName> = Job<JobPayloads[N], unknown, N>;
 
-/** One job to add: a name of `queue`'s and the payload declared for that name. */
-export type JobItem<Q extends QueueName = QueueName> = {
+/** One job to add to queue `Q`: one of its job names, with the payload declared for that name. */
+export type JobItem<Q extends QueueName> = {
   [N in JobsOf<Q>]: { name: N; data: JobPayloads[N]; opts?: BulkJobOptions };
 }[JobsOf<Q>];
 
