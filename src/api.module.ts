@@ -13,6 +13,7 @@ import { CustomersModule } from './customers/customers.module';
 import { DomainsController } from './domains/domains.controller';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
+import { MaintenanceQueueModule } from './maintenance';
 import { PanelModule } from './panel/panel.module';
 import { PleskModule } from './plesk/rest/plesk.module';
 import { PleskXmlModule } from './plesk/xml/plesk-xml.module';
@@ -40,6 +41,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     PleskModule,
     PleskXmlModule,
     QueuesDashboardModule,
+    // Shown on the queue dashboard.
+    MaintenanceQueueModule,
   ],
   controllers: [
     AuthController,

@@ -8,50 +8,21 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { maintenanceSchedules } from './bulk/bulk-queue';
 import { APP_CONFIG, AppConfig } from './config/app-config';
-import {
-  DELIVERY_RETENTION_QUEUE,
-  DELIVERY_SWEEP_QUEUE,
-  MAINTENANCE_QUEUE,
-  PRUNE_DELIVERIES,
-  SWEEP_DELIVERIES,
-} from './queues';
+import { jobSchedules, MAINTENANCE_QUEUE, RETIRED_QUEUES, SCHEDULED_JOB_OPTIONS } from './queues';
 
-/** A repeatable job: `name` is added to `queue` every `everyMs`. */
-export interface JobSchedule {
-  queue: string;
-  schedulerId: string;
-  name: string;
-  everyMs: number;
-}
-
-const HOURLY = 3_600_000;
 /** Schedules live in Redis: a Redis restarted empty loses them, so every worker registers them again this often. */
 const REREGISTER_MS = 60_000;
-
-/** Every repeatable job of the deployment, in one list. */
-export const jobSchedules = (config: AppConfig): JobSchedule[] => [
-  ...maintenanceSchedules(config).map((schedule) => ({ queue: MAINTENANCE_QUEUE, ...schedule })),
-  {
-    queue: DELIVERY_SWEEP_QUEUE,
-    schedulerId: 'outbox-sweep',
-    name: SWEEP_DELIVERIES,
-    everyMs: config.relaySweepIntervalMs,
-  },
-  {
-    queue: DELIVERY_RETENTION_QUEUE,
-    schedulerId: 'webhook-delivery-log-prune',
-    name: PRUNE_DELIVERIES,
-    everyMs: HOURLY,
-  },
-];
 
 /**
  * Registers the repeatable jobs when a worker starts, and again every minute (a Redis restarted
  * without persistence forgets them). An upsert by fixed id: however many workers start or
  * restart, the deployment has one schedule each (the latest interval wins), and BullMQ adds each
  * run once, whichever worker then takes it.
+ *
+ * Each registration also empties the queues of earlier versions (RETIRED_QUEUES), whose jobs no
+ * worker takes any more: their schedules, waiting runs and history. Every time, since during a
+ * rolling upgrade the old workers still register theirs every minute.
  */
 @Injectable()
 export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -86,12 +57,20 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async register(): Promise<void> {
-    for (const { queue, schedulerId, name, everyMs } of jobSchedules(this.config)) {
-      await this.queue(queue).upsertJobScheduler(
-        schedulerId,
-        { every: everyMs },
-        { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    const queue = this.queue(MAINTENANCE_QUEUE);
+    for (const [name, every] of Object.entries(jobSchedules(this.config)))
+      await queue.upsertJobScheduler(name, { every }, { name, opts: SCHEDULED_JOB_OPTIONS });
+    for (const retired of RETIRED_QUEUES) await this.empty(this.queue(retired));
+  }
+
+  private async empty(retired: Queue): Promise<void> {
+    const schedulers = await retired.getJobSchedulers();
+    for (const { key } of schedulers) await retired.removeJobScheduler(key);
+    await retired.drain(true);
+    for (const finished of ['completed', 'failed'] as const) await retired.clean(0, 0, finished);
+    if (schedulers.length > 0)
+      this.logger.log(
+        `queue ${retired.name} (of an earlier version): ${schedulers.length} schedule(s) removed`,
       );
-    }
   }
 }

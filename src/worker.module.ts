@@ -1,14 +1,35 @@
 import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
 import { BulkWorkerModule } from './bulk/bulk-worker.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MaintenanceProcessor, MaintenanceQueueModule } from './maintenance';
+import { RETIRED_QUEUES } from './queues';
 import { JobSchedulers } from './schedules';
+import { SubscriptionExpiry } from './subscriptions/subscription-expiry';
+import { SuspensionModule } from './suspension/suspension.module';
 import { DeliveryRetention, DeliverySweep, WebhookDeliveryProcessor } from './webhooks/relay';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and the repeatable schedules over the shared feature modules. */
 @Module({
-  imports: [BulkWorkerModule, EventsModule, WebhooksModule, HealthModule],
-  providers: [WebhookDeliveryProcessor, DeliverySweep, DeliveryRetention, JobSchedulers],
+  imports: [
+    BulkWorkerModule,
+    EventsModule,
+    WebhooksModule,
+    SuspensionModule,
+    HealthModule,
+    MaintenanceQueueModule,
+    // Only for JobSchedulers to empty them; no worker takes their jobs.
+    BullModule.registerQueue(...RETIRED_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [
+    WebhookDeliveryProcessor,
+    MaintenanceProcessor,
+    SubscriptionExpiry,
+    DeliverySweep,
+    DeliveryRetention,
+    JobSchedulers,
+  ],
 })
 export class WorkerModule {}

@@ -1,8 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
 import { BulkJobRecovery } from '../src/bulk/bulk-job-recovery';
 import { BulkJobRetention, RETENTION_BATCH } from '../src/bulk/bulk-job-retention';
-import { BULK_QUEUE, BulkJobData } from '../src/bulk/bulk-queue';
+import { BULK_QUEUE, QueueOf } from '../src/queues';
 import { startTestApp, TestApp } from './support/app';
 
 const DAY_MS = 86_400_000;
@@ -75,7 +74,7 @@ describe('bulk job housekeeping', () => {
       runAt,
     });
     const recovery = test.app.get(BulkJobRecovery);
-    const queue = test.app.get<Queue<BulkJobData>>(getQueueToken(BULK_QUEUE));
+    const queue = test.app.get<QueueOf<typeof BULK_QUEUE>>(getQueueToken(BULK_QUEUE));
     // The jobs BullMQ holds, by bulk job id. (The app's own recovery schedule may run meanwhile
     // and queue some of them itself: so the test checks what BullMQ holds, not who queued it.)
     const notHeld = async () => {

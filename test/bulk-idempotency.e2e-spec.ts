@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { BULK_QUEUE } from '../src/bulk/bulk-queue';
+import { BULK_QUEUE } from '../src/queues';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { getJob, postBulk, seedCustomers, waitForJob } from './support/bulk-jobs';
 

@@ -59,7 +59,7 @@ describe('deliveries follow their endpoint', () => {
     await sql(`UPDATE event_delivery SET state = 'pending' WHERE endpoint_id = ?`, [hook.id]);
     expect(await pausedCount(hook.id)).toBe(0);
 
-    await test.app.get(DeliverySweep).process();
+    await test.app.get(DeliverySweep).run();
     expect(await stateOf(hook.id, first.id)).toBe('paused');
     expect(await pausedCount(hook.id)).toBe(1);
 
@@ -67,7 +67,7 @@ describe('deliveries follow their endpoint', () => {
     const second = await createCustomer(test, token);
     expect(await eventually(() => stateOf(hook.id, second.id), 'paused')).toBe('paused');
     await sql('UPDATE webhook_endpoint SET enabled = 1 WHERE id = ?', [hook.id]);
-    await test.app.get(DeliverySweep).process();
+    await test.app.get(DeliverySweep).run();
     const received = await receiver.waitFor((all) => all.length >= 2);
     expect(received.map((d) => d.message.data.objectId)).toEqual([first.id, second.id]);
     expect(await eventually(() => stateOf(hook.id, second.id), 'succeeded')).toBe('succeeded');

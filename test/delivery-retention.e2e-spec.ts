@@ -67,7 +67,7 @@ describe('delivery retention', () => {
     const left = async (sql: string) =>
       (await connection.execute<Array<{ id: string | number }>>(sql)).map((r) => Number(r.id));
 
-    const deleted = await test.app.get(DeliveryRetention).process();
+    const deleted = await test.app.get(DeliveryRetention).prune();
     expect(deleted).toBe(OLD_SUCCEEDED + 2 + OLD_SUCCEEDED);
     expect(
       await left(

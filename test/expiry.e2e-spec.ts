@@ -1,35 +1,13 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
-import {
-  APPLY_EXPIRY,
-  MAINTENANCE_QUEUE,
-  PRUNE_BULK_JOBS,
-  RECOVER_BULK_JOBS,
-} from '../src/bulk/bulk-queue';
+import { APPLY_EXPIRY, RECOVER_BULK_JOBS } from '../src/queues';
 import { loginAdmin, startTestApp, TestApp } from './support/app';
 import { seedCustomers, waitForJob } from './support/bulk-jobs';
+import { maintenanceQueue, runMaintenance } from './support/maintenance';
 
-/** Runs one housekeeping job through the real queue and worker, and returns its result. */
-async function runMaintenance(queue: Queue, name: string): Promise<unknown> {
-  const job = await queue.add(name, {});
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const state = await job.getState();
-    if (state === 'completed') return (await Job.fromId(queue, job.id ?? ''))?.returnvalue;
-    if (state === 'failed')
-      throw new Error(`${name} failed: ${(await Job.fromId(queue, job.id ?? ''))?.failedReason}`);
-    if (Date.now() > deadline) throw new Error(`${name} still ${state} after 20 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-describe('subscription expiry and other housekeeping', () => {
+describe('subscription expiry and bulk job recovery', () => {
   let test: TestApp;
-  let queue: Queue;
 
   beforeAll(async () => {
     test = await startTestApp({ PROCESS_ROLE: 'all' });
-    queue = test.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
   });
   afterAll(() => test.close());
 
@@ -46,27 +24,14 @@ describe('subscription expiry and other housekeeping', () => {
       [subscriptionId],
     );
 
-  it('registers one expiry schedule per deployment, however many workers start', async () => {
-    const second = await startTestApp({ PROCESS_ROLE: 'worker' }, { reset: false });
-    try {
-      const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => [s.key, s.name, Number(s.every)]).sort()).toEqual([
-        ['bulk-job-recovery', RECOVER_BULK_JOBS, 60_000],
-        ['bulk-job-retention', PRUNE_BULK_JOBS, 3_600_000],
-        ['subscription-expiry', APPLY_EXPIRY, 60_000],
-      ]);
-    } finally {
-      await second.close();
-    }
-  });
-
   it('runs expiry every SUBSCRIPTION_EXPIRY_INTERVAL_MS', async () => {
     const worker = await startTestApp(
       { PROCESS_ROLE: 'worker', SUBSCRIPTION_EXPIRY_INTERVAL_MS: '1500' },
       { reset: false },
     );
     try {
-      const expiry = (await queue.getJobSchedulers()).find((s) => s.key === 'subscription-expiry');
+      const queue = maintenanceQueue(test);
+      const expiry = (await queue.getJobSchedulers()).find((s) => s.key === APPLY_EXPIRY);
       expect(Number(expiry?.every)).toBe(1500);
       // The schedule itself runs the job: a subscription that has expired gets suspended without any call.
       const [customer] = await seedCustomers(test, 1, 1, 1);
@@ -82,8 +47,8 @@ describe('subscription expiry and other housekeeping', () => {
     } finally {
       await worker.close();
       // Back to the deployment's interval for the tests that follow.
-      await queue.upsertJobScheduler(
-        'subscription-expiry',
+      await maintenanceQueue(test).upsertJobScheduler(
+        APPLY_EXPIRY,
         { every: 60_000 },
         { name: APPLY_EXPIRY },
       );
@@ -102,7 +67,7 @@ describe('subscription expiry and other housekeeping', () => {
       [untouched.id],
     );
 
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 1, renewed: 0 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 1, renewed: 0 });
     const [expired, stillActive] = await subscriptionsOf(customer);
     expect(expired).toMatchObject({ status: 'suspended', suspended_reasons: 8 });
     expect(stillActive).toMatchObject({ status: 'active', suspended_reasons: 0 });
@@ -121,13 +86,13 @@ describe('subscription expiry and other housekeeping', () => {
     ]);
 
     // A second run finds nothing to do and announces nothing.
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
 
     await sql(
       'UPDATE subscription SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 30 DAY WHERE id = ?',
       [expiring.id],
     );
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 1 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 1 });
     expect((await subscriptionsOf(customer))[0]).toMatchObject({
       status: 'active',
       suspended_reasons: 0,
@@ -155,7 +120,7 @@ describe('subscription expiry and other housekeeping', () => {
       [customer],
     );
 
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 2, renewed: 0 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 2, renewed: 0 });
     expect(await subscriptionsOf(customer)).toEqual([
       { id: byAdmin.id, status: 'suspended', suspended_reasons: 1 | 8 },
       { id: plain.id, status: 'suspended', suspended_reasons: 8 },
@@ -173,7 +138,7 @@ describe('subscription expiry and other housekeeping', () => {
     expect(Number(announced[0].object_id)).toBe(plain.id);
 
     await sql('UPDATE subscription SET expires_at = NULL WHERE customer_id = ?', [customer]);
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 2 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 2 });
     expect(await subscriptionsOf(customer)).toEqual([
       { id: byAdmin.id, status: 'suspended', suspended_reasons: 1 },
       { id: plain.id, status: 'active', suspended_reasons: 0 },
@@ -184,7 +149,7 @@ describe('subscription expiry and other housekeeping', () => {
     expect(await domainsOf(plain.id)).toEqual(
       Array(2).fill({ status: 'active', suspended_reasons: 0 }),
     );
-    expect(await runMaintenance(queue, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
+    expect(await runMaintenance(test, APPLY_EXPIRY)).toEqual({ expired: 0, renewed: 0 });
   });
 
   it('submits bulk jobs that never reached the queue or lost their queue entry, and they finish', async () => {
@@ -206,7 +171,7 @@ describe('subscription expiry and other housekeeping', () => {
     );
     await sql('UPDATE bulk_job SET processed = 1, succeeded = 1 WHERE id = ?', [runningId]);
 
-    expect(await runMaintenance(queue, RECOVER_BULK_JOBS)).toEqual({ requeued: 2, failed: 0 });
+    expect(await runMaintenance(test, RECOVER_BULK_JOBS)).toEqual({ requeued: 2, failed: 0 });
     expect((await waitForJob(test, admin, queuedId)).results).toEqual([
       { id: first, outcome: 'suspended' },
     ]);
@@ -217,6 +182,6 @@ describe('subscription expiry and other housekeeping', () => {
       { id: third, outcome: 'removed' },
     ]);
     // Recovery leaves jobs that are fine alone.
-    expect(await runMaintenance(queue, RECOVER_BULK_JOBS)).toEqual({ requeued: 0, failed: 0 });
+    expect(await runMaintenance(test, RECOVER_BULK_JOBS)).toEqual({ requeued: 0, failed: 0 });
   });
 });

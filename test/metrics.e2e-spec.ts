@@ -9,13 +9,7 @@ import { WebhookReceiver } from './support/webhook-receiver';
 import { killAllWorkers, startWorkerProcess } from './support/worker-process';
 import { metricsRegistry } from '../src/metrics/registry';
 
-const QUEUES = [
-  'bulk-jobs',
-  'bulk-maintenance',
-  'webhook-delivery',
-  'outbox-sweep',
-  'webhook-delivery-log-prune',
-];
+const QUEUES = ['bulk-jobs', 'webhook-delivery', 'maintenance'];
 
 /**
  * An API process (the test app) and a real worker process, each with its own METRICS_PORT: a bulk

@@ -3,13 +3,7 @@ import { logInThroughPanel, PanelHarness, PanelTestApp, saveScreenshot } from '.
 import { ADMIN } from './support/database';
 import { createCustomer } from './support/factories';
 
-const QUEUES = [
-  'bulk-jobs',
-  'bulk-maintenance',
-  'webhook-delivery',
-  'outbox-sweep',
-  'webhook-delivery-log-prune',
-];
+const QUEUES = ['bulk-jobs', 'webhook-delivery', 'maintenance'];
 
 /** Content Security Policy violations the page reported, but for Bull Board's Google web font (blocked on purpose). */
 function cspViolations(page: Page): string[] {

@@ -1,13 +1,7 @@
 import { bearer, login, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
 
-const QUEUES = [
-  'bulk-jobs',
-  'bulk-maintenance',
-  'webhook-delivery',
-  'outbox-sweep',
-  'webhook-delivery-log-prune',
-];
+const QUEUES = ['bulk-jobs', 'webhook-delivery', 'maintenance'];
 /** How a browser asks for a page. */
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 

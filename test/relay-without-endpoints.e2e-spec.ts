@@ -46,7 +46,7 @@ describe('the relay without webhook endpoints', () => {
     expect(delivery.message.data.objectId).toBe(after.id);
 
     // A marker after a few sweeps: a wrongly re-relayed old event would have come before it.
-    for (let sweep = 0; sweep < 3; sweep += 1) await test.app.get(DeliverySweep).process();
+    for (let sweep = 0; sweep < 3; sweep += 1) await test.app.get(DeliverySweep).run();
     const marker = await createCustomer(test, token);
     await receiver.waitFor((received) =>
       received.some((d) => d.message.data.objectId === marker.id),

@@ -90,7 +90,7 @@ export class ApiKeysService {
   }
 
   /** Revokes by the key itself (Plesk's `DELETE /api/v2/auth/keys/{key}`). */
-  async revokeByKey(_auth: Principal, key: string): Promise<void> {
+  async revokeByKey(key: string): Promise<void> {
     const result = await this.em.execute<{ affectedRows: number }>(
       'UPDATE api_key SET revoked_at = UTC_TIMESTAMP(3) WHERE key_hash = ? AND revoked_at IS NULL',
       [sha256(key)],

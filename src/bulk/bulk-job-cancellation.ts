@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, LockMode } from '@mikro-orm/mysql';
-import { Queue } from 'bullmq';
 import { actorOf, Principal } from '../auth/principal';
 import { Conflict, NotFound } from '../common/domain-errors';
 import { retriedTransaction } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
 import { BulkJob } from './bulk-job.entity';
 import { BulkJobSummaryView, toSummaryView } from './bulk-job.views';
-import { BULK_QUEUE, BulkJobData, bullJobIdOf } from './bulk-queue';
+import { BULK_QUEUE, QueueOf } from '../queues';
+import { bullJobIdOf } from './bull-job-id';
 
 /**
  * Cancelling a job that has not started: `scheduled` or `queued` becomes `cancelled`. The job row
@@ -22,7 +22,7 @@ export class BulkJobCancellation {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: EventOutbox,
-    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    @InjectQueue(BULK_QUEUE) private readonly queue: QueueOf<typeof BULK_QUEUE>,
   ) {}
 
   async cancel(auth: Principal, id: number): Promise<BulkJobSummaryView> {

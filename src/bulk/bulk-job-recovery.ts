@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, FilterQuery } from '@mikro-orm/mysql';
-import { Queue } from 'bullmq';
 import { RedisAvailability } from '../redis/redis-availability';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJob } from './bulk-job.entity';
 import { BulkJobsService } from './bulk-jobs.service';
-import { BULK_QUEUE, BulkJobData, bullJobIdOf } from './bulk-queue';
+import { BULK_QUEUE, QueueOf } from '../queues';
+import { bullJobIdOf } from './bull-job-id';
 
 /** Unfinished jobs younger than this are left alone: they are being accepted or worked on. */
 const SETTLED_AFTER_MS = 60_000;
@@ -21,8 +21,8 @@ export interface Recovery {
 }
 
 /**
- * Reconciles MySQL's unfinished bulk jobs with BullMQ (run by the repeatable `requeue-stranded`
- * job). A job recorded while Redis was unreachable, or whose BullMQ entry was lost, is submitted
+ * Reconciles MySQL's unfinished bulk jobs with BullMQ (run by the maintenance job
+ * RECOVER_BULK_JOBS). A job recorded while Redis was unreachable, or whose BullMQ entry was lost, is submitted
  * again and resumes after its last committed chunk. A job BullMQ gave up on without telling us
  * (it stalled more often than `maxStalledCount`, which fails it from a Lua script with no worker
  * event) is marked failed, so it neither looks `running` forever nor holds up later jobs.
@@ -38,7 +38,7 @@ export class BulkJobRecovery implements OnModuleInit, OnApplicationBootstrap {
 
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    @InjectQueue(BULK_QUEUE) private readonly queue: QueueOf<typeof BULK_QUEUE>,
     private readonly jobs: BulkJobsService,
     private readonly lifecycle: BulkJobLifecycle,
     private readonly redis: RedisAvailability,

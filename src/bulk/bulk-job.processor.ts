@@ -1,11 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { DelayedError, Job, WaitingError } from 'bullmq';
+import { DelayedError, WaitingError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BulkChunkRunner, PoisonChunk } from './bulk-chunk.runner';
 import { BulkJobLifecycle } from './bulk-job-lifecycle';
 import { BulkJobOrder } from './bulk-job-order';
-import { BULK_QUEUE, BULK_WORKER_OPTIONS, BulkJobData } from './bulk-queue';
+import { BULK_QUEUE, BULK_WORKER_OPTIONS, JobOf, RUN_BULK_JOB } from '../queues';
 import { describeCause, failureCauseOf } from './chunk-failure';
 import { DeliveryPacing } from './delivery-pacing';
 
@@ -51,7 +51,7 @@ export class BulkJobProcessor
     await Promise.allSettled([...this.running]);
   }
 
-  async process(job: Job<BulkJobData>, token?: string): Promise<void> {
+  async process(job: JobOf<typeof RUN_BULK_JOB>, token?: string): Promise<void> {
     const work = this.run(job, token);
     this.running.add(work);
     try {
@@ -61,7 +61,7 @@ export class BulkJobProcessor
     }
   }
 
-  private async run(job: Job<BulkJobData>, token?: string): Promise<void> {
+  private async run(job: JobOf<typeof RUN_BULK_JOB>, token?: string): Promise<void> {
     const started = await this.lifecycle.start(job.data.bulkJobId);
     if (!started) return;
     if ('notBefore' in started) {
@@ -111,7 +111,7 @@ export class BulkJobProcessor
 
   /** BullMQ gave up (attempts exhausted): record it, or the job would look `running` forever. */
   @OnWorkerEvent('failed')
-  async onFailed(job: Job<BulkJobData> | undefined, error: Error): Promise<void> {
+  async onFailed(job: JobOf<typeof RUN_BULK_JOB> | undefined, error: Error): Promise<void> {
     if (!job) return;
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade < attempts && !/stalled more than allowable limit/.test(error.message))

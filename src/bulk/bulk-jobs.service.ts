@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/mysql';
-import { Queue } from 'bullmq';
 import { RedisAvailability } from '../redis/redis-availability';
 import { actorOf, Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
@@ -18,7 +17,8 @@ import {
   toJobView,
   toSummaryView,
 } from './bulk-job.views';
-import { BULK_JOB_OPTIONS, BULK_QUEUE, BulkJobData, bullJobIdOf, RUN_BULK_JOB } from './bulk-queue';
+import { addJobs, BULK_JOB_OPTIONS, BULK_QUEUE, QueueOf, RUN_BULK_JOB } from '../queues';
+import { bullJobIdOf } from './bull-job-id';
 import { BulkCommandDto } from './dto/bulk-command.dto';
 import { ListJobsQuery } from './dto/list-jobs.query';
 
@@ -44,7 +44,7 @@ export class BulkJobsService {
 
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(BULK_QUEUE) private readonly queue: Queue<BulkJobData>,
+    @InjectQueue(BULK_QUEUE) private readonly queue: QueueOf<typeof BULK_QUEUE>,
     private readonly outbox: EventOutbox,
     private readonly redis: RedisAvailability,
   ) {}
@@ -111,11 +111,13 @@ export class BulkJobsService {
     let timeout: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add(
-          RUN_BULK_JOB,
-          { bulkJobId: job.id },
-          { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job), delay: delayUntil(job.runAt) },
-        ),
+        addJobs(this.queue, [
+          {
+            name: RUN_BULK_JOB,
+            data: { bulkJobId: job.id },
+            opts: { ...BULK_JOB_OPTIONS, jobId: bullJobIdOf(job), delay: delayUntil(job.runAt) },
+          },
+        ]),
         new Promise<never>((_, reject) => {
           timeout = setTimeout(
             () => reject(new Error(`Redis did not answer within ${SUBMIT_TIMEOUT_MS} ms`)),
@@ -135,11 +137,7 @@ export class BulkJobsService {
     }
   }
 
-  async get(
-    _auth: Principal,
-    id: number,
-    withResults = true,
-  ): Promise<BulkJobView | BulkJobSummaryView> {
+  async get(id: number, withResults = true): Promise<BulkJobView | BulkJobSummaryView> {
     const em = this.em.fork();
     const job = await em.findOne(BulkJob, id);
     if (!job) throw new NotFound('Job', id);
@@ -153,7 +151,7 @@ export class BulkJobsService {
     return toJobView(job, results);
   }
 
-  async list(_auth: Principal, query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
+  async list(query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
     const where = {
       ...(query.state ? { state: query.state } : {}),
       ...(query.cursor ? { id: { $lt: decodeCursor(query.cursor, isIdCursor).id } } : {}),

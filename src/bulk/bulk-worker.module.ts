@@ -9,11 +9,10 @@ import { BulkJobOrder } from './bulk-job-order';
 import { BulkJobRecovery } from './bulk-job-recovery';
 import { BulkJobRetention } from './bulk-job-retention';
 import { BulkJobProcessor } from './bulk-job.processor';
-import { BulkMaintenanceProcessor } from './bulk-maintenance.processor';
 import { BulkModule } from './bulk.module';
 import { DeliveryPacing } from './delivery-pacing';
 
-/** The worker side of bulk jobs: the processors (src/schedules.ts registers the housekeeping schedules). */
+/** The worker side of bulk jobs: the processor, and the recovery and retention that src/maintenance.ts runs. */
 @Module({
   imports: [BulkModule, CustomersModule, SuspensionModule, EventsModule, WebhooksModule],
   providers: [
@@ -23,8 +22,8 @@ import { DeliveryPacing } from './delivery-pacing';
     BulkJobOrder,
     BulkJobRecovery,
     BulkJobRetention,
-    BulkMaintenanceProcessor,
     DeliveryPacing,
   ],
+  exports: [BulkJobRecovery, BulkJobRetention],
 })
 export class BulkWorkerModule {}

@@ -33,8 +33,8 @@ export class JobsController {
   @ApiProblems(400)
   @ApiOperation({ summary: 'Bulk jobs, newest first (keyset pagination; without per-id results)' })
   @ApiOkResponse({ type: BulkJobPage })
-  list(@Auth() auth: Principal, @Query() query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
-    return this.jobs.list(auth, query);
+  list(@Query() query: ListJobsQuery): Promise<Page<BulkJobSummaryView>> {
+    return this.jobs.list(query);
   }
 
   @Get(':id')
@@ -52,11 +52,10 @@ export class JobsController {
     },
   })
   get(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Query() query: GetJobQuery,
   ): Promise<BulkJobView | BulkJobSummaryView> {
-    return this.jobs.get(auth, id, query.results);
+    return this.jobs.get(id, query.results);
   }
 
   @Post(':id/cancel')

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { Principal } from '../auth/principal';
 import { NotFound } from '../common/domain-errors';
 import { plainRows } from '../database/plain-rows';
 import { Page } from '../common/cursor';
@@ -18,14 +17,14 @@ import { ListCustomersQuery } from './dto/list-customers.query';
 export class CustomerListReader {
   constructor(private readonly em: EntityManager) {}
 
-  async list(_auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+  async list(query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
     const statement = customerListSql(query);
     if (statement === null) return { items: [], nextCursor: null };
     const rows = await plainRows<CustomerDetailRow>(this.em, statement.sql, statement.params);
     return customerListPage(rows, query);
   }
 
-  async get(_auth: Principal, id: number): Promise<CustomerDetailView> {
+  async get(id: number): Promise<CustomerDetailView> {
     const statement = customerByIdSql(id);
     const [row] = await plainRows<CustomerDetailRow>(this.em, statement.sql, statement.params);
     if (!row) throw new NotFound('Customer', id);

@@ -52,12 +52,12 @@ export class CustomersService {
     private readonly suspension: SuspensionService,
   ) {}
 
-  list(auth: Principal, query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
-    return this.lists.list(auth, query);
+  list(query: ListCustomersQuery): Promise<Page<CustomerDetailView>> {
+    return this.lists.list(query);
   }
 
-  get(auth: Principal, id: number): Promise<CustomerDetailView> {
-    return this.lists.get(auth, id);
+  get(id: number): Promise<CustomerDetailView> {
+    return this.lists.get(id);
   }
 
   async create(auth: Principal, dto: CreateCustomerDto): Promise<CustomerDetailView> {
@@ -140,7 +140,7 @@ export class CustomersService {
         return customer;
       }),
     );
-    return this.get(auth, customer.id);
+    return this.get(customer.id);
   }
 
   async remove(auth: Principal, id: number): Promise<void> {
@@ -170,7 +170,7 @@ export class CustomersService {
       CASCADE_TRANSACTION,
     );
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
-    return this.get(auth, id);
+    return this.get(id);
   }
 
   /** Re-activates the customer and exactly those subscriptions and domains that have no other reason. */
@@ -181,7 +181,7 @@ export class CustomersService {
       CASCADE_TRANSACTION,
     );
     if (outcomes.get(id) === 'not_found') throw new NotFound('Customer', id);
-    return this.get(auth, id);
+    return this.get(id);
   }
 
   /** Customer and administrator usernames share one namespace, so a login is never ambiguous. */

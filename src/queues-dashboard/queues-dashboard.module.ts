@@ -9,7 +9,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { AuthModule } from '../auth/auth.module';
 import { pageRoutes } from '../common/security-headers';
-import { DEPLOYMENT_QUEUES } from '../metrics/deployment-queues';
+import { DEPLOYMENT_QUEUES } from '../queues';
 import { QueuesDashboardAccess } from './queues-dashboard-access';
 
 /** Where the dashboard lives; outside /api/v1 (http-app.ts leaves it out of the global prefix). */

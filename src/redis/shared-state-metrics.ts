@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { bullPrefix } from './redis-connection';
 import { REDIS, RedisClient } from './redis-client';
-import { DEPLOYMENT_QUEUES } from '../metrics/deployment-queues';
+import { DEPLOYMENT_QUEUES } from '../queues';
 import { metricsRegistry } from '../metrics/registry';
 
 /** The same in every process: read at most once per this long, however often and by whom it is scraped. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/mysql';
-import { Principal } from '../auth/principal';
 import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { fromSqlDate } from '../common/sql-dates';
@@ -34,11 +33,7 @@ export class DeliveryRecovery {
   ) {}
 
   /** Attempts, newest first; with `state`, only those of deliveries now in that state. */
-  async attempts(
-    _auth: Principal,
-    id: number,
-    query: ListDeliveriesQuery,
-  ): Promise<Page<WebhookDeliveryView>> {
+  async attempts(id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
     await this.endpoint(id);
     const where = ['a.endpoint_id = ?'];
     const params: unknown[] = [id];
@@ -61,7 +56,7 @@ export class DeliveryRecovery {
   }
 
   /** Sends these events to the endpoint again (same `webhook-id`), whatever became of them before. */
-  async resend(_auth: Principal, id: number, dto: ResendEventsDto): Promise<DeliveriesQueued> {
+  async resend(id: number, dto: ResendEventsDto): Promise<DeliveriesQueued> {
     await this.enabledEndpoint(id);
     const eventIds = dto.eventIds.map(String);
     const list = eventIds.map(() => '?').join(',');
@@ -81,7 +76,7 @@ export class DeliveryRecovery {
   }
 
   /** Sends again every event of the window whose delivery to this endpoint ended `failed`. */
-  async recover(_auth: Principal, id: number, dto: RecoverEventsDto): Promise<DeliveriesQueued> {
+  async recover(id: number, dto: RecoverEventsDto): Promise<DeliveriesQueued> {
     const since = dto.since;
     const until = dto.until ?? new Date();
     if (since.getTime() >= until.getTime())

@@ -7,7 +7,6 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { readYourClusterIn } from '../database/cluster-reads';
 import { retryOnLockConflict } from '../database/lock-conflicts';
@@ -16,13 +15,13 @@ import { Deliveries, DB_NOW } from './deliveries';
 import { WebhookSender } from './webhook-sender';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
+  addJobs,
   DELIVER_WEBHOOKS,
-  DELIVERY_RETENTION_QUEUE,
-  DELIVERY_SWEEP_QUEUE,
   DELIVERY_WORKER_OPTIONS,
+  JobOf,
+  QueueOf,
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
-  WebhookWakeUp,
 } from '../queues';
 
 const BATCH = 2000;
@@ -43,12 +42,16 @@ export const LANES = 4;
 /** Wakes workers for endpoints; what they send is found in MySQL. */
 @Injectable()
 export class DeliveryWakeUps {
-  constructor(@InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<WebhookWakeUp>) {}
+  constructor(
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE)
+    private readonly queue: QueueOf<typeof WEBHOOK_DELIVERY_QUEUE>,
+  ) {}
 
   async wake(endpointIds: number[], lanes = LANES): Promise<void> {
     if (endpointIds.length === 0) return;
     await withinRedisDeadline(
-      this.queue.addBulk(
+      addJobs(
+        this.queue,
         [...new Set(endpointIds)].flatMap((endpointId) =>
           Array.from({ length: lanes }, (_, lane) => ({
             name: DELIVER_WEBHOOKS,
@@ -65,7 +68,8 @@ export class DeliveryWakeUps {
 
 /**
  * From committed events to woken workers: the relay (and what triggers it after each commit),
- * the wake-up jobs, and the processors of the delivery queues (registered by the WorkerModule).
+ * the wake-up jobs, the delivery processor, and the sweep and retention that src/maintenance.ts
+ * runs (all three provided by the WorkerModule).
  */
 
 /**
@@ -207,30 +211,29 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.webhookConcurrency;
   }
 
-  async process(job: Job<WebhookWakeUp>): Promise<void> {
+  async process(job: JobOf<typeof DELIVER_WEBHOOKS>): Promise<void> {
     await this.sender.sendDue(job.data.endpointId);
   }
 }
 
 /**
- * The heartbeat of delivery, a repeatable job (src/schedules.ts; one run per interval however many
- * workers): relays events a crash left in the outbox, puts deliveries in their endpoint's state
- * (see Deliveries.followEndpoints), and wakes every endpoint with something due (retries, probes
- * of a failing endpoint, deliveries whose job died with a worker or with Redis).
+ * The heartbeat of delivery, a maintenance job (SWEEP_DELIVERIES, every RELAY_SWEEP_INTERVAL_MS;
+ * one run per interval however many workers): relays events a crash left in the outbox, puts
+ * deliveries in their endpoint's state (see Deliveries.followEndpoints), and wakes every endpoint
+ * with something due (retries, probes of a failing endpoint, deliveries whose job died with a
+ * worker or with Redis).
  */
-@Processor(DELIVERY_SWEEP_QUEUE, { concurrency: 1 })
-export class DeliverySweep extends WorkerHost {
+@Injectable()
+export class DeliverySweep {
   private readonly logger = new Logger(DeliverySweep.name);
 
   constructor(
     private readonly relay: OutboxRelay,
     private readonly deliveries: Deliveries,
     private readonly wakeUps: DeliveryWakeUps,
-  ) {
-    super();
-  }
+  ) {}
 
-  async process(): Promise<{ relayed: number; woken: number }> {
+  async run(): Promise<{ relayed: number; woken: number }> {
     const relayed = await this.relay.relayAll();
     if (relayed > 0) this.logger.log(`sweep relayed ${relayed} event(s) no relay pass had handled`);
     const moved = await this.deliveries.followEndpoints();
@@ -244,17 +247,15 @@ export class DeliverySweep extends WorkerHost {
   }
 }
 
-/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly job (src/schedules.ts). */
-@Processor(DELIVERY_RETENTION_QUEUE)
-export class DeliveryRetention extends WorkerHost {
+/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly maintenance job (PRUNE_DELIVERIES). */
+@Injectable()
+export class DeliveryRetention {
   constructor(
     private readonly deliveries: Deliveries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
+  ) {}
 
-  process(): Promise<number> {
+  prune(): Promise<number> {
     return this.deliveries.prune(this.config.retentionDays);
   }
 }

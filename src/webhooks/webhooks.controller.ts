@@ -59,8 +59,8 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
   @ApiOkResponse({ type: WebhookPage })
-  list(@Auth() auth: Principal): Promise<{ items: WebhookView[] }> {
-    return this.webhooks.list(auth);
+  list(): Promise<{ items: WebhookView[] }> {
+    return this.webhooks.list();
   }
 
   @Post()
@@ -71,11 +71,10 @@ export class WebhooksController {
   })
   @ApiCreatedResponse({ type: WebhookWithSecretView })
   async create(
-    @Auth() auth: Principal,
     @Body() dto: CreateWebhookDto,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
-    const endpoint = await this.webhooks.create(auth, dto);
+    const endpoint = await this.webhooks.create(dto);
     response
       .header('Location', `/api/v1/webhooks/${endpoint.id}`)
       .header('Cache-Control', 'no-store');
@@ -86,8 +85,8 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One webhook endpoint' })
   @ApiOkResponse({ type: WebhookView })
-  get(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<WebhookView> {
-    return this.webhooks.get(auth, id);
+  get(@Param('id', ParseIdPipe) id: number): Promise<WebhookView> {
+    return this.webhooks.get(id);
   }
 
   @Patch(':id')
@@ -95,11 +94,10 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Edit url, events, description or enabled' })
   @ApiOkResponse({ type: WebhookView })
   update(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateWebhookDto,
   ): Promise<WebhookView> {
-    return this.webhooks.update(auth, id, dto);
+    return this.webhooks.update(id, dto);
   }
 
   @Delete(':id')
@@ -107,8 +105,8 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Remove a webhook endpoint and its delivery log' })
   @ApiNoContentResponse()
-  remove(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.webhooks.remove(auth, id);
+  remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.webhooks.remove(id);
   }
 
   @Post(':id/ping')
@@ -146,12 +144,11 @@ export class WebhooksController {
   })
   @ApiOkResponse({ type: WebhookWithSecretView })
   async rotateSecret(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
     response.header('Cache-Control', 'no-store');
-    return this.webhooks.rotateSecret(auth, id);
+    return this.webhooks.rotateSecret(id);
   }
 
   @Get(':id/deliveries')
@@ -163,11 +160,10 @@ export class WebhooksController {
   })
   @ApiOkResponse({ type: WebhookDeliveryPage })
   deliveries(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
   ): Promise<Page<WebhookDeliveryView>> {
-    return this.deliveryRecovery.attempts(auth, id, query);
+    return this.deliveryRecovery.attempts(id, query);
   }
 
   @Post(':id/resend')
@@ -180,11 +176,10 @@ export class WebhooksController {
   })
   @ApiAcceptedResponse({ type: DeliveriesQueued })
   resend(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: ResendEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.resend(auth, id, dto);
+    return this.deliveryRecovery.resend(id, dto);
   }
 
   @Post(':id/recover')
@@ -197,10 +192,9 @@ export class WebhooksController {
   })
   @ApiAcceptedResponse({ type: DeliveriesQueued })
   recover(
-    @Auth() auth: Principal,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: RecoverEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.recover(auth, id, dto);
+    return this.deliveryRecovery.recover(id, dto);
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { EventsModule } from '../events/events.module';
-import { DELIVERY_RETENTION_QUEUE, DELIVERY_SWEEP_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../queues';
+import { WEBHOOK_DELIVERY_QUEUE } from '../queues';
 import { Deliveries } from './deliveries';
 import { DeliveryRecovery } from './delivery-recovery.service';
 import { DeliveryWakeUps, OutboxRelay, RelayTrigger } from './relay';
@@ -12,17 +12,10 @@ import { WebhooksService } from './webhooks.service';
 /**
  * Webhook endpoints and their delivery: the relay that turns committed outbox events into
  * deliveries (in every process, right after each commit), the delivery state in MySQL, and the one
- * send path. The processors are registered by the WorkerModule (src/webhooks/delivery-jobs.ts).
+ * send path. The WorkerModule provides the delivery processor and the maintenance jobs (relay.ts).
  */
 @Module({
-  imports: [
-    EventsModule,
-    BullModule.registerQueue(
-      { name: WEBHOOK_DELIVERY_QUEUE },
-      { name: DELIVERY_SWEEP_QUEUE },
-      { name: DELIVERY_RETENTION_QUEUE },
-    ),
-  ],
+  imports: [EventsModule, BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE })],
   providers: [
     SecretBox,
     Deliveries,

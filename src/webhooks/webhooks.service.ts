@@ -34,17 +34,17 @@ export class WebhooksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(_auth: Principal): Promise<{ items: WebhookView[] }> {
+  async list(): Promise<{ items: WebhookView[] }> {
     const endpoints = await this.em.find(WebhookEndpoint, {}, { orderBy: { id: 'asc' } });
     const paused = await this.deliveries.countPaused(endpoints.map((e) => e.id));
     return { items: endpoints.map((e) => toWebhookView(e, paused.get(e.id) ?? 0)) };
   }
 
-  async get(_auth: Principal, id: number): Promise<WebhookView> {
+  async get(id: number): Promise<WebhookView> {
     return this.view(await this.find(this.em, id));
   }
 
-  async create(_auth: Principal, dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
+  async create(dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
     await this.checkUrl(dto.url);
     const secret = newWebhookSecret();
     const endpoint = this.em.create(WebhookEndpoint, {
@@ -58,7 +58,7 @@ export class WebhooksService {
     return { ...toWebhookView(endpoint, 0), secret };
   }
 
-  async update(_auth: Principal, id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
+  async update(id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
     const { endpoint, resumed } = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, false, true);
@@ -104,7 +104,7 @@ export class WebhooksService {
     return { discarded };
   }
 
-  async remove(_auth: Principal, id: number): Promise<void> {
+  async remove(id: number): Promise<void> {
     const removed = await retryOnLockConflict(() => this.em.nativeDelete(WebhookEndpoint, { id }));
     if (removed === 0) throw new NotFound('Webhook', id);
   }
@@ -127,7 +127,7 @@ export class WebhooksService {
   }
 
   /** A new secret, shown once; the old one keeps signing alongside it for ROTATION_OVERLAP_MS. */
-  async rotateSecret(_auth: Principal, id: number): Promise<WebhookWithSecretView> {
+  async rotateSecret(id: number): Promise<WebhookWithSecretView> {
     const secret = newWebhookSecret();
     const endpoint = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, true);

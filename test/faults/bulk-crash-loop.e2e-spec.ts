@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { BULK_QUEUE, QueueOf } from '../../src/queues';
 import { loginAdmin, startTestApp, TestApp } from '../support/app';
 import {
   cascadeState,
@@ -73,7 +72,7 @@ describe('bulk jobs whose worker is SIGKILLed again and again', () => {
 
     const finished = [];
     for (const job of jobs) finished.push(await waitForJob(test, admin, job.id, 600_000));
-    const queue = test.app.get<Queue<BulkJobData>>(getQueueToken(BULK_QUEUE));
+    const queue = test.app.get<QueueOf<typeof BULK_QUEUE>>(getQueueToken(BULK_QUEUE));
     const entries = await queue.getJobs(['completed', 'failed', 'active', 'waiting']);
     const stalls = finished.map(
       (job) => entries.find((entry) => entry.data.bulkJobId === job.id)?.stalledCounter ?? 0,

@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/mysql';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { BULK_QUEUE, JobOf, QueueOf, RUN_BULK_JOB } from '../../src/queues';
 import { REDIS } from '../../src/redis/redis.module';
 import { loginAdmin, startTestApp, TestApp } from '../support/app';
 import {
@@ -46,8 +45,8 @@ async function firstChunkCommitted(
 }
 
 /** The BullMQ job that carries a bulk job, as Redis holds it now. */
-async function bullJobOf(test: TestApp, jobId: number): Promise<Job<BulkJobData>> {
-  const queue = test.app.get<Queue<BulkJobData>>(getQueueToken(BULK_QUEUE));
+async function bullJobOf(test: TestApp, jobId: number): Promise<JobOf<typeof RUN_BULK_JOB>> {
+  const queue = test.app.get<QueueOf<typeof BULK_QUEUE>>(getQueueToken(BULK_QUEUE));
   const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'completed', 'failed']);
   const job = jobs.find((candidate) => candidate.data.bulkJobId === jobId);
   if (!job) throw new Error(`no BullMQ job for bulk job ${jobId}`);

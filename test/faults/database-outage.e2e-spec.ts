@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { BULK_QUEUE, BulkJobData } from '../../src/bulk/bulk-queue';
+import { BULK_QUEUE, JobPayloads, RUN_BULK_JOB } from '../../src/queues';
 import { bullConnection } from '../../src/redis/redis.module';
 import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
 import { eventually } from '../support/browser';
@@ -34,7 +34,7 @@ describe('a database outage in the middle of a bulk job', () => {
   let test: TestApp | undefined;
   let worker: WorkerProcess;
   let workerReady: string;
-  let queue: Queue<BulkJobData> | undefined;
+  let queue: Queue<JobPayloads[typeof RUN_BULK_JOB]> | undefined;
   let receiver: WebhookReceiver | undefined;
 
   beforeAll(async () => {

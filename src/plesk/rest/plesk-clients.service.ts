@@ -37,7 +37,7 @@ export class PleskClients {
     const clients: PleskClient[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.customers.list(auth, { limit: MAX_PAGE_SIZE, cursor });
+      const page = await this.customers.list({ limit: MAX_PAGE_SIZE, cursor });
       clients.push(...page.items.map((customer) => toPleskClient(customer, auth.username)));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -45,7 +45,7 @@ export class PleskClients {
   }
 
   async get(auth: Principal, id: number): Promise<PleskClient> {
-    return toPleskClient(await this.customers.get(auth, id), auth.username);
+    return toPleskClient(await this.customers.get(id), auth.username);
   }
 
   /** A client created with status 16 is created, then suspended through the usual cascade. */
@@ -82,7 +82,7 @@ export class PleskClients {
   }
 
   async remove(auth: Principal, id: number): Promise<PleskCreatedResponse> {
-    const customer = await this.customers.get(auth, id);
+    const customer = await this.customers.get(id);
     await this.customers.remove(auth, id);
     return { id: customer.id, guid: customer.guid };
   }
@@ -105,7 +105,7 @@ export class PleskClients {
 
   /** 404 for an unknown client, like every other route with an id. */
   private async allDomains(auth: Principal, customerId: number): Promise<DomainView[]> {
-    await this.customers.get(auth, customerId);
+    await this.customers.get(customerId);
     const domains: DomainView[] = [];
     let cursor: string | undefined;
     do {

@@ -53,8 +53,8 @@ export class PleskKeysController {
   @ApiOperation({ summary: 'Revoke an API key by its value' })
   @ApiOkResponse({ type: PleskStatusResponse })
   @ApiNotFoundResponse({ type: PleskErrorResponse })
-  async revoke(@Auth() auth: Principal, @Param('key') key: string): Promise<PleskStatusResponse> {
-    await this.apiKeys.revokeByKey(auth, key);
+  async revoke(@Param('key') key: string): Promise<PleskStatusResponse> {
+    await this.apiKeys.revokeByKey(key);
     return { status: 'success' };
   }
 }

@@ -67,12 +67,12 @@ export class CustomerOperator implements AgentOperator {
     const filter = filterOf(operation, CUSTOMER_REFERENCES, true);
     if (filter === 'all') {
       const results: AnswerNode[] = [];
-      for await (const customer of this.everyCustomer(auth))
+      for await (const customer of this.everyCustomer())
         results.push(okResult(...(await answer(customer))));
       return results;
     }
     return resultPerValue(filter, this.fields, async (value) => [
-      await answer(await this.customers.get(auth, await this.idOf(value))),
+      await answer(await this.customers.get(await this.idOf(value))),
     ]);
   }
 
@@ -136,10 +136,10 @@ export class CustomerOperator implements AgentOperator {
   }
 
   /** Plesk lists every customer at once: read clientele's pages to the end. */
-  private async *everyCustomer(auth: Principal): AsyncGenerator<CustomerDetailView> {
+  private async *everyCustomer(): AsyncGenerator<CustomerDetailView> {
     let cursor: string | undefined;
     do {
-      const page = await this.customers.list(auth, { limit: MAX_PAGE_SIZE, cursor });
+      const page = await this.customers.list({ limit: MAX_PAGE_SIZE, cursor });
       yield* page.items;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

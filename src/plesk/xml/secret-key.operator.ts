@@ -44,8 +44,8 @@ export class SecretKeyOperator implements AgentOperator {
   readonly fields = { allowedIps: 'ip_address', name: 'description', login: 'login' };
   readonly operations: Record<string, OperationHandler> = {
     create: (auth, call) => this.create(auth, call),
-    get_info: (auth, call) => this.getInfo(auth, call),
-    delete: (auth, call) => this.delete(auth, call),
+    get_info: (_auth, call) => this.getInfo(call),
+    delete: (_auth, call) => this.delete(call),
   };
 
   constructor(
@@ -70,7 +70,7 @@ export class SecretKeyOperator implements AgentOperator {
     return [okResult(node('key', created.key))];
   }
 
-  private async getInfo(_auth: Principal, { operation }: OperationCall): Promise<AnswerNode[]> {
+  private async getInfo({ operation }: OperationCall): Promise<AnswerNode[]> {
     const filter = filterOf(operation, ['key'], true);
     if (filter === 'all')
       return (await this.keys()).map((row) => okResult(keyInfo(`#${row.id}`, row)));
@@ -81,10 +81,10 @@ export class SecretKeyOperator implements AgentOperator {
     });
   }
 
-  private delete(auth: Principal, { operation }: OperationCall): Promise<AnswerNode[]> {
+  private delete({ operation }: OperationCall): Promise<AnswerNode[]> {
     const filter = filterOf(operation, ['key'], false) as FilterValue[];
     return resultPerValue(filter, this.fields, async ({ value }) => {
-      await this.apiKeys.revokeByKey(auth, value);
+      await this.apiKeys.revokeByKey(value);
       return [[node('key', value)]];
     });
   }
