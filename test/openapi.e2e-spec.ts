@@ -120,7 +120,8 @@ describe('the OpenAPI document', () => {
       (error: { stderr?: string; message: string }) => error.stderr || error.message,
     );
     expect(check).toBe('');
-  });
+    // The check boots the application's modules in a process of its own: slow on a loaded machine.
+  }, 180_000);
 
   describe('the contract check of the e2e specs', () => {
     it("accepts a documented answer (an active customer's null suspension too) and names what is wrong with an undocumented one", async () => {
