@@ -1,14 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { BULK_QUEUE, QueueOf } from '../../src/queues';
-import { loginAdmin, startTestApp, TestApp } from '../support/app';
 import {
+  apiForWorkerProcesses,
   cascadeState,
   eventCounts,
   postBulk,
-  seedCustomers,
   waitForJob,
 } from '../support/bulk-jobs';
-import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const CHUNK = 100;
 const CUSTOMERS = 3_000;
@@ -16,22 +15,10 @@ const CUSTOMERS = 3_000;
 jest.setTimeout(900_000);
 
 describe('bulk jobs whose worker is SIGKILLed again and again', () => {
-  let test: TestApp;
-  let admin: string;
-  let ids: number[];
-
-  beforeAll(async () => {
-    // The API only: the work happens in worker processes, which the tests kill.
-    test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: String(CHUNK) });
-    admin = await loginAdmin(test);
-    ids = await seedCustomers(test, CUSTOMERS, 2, 5);
-  });
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-  });
+  const world = apiForWorkerProcesses(CUSTOMERS, CHUNK);
 
   it('completes 5 overlapping jobs while a worker is SIGKILLed every 3-5 s, leaving every customer as the last job says, with its cascade and events exactly once', async () => {
+    const { test, admin, ids } = world;
     // [action, first index, last index (exclusive)] in the order accepted: they overlap pairwise.
     const plan: Array<['suspend' | 'activate', number, number]> = [
       ['suspend', 0, 2_000],

@@ -1,14 +1,14 @@
 import { POISON_CHUNK_STARTS } from '../../src/bulk/bulk-chunk.runner';
-import { loginAdmin, startTestApp, TestApp } from '../support/app';
+import { TestApp } from '../support/app';
 import {
+  apiForWorkerProcesses,
   cascadeState,
   eventCounts,
   postBulk,
-  seedCustomers,
   waitForJob,
 } from '../support/bulk-jobs';
 import { eventually } from '../support/eventually';
-import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
+import { startWorkerProcess } from '../support/worker-process';
 
 const CHUNK = 100;
 const CUSTOMERS = 3 * CHUNK;
@@ -32,22 +32,10 @@ async function progressOf(test: TestApp, jobId: number): Promise<string> {
 }
 
 describe('a poison chunk: a chunk whose worker dies every time it runs it', () => {
-  let test: TestApp;
-  let admin: string;
-  let ids: number[];
-
-  beforeAll(async () => {
-    // The API only: the work happens in worker processes, which the tests kill.
-    test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: String(CHUNK) });
-    admin = await loginAdmin(test);
-    ids = await seedCustomers(test, CUSTOMERS, 2, 5);
-  });
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-  });
+  const world = apiForWorkerProcesses(CUSTOMERS, CHUNK);
 
   it(`fails a job whose chunk kills its worker ${POISON_CHUNK_STARTS} times without committing, naming that chunk, and keeps what it committed`, async () => {
+    const { test, admin, ids } = world;
     const jobIds = ids.slice(0, 3 * CHUNK);
     const poison = jobIds.slice(CHUNK, 2 * CHUNK);
     // The test's own row lock on the first customer of the second chunk: every worker that takes

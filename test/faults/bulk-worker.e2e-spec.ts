@@ -3,18 +3,18 @@ import { getQueueToken } from '@nestjs/bullmq';
 import Redis from 'ioredis';
 import { BULK_QUEUE, JobOf, QueueOf, RUN_BULK_JOB } from '../../src/queues';
 import { REDIS } from '../../src/redis/redis.module';
-import { loginAdmin, startTestApp, TestApp } from '../support/app';
+import { TestApp } from '../support/app';
 import {
+  apiForWorkerProcesses,
   cascadeState,
   eventCounts,
   getJob,
   JobBody,
   postBulk,
-  seedCustomers,
   waitForJob,
 } from '../support/bulk-jobs';
 import { eventually } from '../support/browser';
-import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
+import { startWorkerProcess } from '../support/worker-process';
 
 const CUSTOMERS = 1000;
 const CHUNK = 100;
@@ -102,24 +102,12 @@ async function expectFullyApplied(
 }
 
 describe('bulk jobs on real worker processes', () => {
-  let test: TestApp;
-  let admin: string;
-  let ids: number[];
-
-  beforeAll(async () => {
-    // The API only: the work happens in the child processes.
-    test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: String(CHUNK) });
-    admin = await loginAdmin(test);
-    ids = await seedCustomers(test, CUSTOMERS, 2, 5);
-  });
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-  });
+  const world = apiForWorkerProcesses(CUSTOMERS, CHUNK);
 
   it(
     'finishes a 1,000-customer suspend on another worker after the first is SIGKILLed mid-job, changing and announcing everything exactly once',
     async () => {
+      const { test, admin, ids } = world;
       const first = await startWorkerProcess(test.config);
       const jobId = await postBulk(test, admin, 'suspend', ids);
       const atKill = await firstChunkCommitted(() => test.em(), jobId);
@@ -161,6 +149,7 @@ describe('bulk jobs on real worker processes', () => {
   it(
     'on SIGTERM finishes the current chunk and hands the job back at once: back in the queue with no lock left to expire, and another worker finishes it',
     async () => {
+      const { test, admin, ids } = world;
       // A row lock of the test's own on the first customer of the third chunk: the worker commits
       // two chunks, then waits in the third, so the job is certainly unfinished when SIGTERM comes.
       const blocker = test.em();

@@ -1,9 +1,9 @@
-import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { bearer, loginAdmin } from '../support/app';
 import { postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
 import { eventually } from '../support/eventually';
 import { eventsAfter, lastEventId } from '../support/hosting';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import { killAllWorkers, startWorkerProcess } from '../support/worker-process';
+import { apiAndConsumer } from '../support/webhook-receiver';
+import { startWorkerProcess } from '../support/worker-process';
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const RETRY_MS = 2000;
@@ -15,19 +15,10 @@ const RETRY_MS = 2000;
  * in the past, already expired) would let the other worker send the same events again.
  */
 describe('delivery with a worker whose clock is behind', () => {
-  let test: TestApp | undefined;
-  let receiver: WebhookReceiver | undefined;
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-    await receiver?.close();
-  });
+  const world = apiAndConsumer();
 
   it('sends nothing twice and retries on time when a worker runs 60 s behind', async () => {
-    test = await startTestApp({ PROCESS_ROLE: 'api' });
-    const app = test;
-    receiver = await WebhookReceiver.start();
+    const { app, receiver } = await world.start();
     const refusedAt = new Map<string, number>();
     receiver.on('/clock', (delivery) => {
       const id = delivery.headers['webhook-id'];

@@ -1,9 +1,9 @@
-import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { bearer, loginAdmin } from '../support/app';
 import { postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
 import { eventually } from '../support/eventually';
 import { eventsAfter, lastEventId } from '../support/hosting';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
+import { apiAndConsumer } from '../support/webhook-receiver';
+import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const CUSTOMERS = 80;
 const DOMAINS = 3;
@@ -14,19 +14,10 @@ const DOMAINS = 3;
  * it accepts must see each customer's events in `sequence` order, every one of them.
  */
 describe('delivery order per customer', () => {
-  let test: TestApp | undefined;
-  let receiver: WebhookReceiver | undefined;
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-    await receiver?.close();
-  });
+  const world = apiAndConsumer();
 
   it('keeps each customer’s events in sequence order through failed first attempts and a worker SIGKILL', async () => {
-    test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: '20' });
-    const app = test;
-    receiver = await WebhookReceiver.start();
+    const { app, receiver } = await world.start({ BULK_CHUNK_SIZE: '20' });
     const refused = new Set<string>();
     /** What the consumer applied, per customer: sequences in the order it accepted them. */
     const applied = new Map<number, number[]>();

@@ -1,9 +1,9 @@
-import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
+import { bearer, loginAdmin } from '../support/app';
 import { postBulk, seedCustomers, waitForJob } from '../support/bulk-jobs';
 import { eventually } from '../support/eventually';
 import { eventsAfter, lastEventId } from '../support/hosting';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import { killAllWorkers, startWorkerProcess, WorkerProcess } from '../support/worker-process';
+import { apiAndConsumer } from '../support/webhook-receiver';
+import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 const CUSTOMERS = 40;
 
@@ -13,19 +13,10 @@ const CUSTOMERS = 40;
  * right then, and discard-paused drops them explicitly, audited.
  */
 describe('deliveries of a disabled endpoint', () => {
-  let test: TestApp | undefined;
-  let receiver: WebhookReceiver | undefined;
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await test?.close();
-    await receiver?.close();
-  });
+  const world = apiAndConsumer();
 
   it('are kept paused, sent in order once it is enabled (a worker SIGKILLed meanwhile), or discarded on request', async () => {
-    test = await startTestApp({ PROCESS_ROLE: 'api' });
-    const app = test;
-    receiver = await WebhookReceiver.start();
+    const { app, receiver } = await world.start();
     const token = await loginAdmin(app);
     const hook = (
       await app

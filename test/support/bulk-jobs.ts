@@ -1,5 +1,6 @@
 import { seedHosting as seedMany } from '../../bench/seed';
-import { bearer, TestApp } from './app';
+import { bearer, loginAdmin, startTestApp, TestApp } from './app';
+import { killAllWorkers } from './worker-process';
 
 export interface JobBody {
   id: number;
@@ -147,4 +148,30 @@ export async function eventCounts(
       `SELECT type, object_id, COUNT(*) AS n FROM outbox_event WHERE job_id = ? GROUP BY type, object_type, object_id`,
       [jobId],
     );
+}
+
+/** What a spec of bulk jobs on worker processes works with (filled in by its beforeAll). */
+export interface WorkerProcessesWorld {
+  test: TestApp;
+  admin: string;
+  ids: number[];
+}
+
+/**
+ * The setup the fault specs of bulk jobs share: an API-only app (the work happens in worker
+ * processes, which the tests start and kill) with `customers` seeded, each with 2 subscriptions
+ * of 5 domains. Opened before the file's tests; its workers and the app are gone after them.
+ */
+export function apiForWorkerProcesses(customers: number, chunkSize: number): WorkerProcessesWorld {
+  const world = {} as WorkerProcessesWorld;
+  beforeAll(async () => {
+    world.test = await startTestApp({ PROCESS_ROLE: 'api', BULK_CHUNK_SIZE: String(chunkSize) });
+    world.admin = await loginAdmin(world.test);
+    world.ids = await seedCustomers(world.test, customers, 2, 5);
+  });
+  afterAll(async () => {
+    await killAllWorkers();
+    await world.test?.close();
+  });
+  return world;
 }

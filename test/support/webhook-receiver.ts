@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { startTestApp, TestApp } from './app';
+import { killAllWorkers } from './worker-process';
 
 export interface ReceivedDelivery {
   path: string;
@@ -113,4 +115,28 @@ export class WebhookReceiver {
       for (const wake of [...this.waiters]) wake();
     });
   }
+}
+
+/**
+ * The setup the delivery fault specs share: an API-only app (deliveries happen in worker processes
+ * the test starts and kills) and a consumer, started inside the test with the app's settings, and
+ * gone with the workers after the file's tests.
+ */
+export function apiAndConsumer(): {
+  start(env?: Record<string, string>): Promise<{ app: TestApp; receiver: WebhookReceiver }>;
+} {
+  let app: TestApp | undefined;
+  let receiver: WebhookReceiver | undefined;
+  afterAll(async () => {
+    await killAllWorkers();
+    await app?.close();
+    await receiver?.close();
+  });
+  return {
+    async start(env = {}) {
+      app = await startTestApp({ PROCESS_ROLE: 'api', ...env });
+      receiver = await WebhookReceiver.start();
+      return { app, receiver };
+    },
+  };
 }
