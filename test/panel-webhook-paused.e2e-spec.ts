@@ -200,4 +200,23 @@ describe('panel: paused webhook deliveries', () => {
     await row.getByText('Enabled').waitFor();
     await receiver.waitFor(() => receiver.deliveries('/conflict').length === 1);
   });
+
+  it('says why the service disabled an endpoint', async () => {
+    receiver.on('/gone', () => ({ status: 410 }));
+    const created = await test
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(token))
+      .send({ url: receiver.url('/gone'), events: ['customer.created'] })
+      .expect(201);
+    const { id } = created.body as Endpoint;
+    await createCustomer(test, token);
+    const enabled = async () => (await endpoint(id)).enabled;
+    expect(await eventually(enabled, false, 30_000)).toBe(false);
+
+    const page = await openWebhooks();
+    const row = page.locator(`tr[data-webhook-id="${id}"]`);
+    await row.getByText('It answered 410 Gone, so the service disabled it.').waitFor();
+    await row.getByText('Disabled', { exact: true }).waitFor();
+  });
 });

@@ -206,6 +206,8 @@ export const de: Messages = {
   recover: 'Nachholen',
 
   // Was ein deaktivierter Endpunkt noch erhalten soll (issue 22).
+  disabledGone: 'Es antwortete 410 Gone, daher hat der Dienst es deaktiviert.',
+  disabledFailing: 'Es schlug einen Tag lang fehl, daher hat der Dienst es deaktiviert.',
   pausedCount: '{count} Zustellungen angehalten',
   pausedCount_one: '{count} Zustellung angehalten',
   pausedCount_other: '{count} Zustellungen angehalten',

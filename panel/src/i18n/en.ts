@@ -201,6 +201,8 @@ export const en = {
   recover: 'Recover',
 
   // What a disabled endpoint is owed (issue 22).
+  disabledGone: 'It answered 410 Gone, so the service disabled it.',
+  disabledFailing: 'It failed for a day, so the service disabled it.',
   pausedCount: '{count} deliveries paused',
   pausedCount_one: '{count} delivery paused',
   pausedCount_other: '{count} deliveries paused',

@@ -89,6 +89,11 @@ export function WebhooksScreen() {
                       <span class="status-dot" aria-hidden="true" />
                       {webhook.enabled ? t('enabled') : t('disabled')}
                     </span>
+                    {!webhook.enabled && webhook.disabledReason && (
+                      <div class="hint">
+                        {t(webhook.disabledReason === 'gone' ? 'disabledGone' : 'disabledFailing')}
+                      </div>
+                    )}
                     {!webhook.enabled && (
                       <div class="paused-count">
                         {t('pausedCount', { count: webhook.pausedDeliveries })}
