@@ -105,13 +105,18 @@ export class WebhookSender implements OnApplicationShutdown {
       return;
     }
     const open = new Set(claim.deliveries.map((d) => d.id));
+    // A database that cannot take the attempts (its node lost) ends the round: what is sent from
+    // then on could not be recorded, and would be sent again once the lease runs out.
+    let unrecordable = false;
     const lease = setInterval(() => {
-      this.deliveries
-        .extendLease([...open], LEASE_MS)
-        .catch((error: unknown) => this.logger.warn(`extending a lease failed: ${String(error)}`));
+      this.deliveries.extendLease([...open], LEASE_MS).catch((error: unknown) => {
+        unrecordable = true;
+        this.logger.warn(`extending a lease failed: ${String(error)}`);
+      });
     }, LEASE_MS / 3);
     const failed: Array<{ delivery: ClaimedDelivery; result: SendResult }> = [];
     const unsent: ClaimedDelivery[] = [];
+    /** Each attempt's write: undefined once recorded, or why it was not. */
     const recorded: Array<Promise<unknown>> = [];
     let stop = null as SendResult | null;
     let succeeded = 0;
@@ -120,13 +125,21 @@ export class WebhookSender implements OnApplicationShutdown {
       const lane = async () => {
         for (let run = queue.shift(); run; run = queue.shift()) {
           for (const [index, d] of run.entries()) {
-            if (stop) {
+            if (stop || unrecordable) {
               unsent.push(...run.slice(index));
               break;
             }
             const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
             recordWebhookAttempt(result.ok, d.committedAt);
-            recorded.push(this.record(endpointId, d, result).then(() => open.delete(d.id)));
+            recorded.push(
+              this.record(endpointId, d, result).then(
+                () => void open.delete(d.id),
+                (error: unknown) => {
+                  unrecordable = true;
+                  return error ?? new Error('not recorded');
+                },
+              ),
+            );
             if (result.ok) {
               succeeded += 1;
               continue;
@@ -147,13 +160,11 @@ export class WebhookSender implements OnApplicationShutdown {
         }
       };
       await Promise.all(Array.from({ length: Math.min(AT_ONCE, queue.length) }, lane));
-      const unrecorded = (await Promise.allSettled(recorded)).filter(
-        (r) => r.status === 'rejected',
-      );
+      const unrecorded = (await Promise.all(recorded)).filter((error) => error !== undefined);
       // A success that cannot be recorded stays pending; its lease runs out and it is sent again.
       if (unrecorded.length > 0)
         this.logger.warn(
-          `${unrecorded.length} attempt(s) to webhook ${endpointId} not recorded: ${String((unrecorded[0] as PromiseRejectedResult).reason)}`,
+          `${unrecorded.length} attempt(s) to webhook ${endpointId} not recorded: ${String(unrecorded[0])}`,
         );
     } finally {
       clearInterval(lease);
