@@ -31,6 +31,14 @@ const ENDPOINT_FAILS_AFTER = 3;
  * so marking soon is what keeps duplicates after a crash rare.
  */
 const RECORDERS = 3;
+/**
+ * A request starts only while the lease has this long left by this process's own count (from
+ * before the claim, or before the last extension that came back). A claim or an extension that
+ * the database held up (a Galera node lost: commits wait seconds for the cluster to re-form) may
+ * land with the lease already run out, and another worker may then have claimed the same
+ * deliveries: those are left to it, unsent and untouched.
+ */
+const LEASE_LEFT_TO_SEND_MS = LEASE_MS / 3;
 
 /**
  * The one send path, for first attempts, retries and probes alike: takes an endpoint's due
@@ -68,6 +76,7 @@ export class WebhookSender implements OnApplicationShutdown {
     this.inFlight += 1;
     try {
       while (!this.stopping) {
+        const askedAt = Date.now();
         const claim = await this.deliveries.claim(
           endpointId,
           this.config.webhookBatchSize,
@@ -75,7 +84,7 @@ export class WebhookSender implements OnApplicationShutdown {
           LEASE_MS,
         );
         if (!claim) return;
-        await this.round(endpointId, claim);
+        await this.round(endpointId, claim, askedAt);
       }
     } finally {
       this.inFlight -= 1;
@@ -91,7 +100,7 @@ export class WebhookSender implements OnApplicationShutdown {
     this.http.close();
   }
 
-  private async round(endpointId: number, claim: Claim): Promise<void> {
+  private async round(endpointId: number, claim: Claim, askedAt: number): Promise<void> {
     const claimedAt = Date.now();
     let secrets: string[];
     try {
@@ -108,14 +117,22 @@ export class WebhookSender implements OnApplicationShutdown {
     // A database that cannot take the attempts (its node lost) ends the round: what is sent from
     // then on could not be recorded, and would be sent again once the lease runs out.
     let unrecordable = false;
+    let leasedFrom = askedAt;
+    const leaseHolds = () => Date.now() - leasedFrom < LEASE_MS - LEASE_LEFT_TO_SEND_MS;
     const lease = setInterval(() => {
-      this.deliveries.extendLease([...open], LEASE_MS).catch((error: unknown) => {
-        unrecordable = true;
-        this.logger.warn(`extending a lease failed: ${String(error)}`);
-      });
+      const extendedAt = Date.now();
+      this.deliveries.extendLease([...open], LEASE_MS).then(
+        () => void (leasedFrom = Math.max(leasedFrom, extendedAt)),
+        (error: unknown) => {
+          unrecordable = true;
+          this.logger.warn(`extending a lease failed: ${String(error)}`);
+        },
+      );
     }, LEASE_MS / 3);
     const failed: Array<{ delivery: ClaimedDelivery; result: SendResult }> = [];
     const unsent: ClaimedDelivery[] = [];
+    /** Not sent because the lease may have passed to another worker: not given back either. */
+    let leftToOthers = 0;
     /** Each attempt's write: undefined once recorded, or why it was not. */
     const recorded: Array<Promise<unknown>> = [];
     let stop = null as SendResult | null;
@@ -125,6 +142,10 @@ export class WebhookSender implements OnApplicationShutdown {
       const lane = async () => {
         for (let run = queue.shift(); run; run = queue.shift()) {
           for (const [index, d] of run.entries()) {
+            if (!leaseHolds()) {
+              leftToOthers += run.length - index;
+              break;
+            }
             if (stop || unrecordable) {
               unsent.push(...run.slice(index));
               break;
@@ -169,6 +190,10 @@ export class WebhookSender implements OnApplicationShutdown {
     } finally {
       clearInterval(lease);
     }
+    if (leftToOthers > 0)
+      this.logger.warn(
+        `webhook ${endpointId}: ${leftToOthers} deliveries left unsent, their lease may have run out (the database confirmed it ${Date.now() - leasedFrom} ms ago)`,
+      );
     const elapsed = Date.now() - claimedAt;
     await this.deliveries.moveOn([
       ...failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
