@@ -8,32 +8,45 @@ import { assertChildrenAllowed, trackChild } from './child-processes';
 import { freePort } from './private-redis';
 import { answers } from './sentinel';
 
-/** A Redis Cluster of three masters (no replicas) on 127.0.0.1. */
+/** A Redis Cluster of three masters on 127.0.0.1, each with `replicas` replicas. */
 export interface RedisClusterSetup {
   /** REDIS_CLUSTER_NODES for the application. */
   nodes: string;
   ports: number[];
+  /** The port of the master that serves `key`'s hash slot now. */
+  masterOf(key: string): Promise<number>;
+  /** SIGKILLs the master serving `key`; resolves with its port once it is gone. */
+  killMasterOf(key: string): Promise<number>;
+  /** Resolves once a replica has taken `key`'s slot over from `port` and the cluster is ok. */
+  failedOverFrom(key: string, port: number, timeoutMs?: number): Promise<number>;
   /** Kills every node and removes the directory (call in afterAll). */
   remove(): Promise<void>;
 }
 
 /**
- * `redis-server --cluster-enabled yes` three times, then `redis-cli --cluster create`, which
- * splits the 16384 slots among them; resolves once every node reports `cluster_state:ok`.
+ * `redis-server --cluster-enabled yes` for each node, then `redis-cli --cluster create`, which
+ * splits the 16384 slots among three masters and gives each its replicas; resolves once every
+ * node reports `cluster_state:ok`. Nodes time out after 2 s, so a failover takes seconds.
  */
-export async function startRedisCluster(): Promise<RedisClusterSetup> {
+export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-redis-cluster-'));
-  const servers: Array<{ child: ChildProcess; exited: Promise<void> }> = [];
+  const servers = new Map<number, { child: ChildProcess; exited: Promise<void> }>();
   const ports: number[] = [];
-  const remove = async () => {
-    for (const { child } of servers) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  const kill = async (port: number) => {
+    const server = servers.get(port);
+    if (!server) return;
+    servers.delete(port);
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
     }
-    await Promise.all(servers.map((server) => server.exited));
+    await server.exited;
+  };
+  const remove = async () => {
+    await Promise.all([...servers.keys()].map(kill));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 3 * (1 + replicas); i += 1) {
       const port = await freePort();
       assertChildrenAllowed();
       const child = spawn(
@@ -59,7 +72,7 @@ export async function startRedisCluster(): Promise<RedisClusterSetup> {
         { stdio: 'ignore', cwd: dir },
       );
       trackChild(child, `redis cluster node :${port}`);
-      servers.push({
+      servers.set(port, {
         child,
         exited: new Promise((resolve) => child.once('exit', () => resolve())),
       });
@@ -71,15 +84,77 @@ export async function startRedisCluster(): Promise<RedisClusterSetup> {
       'create',
       ...ports.map((port) => `127.0.0.1:${port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     await Promise.all(ports.map((port) => clusterOk(port)));
+    if (replicas > 0) await Promise.all(ports.map((port) => replicasLinked(port)));
   } catch (error) {
     await remove();
     throw error;
   }
-  return { nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), ports, remove };
+  const live = () => [...servers.keys()];
+  const masterOf = (key: string) => slotMaster(live(), key);
+  return {
+    nodes: ports.map((port) => `127.0.0.1:${port}`).join(','),
+    ports,
+    masterOf,
+    killMasterOf: async (key) => {
+      const port = await masterOf(key);
+      await kill(port);
+      return port;
+    },
+    failedOverFrom: async (key, port, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = await masterOf(key).catch(() => port);
+        if (now !== port) {
+          await clusterOk(now, Math.max(1, deadline - Date.now()));
+          return now;
+        }
+        if (Date.now() > deadline) throw new Error(`no failover from :${port} in ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    remove,
+  };
+}
+
+/** The master of `key`'s slot, as the first live node that answers sees it (`CLUSTER SLOTS`). */
+async function slotMaster(live: number[], key: string): Promise<number> {
+  for (const port of live) {
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await client.connect();
+      const slot = Number(await client.call('CLUSTER', 'KEYSLOT', key));
+      const ranges = (await client.call('CLUSTER', 'SLOTS')) as Array<
+        [number, number, [string, number, ...unknown[]], ...unknown[]]
+      >;
+      const range = ranges.find(([from, to]) => from <= slot && slot <= to);
+      if (range) return Number(range[2][1]);
+    } catch {
+      // This node is gone or not ready: ask the next one.
+    } finally {
+      client.disconnect();
+    }
+  }
+  throw new Error(`no live node names a master for ${key}`);
+}
+
+/** Resolves once the node on `port` sees its master link up (replicas) or a connected replica (masters). */
+async function replicasLinked(port: number, timeoutMs = 30_000): Promise<void> {
+  const client = new Redis({ port, host: '127.0.0.1' });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = String(await client.info('replication'));
+      if (/master_link_status:up/.test(info) || /connected_slaves:[1-9]/.test(info)) return;
+      if (Date.now() > deadline) throw new Error(`cluster node :${port} has no replication link`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function clusterOk(port: number, timeoutMs = 30_000): Promise<void> {
