@@ -1,13 +1,19 @@
 import { APPLY_EXPIRY, RECOVER_BULK_JOBS } from '../src/queues';
 import { loginAdmin, startTestApp, TestApp } from './support/app';
 import { seedCustomers, waitForJob } from './support/bulk-jobs';
+import { eventually } from './support/eventually';
 import { maintenanceQueue, runMaintenance } from './support/maintenance';
+
+const DAY_MS = '86400000';
 
 describe('subscription expiry and bulk job recovery', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    test = await startTestApp({ PROCESS_ROLE: 'all' });
+    // The tests run expiry themselves and count what that run did: the schedule must not run it in
+    // between (a scheduled run that expired their subscription first would leave theirs nothing to
+    // do). BullMQ aligns `every` to its multiples, so a day's interval runs only at midnight UTC.
+    test = await startTestApp({ PROCESS_ROLE: 'all', SUBSCRIPTION_EXPIRY_INTERVAL_MS: DAY_MS });
   });
   afterAll(() => test.close());
 
@@ -46,12 +52,20 @@ describe('subscription expiry and bulk job recovery', () => {
       }
     } finally {
       await worker.close();
-      // Back to the deployment's interval for the tests that follow.
-      await maintenanceQueue(test).upsertJobScheduler(
+      // Back to the interval of this file's application, and no scheduled run left waiting.
+      const queue = maintenanceQueue(test);
+      await queue.upsertJobScheduler(
         APPLY_EXPIRY,
-        { every: 60_000 },
+        { every: Number(DAY_MS) },
         { name: APPLY_EXPIRY },
       );
+      // The next run (tomorrow) stays delayed; none may be waiting or running, or due soon.
+      const scheduledRunsLeft = async () =>
+        (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'])).filter(
+          (job) =>
+            job.name === APPLY_EXPIRY && job.timestamp + (job.delay ?? 0) < Date.now() + 60_000,
+        ).length;
+      expect(await eventually(scheduledRunsLeft, 0, 20_000)).toBe(0);
     }
   });
 
