@@ -25,7 +25,6 @@ import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { DeliveryRecovery } from './delivery-recovery.service';
 import {
   CreateWebhookDto,
   ListDeliveriesQuery,
@@ -51,10 +50,7 @@ import { WebhooksService } from './webhooks.service';
 @AdminOnly()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(
-    private readonly webhooks: WebhooksService,
-    private readonly deliveryRecovery: DeliveryRecovery,
-  ) {}
+  constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
@@ -163,7 +159,7 @@ export class WebhooksController {
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
   ): Promise<Page<WebhookDeliveryView>> {
-    return this.deliveryRecovery.attempts(id, query);
+    return this.webhooks.attempts(id, query);
   }
 
   @Post(':id/resend')
@@ -179,7 +175,7 @@ export class WebhooksController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: ResendEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.resend(id, dto);
+    return this.webhooks.resend(id, dto);
   }
 
   @Post(':id/recover')
@@ -195,6 +191,6 @@ export class WebhooksController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: RecoverEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.recover(id, dto);
+    return this.webhooks.recover(id, dto);
   }
 }

@@ -3,7 +3,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { EventsModule } from '../events/events.module';
 import { WEBHOOK_DELIVERY_QUEUE } from '../queues';
 import { Deliveries } from './deliveries';
-import { DeliveryRecovery } from './delivery-recovery.service';
 import { DeliveryWakeUps, OutboxRelay, RelayTrigger } from './relay';
 import { SecretBox } from './webhook-endpoint.entity';
 import { WebhookSender } from './webhook-sender';
@@ -24,7 +23,6 @@ import { WebhooksService } from './webhooks.service';
     RelayTrigger,
     WebhookSender,
     WebhooksService,
-    DeliveryRecovery,
   ],
   exports: [
     SecretBox,
@@ -33,7 +31,6 @@ import { WebhooksService } from './webhooks.service';
     OutboxRelay,
     WebhookSender,
     WebhooksService,
-    DeliveryRecovery,
     BullModule,
   ],
 })
