@@ -4,6 +4,7 @@ import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { fromSqlDate } from '../common/sql-dates';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventType } from '../events/event-types';
+import type { SendResult } from './http-delivery';
 
 /** The database's clock: every time that decides when a delivery is due or a lease has ended. */
 export const DB_NOW = 'UTC_TIMESTAMP(3)';
@@ -69,14 +70,8 @@ export interface DeliveryNext {
 
 export interface AttemptRecord {
   endpointId: number;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  succeeded: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  deliveryId: string;
+  delivery: ClaimedDelivery;
+  result: SendResult;
 }
 
 type Row = Record<string, string | number | Date | null>;
@@ -258,7 +253,7 @@ export class Deliveries {
    * group. The mark first, since it is what keeps a delivery from being sent again.
    */
   async recordAttempts(attempts: AttemptRecord[]): Promise<void> {
-    const succeededIds = attempts.filter((a) => a.succeeded).map((a) => a.deliveryId);
+    const succeededIds = attempts.filter((a) => a.result.ok).map((a) => a.delivery.id);
     if (succeededIds.length > 0)
       await this.write(
         `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL,
@@ -269,15 +264,15 @@ export class Deliveries {
       await this.write(
         `INSERT INTO delivery_attempt (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
          VALUES ${attempts.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${DB_NOW})`).join(', ')}`,
-        attempts.flatMap((a) => [
-          a.endpointId,
-          a.eventId,
-          a.eventType,
-          a.attempt,
-          a.succeeded ? 1 : 0,
-          a.statusCode,
-          Math.max(0, Math.round(a.durationMs)),
-          a.error?.slice(0, 500) ?? null,
+        attempts.flatMap(({ endpointId, delivery, result }) => [
+          endpointId,
+          delivery.eventId,
+          delivery.eventType,
+          delivery.attempts + 1,
+          result.ok ? 1 : 0,
+          result.statusCode,
+          Math.max(0, Math.round(result.durationMs)),
+          result.error?.slice(0, 500) ?? null,
         ]),
       );
   }
@@ -302,54 +297,38 @@ export class Deliveries {
       );
   }
 
-  /** An endpoint was disabled (in `em`'s transaction): what it is owed waits as `paused`. */
-  async pause(em: EntityManager, endpointId: number): Promise<void> {
-    await em.execute(
-      `UPDATE event_delivery SET state = 'paused', updated_at = ${DB_NOW} WHERE endpoint_id = ? AND state = 'pending'`,
-      [endpointId],
-      'run',
-    );
-  }
-
-  /** An endpoint was enabled: its paused deliveries are due now, and go in order. */
-  async resume(em: EntityManager, endpointId: number): Promise<number> {
-    const result = await em.execute<{ affectedRows: number }>(
-      `UPDATE event_delivery SET state = 'pending', next_attempt_at = ${DB_NOW}, updated_at = ${DB_NOW}
-        WHERE endpoint_id = ? AND state = 'paused'`,
-      [endpointId],
-      'run',
-    );
-    return result.affectedRows;
-  }
-
   /**
-   * Puts deliveries in their endpoint's state: `paused` while it is disabled, `pending` (due now)
-   * while it is enabled. A relay pass reads the endpoint without a lock, so one that read it just
-   * before an admin disabled (or enabled) it can create deliveries in the old state after `pause`
-   * (or `resume`) ran; the sweep calls this to set them right. Returns how many moved.
+   * Puts deliveries in their endpoint's state, and returns how many moved: what a disabled endpoint
+   * is owed waits as `paused`; an enabled endpoint's paused deliveries are due now, and go in order.
+   * With `endpoint`, in the transaction of the change that enabled or disabled it. Without, for
+   * every endpoint (the sweep): a relay pass reads the endpoint without a lock, so one that read it
+   * just before the change can create deliveries in the old state after that change committed.
    */
-  async followEndpoints(): Promise<number> {
+  async followEndpoints(endpoint?: { id: number; em: EntityManager }): Promise<number> {
+    const only = endpoint ? 'AND d.endpoint_id = ?' : '';
+    const params = endpoint ? [endpoint.id] : [];
     const paused = await this.write(
       `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 0
-          SET d.state = 'paused', d.updated_at = ${DB_NOW} WHERE d.state = 'pending'`,
-      [],
+          SET d.state = 'paused', d.updated_at = ${DB_NOW} WHERE d.state = 'pending' ${only}`,
+      params,
+      endpoint?.em,
     );
     const resumed = await this.write(
       `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
-          SET d.state = 'pending', d.next_attempt_at = ${DB_NOW}, d.updated_at = ${DB_NOW} WHERE d.state = 'paused'`,
-      [],
+          SET d.state = 'pending', d.next_attempt_at = ${DB_NOW}, d.updated_at = ${DB_NOW} WHERE d.state = 'paused' ${only}`,
+      params,
+      endpoint?.em,
     );
     return paused + resumed;
   }
 
-  /** Drops a disabled endpoint's paused deliveries; returns how many went. */
-  async discardPaused(em: EntityManager, endpointId: number): Promise<number> {
-    const result = await em.execute<{ affectedRows: number }>(
+  /** Drops a disabled endpoint's paused deliveries (in `em`'s transaction); returns how many went. */
+  discardPaused(em: EntityManager, endpointId: number): Promise<number> {
+    return this.write(
       `DELETE FROM event_delivery WHERE endpoint_id = ? AND state = 'paused'`,
       [endpointId],
-      'run',
+      em,
     );
-    return result.affectedRows;
   }
 
   async countPaused(endpointIds: number[]): Promise<Map<number, number>> {
@@ -431,16 +410,15 @@ export class Deliveries {
     return deleted;
   }
 
-  private async write(sql: string, params: unknown[]): Promise<number> {
-    const result = await retryOnLockConflict(() =>
-      this.em.getConnection().execute<{ affectedRows: number }>(sql, params, 'run'),
-    );
+  /** One statement: in `em`'s transaction, or on its own and tried again on a lock conflict. */
+  private async write(sql: string, params: unknown[], em?: EntityManager): Promise<number> {
+    const run = (on: EntityManager) => on.execute<{ affectedRows: number }>(sql, params, 'run');
+    const result = await (em ? run(em) : retryOnLockConflict(() => run(this.em)));
     return result.affectedRows;
   }
 }
 
 function toClaimed(row: Row): ClaimedDelivery {
-  const committedAt = fromSqlDate(row.created_at as string | Date) ?? new Date();
   return {
     id: String(row.id),
     eventId: String(row.event_id),
@@ -449,7 +427,7 @@ function toClaimed(row: Row): ClaimedDelivery {
     attempts: Number(row.attempts),
     sinceFirstMs: Math.max(0, Number(row.since_first ?? 0)),
     body: messageBody(row),
-    committedAt,
+    committedAt: committedAt(row),
   };
 }
 
@@ -459,7 +437,6 @@ function toClaimed(row: Row): ClaimedDelivery {
  * customer, the `sequence` by which consumers order events.
  */
 export function messageBody(row: Row): string {
-  const committedAt = fromSqlDate(row.created_at as string | Date) ?? new Date();
   const head = JSON.stringify({
     eventId: Number(row.event_id),
     objectType: row.object_type,
@@ -473,5 +450,7 @@ export function messageBody(row: Row): string {
   const payload = String(row.payload).trim();
   const inner = payload.startsWith('{') ? payload.slice(1, -1).trim() : '';
   const data = inner ? `${head.slice(0, -1)},${inner}}` : head;
-  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(committedAt.toISOString())},"data":${data}}`;
+  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(committedAt(row).toISOString())},"data":${data}}`;
 }
+
+const committedAt = (row: Row) => fromSqlDate(row.created_at as string | Date) ?? new Date();

@@ -1,28 +1,24 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { readYourClusterIn } from '../database/cluster-reads';
 import { retryOnLockConflict } from '../database/lock-conflicts';
 import { withinRedisDeadline } from '../redis/redis-deadline';
-import { Deliveries, DB_NOW } from './deliveries';
-import { WebhookSender } from './webhook-sender';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   addJobs,
   DELIVER_WEBHOOKS,
-  DELIVERY_WORKER_OPTIONS,
-  JobOf,
   QueueOf,
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
 } from '../queues';
+import { Deliveries, DB_NOW } from './deliveries';
+
+/**
+ * From committed events to woken workers: the relay (and what triggers it after each commit), the
+ * wake-up jobs (which WebhookSender runs), and the sweep and retention that src/maintenance.ts
+ * runs (both provided by the WorkerModule).
+ */
 
 const BATCH = 2000;
 /**
@@ -65,12 +61,6 @@ export class DeliveryWakeUps {
     );
   }
 }
-
-/**
- * From committed events to woken workers: the relay (and what triggers it after each commit),
- * the wake-up jobs, the delivery processor, and the sweep and retention that src/maintenance.ts
- * runs (all three provided by the WorkerModule).
- */
 
 /**
  * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
@@ -147,8 +137,7 @@ export class OutboxRelay {
 export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RelayTrigger.name);
   private running: Promise<void> | null = null;
-  private scheduled = false;
-  private again = false;
+  private requested = false;
   private stopped = false;
 
   constructor(
@@ -168,51 +157,25 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   }
 
   request(): void {
-    if (this.stopped || this.scheduled) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.running = this.pass().finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.request();
-        }
-      });
-    });
-  }
-
-  private async pass(): Promise<void> {
     if (this.stopped) return;
-    try {
-      await this.relay.relayAll();
-    } catch (error) {
-      // Nothing is lost: the events stay undispatched and the sweep relays them.
-      this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+    this.requested = true;
+    this.running ??= this.passes();
+  }
+
+  /** A pass a tick after the first request, and one more after each pass requested meanwhile. */
+  private async passes(): Promise<void> {
+    while (this.requested) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) break;
+      this.requested = false;
+      try {
+        await this.relay.relayAll();
+      } catch (error) {
+        // Nothing is lost: the events stay undispatched and the sweep relays them.
+        this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+      }
     }
-  }
-}
-
-/** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
-@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
-export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
-  constructor(
-    private readonly sender: WebhookSender,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.webhookConcurrency;
-  }
-
-  async process(job: JobOf<typeof DELIVER_WEBHOOKS>): Promise<void> {
-    await this.sender.sendDue(job.data.endpointId);
+    this.running = null;
   }
 }
 

@@ -1,9 +1,16 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { SYSTEM_ACTOR } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EventOutbox } from '../events/event-outbox.service';
 import { recordWebhookAttempt } from '../metrics/webhook-metrics';
+import {
+  DELIVER_WEBHOOKS,
+  DELIVERY_WORKER_OPTIONS,
+  JobOf,
+  WEBHOOK_DELIVERY_QUEUE,
+} from '../queues';
 import {
   AttemptRecord,
   Claim,
@@ -33,15 +40,19 @@ const ENDPOINT_FAILS_AFTER = 3;
 const RECORDERS = 3;
 
 /**
- * The one send path, for first attempts, retries and probes alike: takes an endpoint's due
- * deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and records every attempt
- * as its answer comes. Decided here, once each: what a failure means for the delivery (a retry on
- * the schedule, honouring Retry-After, or `failed` once it is used up) and for the endpoint (no
- * answer, or a round of failures: it is probed with one delivery at its backoff time; 410 Gone or
- * a day of failures: disabled, its deliveries paused).
+ * The one send path, for first attempts, retries and probes alike. It runs the delivery jobs
+ * (WEBHOOK_CONCURRENCY per worker process), each of which sends what its endpoint has due: it
+ * takes the endpoint's due deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and
+ * records every attempt as its answer comes. Decided here, once each: what a failure means for the
+ * delivery (a retry on the schedule, honouring Retry-After, or `failed` once it is used up) and for
+ * the endpoint (no answer, or a round of failures: it is probed with one delivery at its backoff
+ * time; 410 Gone or a day of failures: disabled, its deliveries paused).
  */
-@Injectable()
-export class WebhookSender implements OnApplicationShutdown {
+@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
+export class WebhookSender
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(WebhookSender.name);
   private readonly http: HttpDelivery;
   private pendingRecords: Array<{ attempt: AttemptRecord; done: (error?: unknown) => void }> = [];
@@ -57,14 +68,20 @@ export class WebhookSender implements OnApplicationShutdown {
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    super();
     this.http = new HttpDelivery({
       allowPrivateTargets: config.webhookAllowPrivateTargets,
       timeoutMs: config.webhookTimeoutMs,
     });
   }
 
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhookConcurrency;
+  }
+
   /** Sends rounds of the endpoint's due deliveries until nothing is due (or the process stops). */
-  async sendDue(endpointId: number): Promise<void> {
+  async process(job: JobOf<typeof DELIVER_WEBHOOKS>): Promise<void> {
+    const { endpointId } = job.data;
     this.inFlight += 1;
     try {
       while (!this.stopping) {
@@ -132,7 +149,7 @@ export class WebhookSender implements OnApplicationShutdown {
             const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
             recordWebhookAttempt(result.ok, d.committedAt);
             recorded.push(
-              this.record(endpointId, d, result).then(
+              this.record({ endpointId, delivery: d, result }).then(
                 () => void open.delete(d.id),
                 (error: unknown) => {
                   unrecordable = true;
@@ -185,18 +202,7 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   /** Attempts are written in groups (one INSERT, one UPDATE), each as soon as the previous group is. */
-  private record(endpointId: number, d: ClaimedDelivery, result: SendResult): Promise<void> {
-    const attempt: AttemptRecord = {
-      endpointId,
-      eventId: d.eventId,
-      eventType: d.eventType,
-      attempt: d.attempts + 1,
-      succeeded: result.ok,
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error: result.error,
-      deliveryId: d.id,
-    };
+  private record(attempt: AttemptRecord): Promise<void> {
     const written = new Promise<void>((resolve, reject) =>
       this.pendingRecords.push({ attempt, done: (e) => (e ? reject(e) : resolve()) }),
     );
@@ -271,7 +277,11 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   /** Idempotent: only the call that switches the endpoint off pauses its deliveries and records the event. */
-  async disable(endpointId: number, url: string, reason: WebhookDisabledReason): Promise<void> {
+  private async disable(
+    endpointId: number,
+    url: string,
+    reason: WebhookDisabledReason,
+  ): Promise<void> {
     await this.em.fork().transactional(async (em) => {
       const changed = await em.nativeUpdate(
         WebhookEndpoint,
@@ -279,7 +289,7 @@ export class WebhookSender implements OnApplicationShutdown {
         { enabled: false, disabledReason: reason, probeAt: null, updatedAt: new Date() },
       );
       if (changed === 0) return;
-      await this.deliveries.pause(em, endpointId);
+      await this.deliveries.followEndpoints({ id: endpointId, em });
       await this.outbox.record(em, {
         type: 'webhook.disabled',
         objectType: 'webhook',
@@ -293,22 +303,14 @@ export class WebhookSender implements OnApplicationShutdown {
 
 /** A claim's deliveries as runs: each customer's in `sequence` order, each without a customer alone. */
 function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
-  const byCustomer = new Map<string, ClaimedDelivery[]>();
-  const runs: ClaimedDelivery[][] = [];
+  const runs = new Map<string, ClaimedDelivery[]>();
   for (const d of deliveries) {
-    if (d.customerId === null) {
-      runs.push([d]);
-      continue;
-    }
-    const run = byCustomer.get(d.customerId);
+    const key = d.customerId ?? `delivery ${d.id}`;
+    const run = runs.get(key);
     if (run) run.push(d);
-    else {
-      const started = [d];
-      byCustomer.set(d.customerId, started);
-      runs.push(started);
-    }
+    else runs.set(key, [d]);
   }
-  return runs;
+  return [...runs.values()];
 }
 
 function unattempted(d: ClaimedDelivery): DeliveryNext {

@@ -74,26 +74,23 @@ export class WebhooksService {
 
   async update(id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
-    const { endpoint, resumed } = await retriedTransaction(this.em, async (em) => {
+    const { endpoint, moved } = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, false, true);
       if (dto.url !== undefined) endpoint.url = dto.url;
       if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) endpoint.description = dto.description || null;
-      let resumed = 0;
-      if (dto.enabled !== undefined && dto.enabled !== endpoint.enabled) {
-        endpoint.enabled = dto.enabled;
-        // A fresh start: the reason and the failing streak belong to the time it was off.
-        endpoint.disabledReason = null;
-        endpoint.failingSince = null;
-        endpoint.probeAt = null;
-        endpoint.lastError = null;
-        await em.flush();
-        if (dto.enabled) resumed = await this.deliveries.resume(em, id);
-        else await this.deliveries.pause(em, id);
-      }
-      return { endpoint, resumed };
+      if (dto.enabled === undefined || dto.enabled === endpoint.enabled)
+        return { endpoint, moved: 0 };
+      endpoint.enabled = dto.enabled;
+      // A fresh start: the reason and the failing streak belong to the time it was off.
+      endpoint.disabledReason = null;
+      endpoint.failingSince = null;
+      endpoint.probeAt = null;
+      endpoint.lastError = null;
+      await em.flush();
+      return { endpoint, moved: await this.deliveries.followEndpoints({ id, em }) };
     });
-    if (resumed > 0) await this.wakeUps.wake([id]);
+    if (endpoint.enabled && moved > 0) await this.wakeUps.wake([id]);
     return this.view(endpoint);
   }
 
