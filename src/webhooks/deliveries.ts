@@ -92,28 +92,36 @@ export class Deliveries {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Deliveries of outbox events `eventIds` to every endpoint that wants them, in the relay's
-   * transaction `trx`: `paused` for a disabled endpoint. Returns the endpoints given pending ones.
+   * Relays up to `limit` outbox events in the relay's transaction `trx`: takes undispatched ones
+   * with FOR UPDATE SKIP LOCKED (any number of processes can relay at once without relaying an
+   * event twice), creates their deliveries to every endpoint that wants them (`paused` for a
+   * disabled one) and marks them dispatched. Returns the endpoints given pending deliveries.
    */
-  async create(trx: Transaction, eventIds: string[]): Promise<number[]> {
-    const connection = this.em.getConnection();
-    await connection.execute(
+  async relay(trx: Transaction, limit: number): Promise<{ relayed: number; endpoints: number[] }> {
+    const run = (sql: string, params: string[], method: 'all' | 'run' = 'run') =>
+      this.em.getConnection().execute<Row[]>(sql, params, method, trx);
+    const events = await run(
+      `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      [],
+      'all',
+    );
+    const ids = events.map((row) => String(row.id));
+    if (ids.length === 0) return { relayed: 0, endpoints: [] };
+    await run(
       `INSERT INTO event_delivery (event_id, endpoint_id, customer_id, state, attempts, next_attempt_at, created_at, updated_at)
        SELECT o.id, e.id, o.customer_id, IF(e.enabled, 'pending', 'paused'), 0, ${DB_NOW}, o.created_at, ${DB_NOW}
          FROM outbox_event o JOIN webhook_endpoint e ON ${ENDPOINT_WANTS_EVENT}
-        WHERE o.id IN (${marks(eventIds)})
+        WHERE o.id IN (${marks(ids)})
        ON DUPLICATE KEY UPDATE event_id = event_id`,
-      eventIds,
-      'run',
-      trx,
+      ids,
     );
-    const rows = await connection.execute<Row[]>(
-      `SELECT DISTINCT endpoint_id FROM event_delivery WHERE event_id IN (${marks(eventIds)}) AND state = 'pending'`,
-      eventIds,
+    await run(`UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${marks(ids)})`, ids);
+    const pending = await run(
+      `SELECT DISTINCT endpoint_id FROM event_delivery WHERE event_id IN (${marks(ids)}) AND state = 'pending'`,
+      ids,
       'all',
-      trx,
     );
-    return rows.map((row) => Number(row.endpoint_id));
+    return { relayed: ids.length, endpoints: pending.map((row) => Number(row.endpoint_id)) };
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
 } from '../queues';
-import { Deliveries, DB_NOW } from './deliveries';
+import { Deliveries } from './deliveries';
 
 /**
  * From committed events to woken workers: the relay (and what triggers it after each commit), the
@@ -33,7 +33,7 @@ export const WAKE_UP_DEADLINE_MS = 3_000;
  * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
  * job whose id exists does nothing.
  */
-export const LANES = 4;
+const LANES = 4;
 
 /** Wakes workers for endpoints; what they send is found in MySQL. */
 @Injectable()
@@ -43,13 +43,13 @@ export class DeliveryWakeUps {
     private readonly queue: QueueOf<typeof WEBHOOK_DELIVERY_QUEUE>,
   ) {}
 
-  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
+  async wake(endpointIds: number[]): Promise<void> {
     if (endpointIds.length === 0) return;
     await withinRedisDeadline(
       addJobs(
         this.queue,
         [...new Set(endpointIds)].flatMap((endpointId) =>
-          Array.from({ length: lanes }, (_, lane) => ({
+          Array.from({ length: LANES }, (_, lane) => ({
             name: DELIVER_WEBHOOKS,
             data: { endpointId },
             opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
@@ -63,11 +63,9 @@ export class DeliveryWakeUps {
 }
 
 /**
- * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
- * SKIP LOCKED (any number of processes can relay at once without relaying an event twice) and, in
- * the same transaction, creates their deliveries and marks them dispatched; after the commit it
- * wakes the endpoints. If the transaction fails, the claim rolls back and a later pass (or the
- * sweep) relays the events again. Order does not depend on passes: a delivery waits for every
+ * Turns committed outbox events into deliveries, in batches of one transaction each
+ * (Deliveries.relay); after the commit it wakes the endpoints. If the transaction fails, the claim
+ * rolls back and a later pass (or the sweep) relays the events again. Order does not depend on passes: a delivery waits for every
  * earlier event of its customer to be relayed (see Deliveries.claim).
  *
  * On a Galera cluster a pass reads causally (it sees rows other processes committed through other
@@ -100,22 +98,7 @@ export class OutboxRelay {
       connection.transactional(
         async (trx) => {
           await readYourClusterIn(connection, trx);
-          const rows = await connection.execute<Array<{ id: string | number }>>(
-            `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-            [],
-            'all',
-            trx,
-          );
-          if (rows.length === 0) return { relayed: 0, endpoints: [] };
-          const ids = rows.map((row) => String(row.id));
-          const endpoints = await this.deliveries.create(trx, ids);
-          await connection.execute(
-            `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
-            ids,
-            'run',
-            trx,
-          );
-          return { relayed: rows.length, endpoints };
+          return this.deliveries.relay(trx, BATCH);
         },
         { isolationLevel: IsolationLevel.READ_COMMITTED },
       ),
