@@ -15,6 +15,11 @@ export const DB_NOW_PLUS = `${DB_NOW} + INTERVAL ? * 1000 MICROSECOND`;
  * sends, so only a dead worker's deliveries fall due again.
  */
 export const LEASE_MS = 6_000;
+/**
+ * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
+ * round, one after another, rather than one round per event.
+ */
+const RUN_LENGTH = 25;
 
 /** Whether endpoint `e` receives outbox event `o`: by its list, except that a ping goes only to the endpoint pinged. */
 const ENDPOINT_WANTS_EVENT = `IF(o.type = 'webhook.ping',
@@ -126,24 +131,18 @@ export class Deliveries {
 
   /**
    * Takes, for up to `limit` customers of an enabled endpoint, the customer's due run: its first
-   * owed delivery and the due ones right after it, in `sequence` order (at most `runLength`), and
-   * leases them `leaseMs` ahead (a dead worker's fall due again then). The lease is a write to the
+   * owed delivery and the due ones right after it, in `sequence` order (at most RUN_LENGTH), and
+   * leases them LEASE_MS ahead (a dead worker's fall due again then). The lease is a write to the
    * claimed rows, so two claims of one delivery conflict, on one node (the endpoint's row lock
    * makes them take turns) or across Galera nodes (one loses at COMMIT and claims again). A
    * failing endpoint gives one delivery, and only once its probe time has come.
    */
-  claim(
-    endpointId: number,
-    limit: number,
-    runLength: number,
-    leaseMs: number,
-  ): Promise<Claim | null> {
+  claim(endpointId: number, limit: number): Promise<Claim | null> {
     return retriedTransaction(
       this.em,
       async (em) => {
-        const run = <T extends Row[]>(sql: string, params: unknown[]) =>
-          em.execute<T>(sql, params, 'all');
-        const [endpoint] = await run<Row[]>(
+        const run = (sql: string, params: unknown[]) => em.execute<Row[]>(sql, params, 'all');
+        const [endpoint] = await run(
           `SELECT url, secret_encrypted, IF(previous_secret_expires_at > ${DB_NOW}, previous_secret_encrypted, NULL) AS previous,
                   TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms, probe_at IS NOT NULL AS probing
              FROM webhook_endpoint WHERE id = ? AND enabled = 1 AND (probe_at IS NULL OR probe_at <= ${DB_NOW}) FOR UPDATE`,
@@ -151,7 +150,7 @@ export class Deliveries {
         );
         if (!endpoint) return null;
         const probing = Number(endpoint.probing) === 1;
-        const heads = await run<Row[]>(
+        const heads = await run(
           `SELECT d.id, d.customer_id, d.event_id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
             WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
             ORDER BY d.next_attempt_at LIMIT ${probing ? 1 : limit} FOR UPDATE`,
@@ -160,18 +159,18 @@ export class Deliveries {
         if (heads.length === 0) return null;
         const ids = probing
           ? heads.map((row) => String(row.id))
-          : await this.runsOf(em, endpointId, heads, runLength);
+          : await this.runsOf(em, endpointId, heads);
         await run(
           `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS}, first_attempt_at = COALESCE(first_attempt_at, ${DB_NOW})
             WHERE id IN (${marks(ids)})`,
-          [leaseMs, ...ids],
+          [LEASE_MS, ...ids],
         );
         if (probing)
           await run(`UPDATE webhook_endpoint SET probe_at = ${DB_NOW_PLUS} WHERE id = ?`, [
-            leaseMs,
+            LEASE_MS,
             endpointId,
           ]);
-        const deliveries = await run<Row[]>(
+        const deliveries = await run(
           `SELECT d.id, d.attempts, TIMESTAMPDIFF(MICROSECOND, d.first_attempt_at, ${DB_NOW}) DIV 1000 AS since_first,
                   ${MESSAGE_COLUMNS}
              FROM event_delivery d JOIN outbox_event o ON o.id = d.event_id
@@ -198,17 +197,12 @@ export class Deliveries {
    * delivery not due (leased by another worker, or waiting for its retry) ends the run, so order
    * holds whatever else is in flight.
    */
-  private async runsOf(
-    em: EntityManager,
-    endpointId: number,
-    heads: Row[],
-    runLength: number,
-  ): Promise<string[]> {
+  private async runsOf(em: EntityManager, endpointId: number, heads: Row[]): Promise<string[]> {
     const ids = heads.map((row) => String(row.id));
     const customers = [
       ...new Set(heads.filter((h) => h.customer_id !== null).map((h) => Number(h.customer_id))),
     ];
-    if (customers.length === 0 || runLength <= 1) return ids;
+    if (customers.length === 0) return ids;
     const owed = await em.execute<Row[]>(
       `SELECT id, customer_id, event_id, due FROM (
          SELECT d.id, d.customer_id, d.event_id, d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AS due,
@@ -216,7 +210,7 @@ export class Deliveries {
            FROM event_delivery d FORCE INDEX (event_delivery_order_idx)
           WHERE d.endpoint_id = ? AND d.customer_id IN (${marks(customers)}) AND d.state IN ('pending', 'paused')) owed
         WHERE n <= ? ORDER BY customer_id, event_id`,
-      [endpointId, ...customers, runLength],
+      [endpointId, ...customers, RUN_LENGTH],
       'all',
     );
     const unrelayed = await em.execute<Row[]>(
@@ -248,11 +242,11 @@ export class Deliveries {
   }
 
   /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
-  async extendLease(ids: string[], leaseMs: number): Promise<void> {
+  async extendLease(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.write(
       `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS} WHERE id IN (${marks(ids)}) AND state = 'pending'`,
-      [leaseMs, ...ids],
+      [LEASE_MS, ...ids],
     );
   }
 

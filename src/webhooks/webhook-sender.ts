@@ -26,11 +26,6 @@ import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-end
 
 /** Requests of one round in flight at once (each to another customer). */
 const AT_ONCE = 16;
-/**
- * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
- * round, one after another, rather than one round per event.
- */
-const RUN_LENGTH = 25;
 /** A round with at least this many failures and no success says the endpoint, not an event, fails. */
 const ENDPOINT_FAILS_AFTER = 3;
 /**
@@ -85,12 +80,7 @@ export class WebhookSender
     this.inFlight += 1;
     try {
       while (!this.stopping) {
-        const claim = await this.deliveries.claim(
-          endpointId,
-          this.config.webhookBatchSize,
-          RUN_LENGTH,
-          LEASE_MS,
-        );
+        const claim = await this.deliveries.claim(endpointId, this.config.webhookBatchSize);
         if (!claim) return;
         await this.round(endpointId, claim);
       }
@@ -126,7 +116,7 @@ export class WebhookSender
     // then on could not be recorded, and would be sent again once the lease runs out.
     let unrecordable = false;
     const lease = setInterval(() => {
-      this.deliveries.extendLease([...open], LEASE_MS).catch((error: unknown) => {
+      this.deliveries.extendLease([...open]).catch((error: unknown) => {
         unrecordable = true;
         this.logger.warn(`extending a lease failed: ${String(error)}`);
       });
