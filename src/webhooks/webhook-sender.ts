@@ -154,12 +154,7 @@ export class WebhookSender
             failed.push({ delivery: d, result });
             // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
             // round of timeouts, not one per delivery.
-            if (
-              result.statusCode === 410 ||
-              result.statusCode === null ||
-              result.statusCode === 429
-            )
-              stop ??= result;
+            if ([410, 429, null].includes(result.statusCode)) stop ??= result;
             // The customer's later events wait, unattempted, behind the one that failed.
             unsent.push(...run.slice(index + 1));
             break;
