@@ -70,10 +70,9 @@ export class WebhooksController {
     @Body() dto: CreateWebhookDto,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
+    // Cache-Control: no-store, which the secret needs, is on every API answer (securityHeaders).
     const endpoint = await this.webhooks.create(dto);
-    response
-      .header('Location', `/api/v1/webhooks/${endpoint.id}`)
-      .header('Cache-Control', 'no-store');
+    response.header('Location', `/api/v1/webhooks/${endpoint.id}`);
     return endpoint;
   }
 
@@ -139,11 +138,7 @@ export class WebhooksController {
       'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.',
   })
   @ApiOkResponse({ type: WebhookWithSecretView })
-  async rotateSecret(
-    @Param('id', ParseIdPipe) id: number,
-    @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<WebhookWithSecretView> {
-    response.header('Cache-Control', 'no-store');
+  rotateSecret(@Param('id', ParseIdPipe) id: number): Promise<WebhookWithSecretView> {
     return this.webhooks.rotateSecret(id);
   }
 
