@@ -63,14 +63,12 @@ export interface Claim {
   deliveries: ClaimedDelivery[];
 }
 
-/** Where a delivery goes after an attempt that failed or was not made. */
-export interface DeliveryNext {
+/** Where a failed attempt leaves its delivery: retried in `delayMs`, or `failed` once the schedule is used up. */
+export interface Retry {
   id: string;
-  /** `failed`: the schedule is used up; otherwise retried in `delayMs`. */
   failed: boolean;
-  attempted: boolean;
   delayMs: number;
-  error: string | null;
+  error: string;
 }
 
 export interface AttemptRecord {
@@ -280,22 +278,21 @@ export class Deliveries {
   }
 
   /**
-   * A retry in `delayMs`, `failed` once the schedule is used up, or (not attempted) due again in
-   * `delayMs`. Deliveries given back unattempted at once, the usual case, take one statement.
+   * After a round: what it did not attempt is due again at once (one statement, the usual case);
+   * each failed attempt is retried or `failed` as its `Retry` says.
    */
-  async moveOn(next: DeliveryNext[]): Promise<void> {
-    const givenBack = next.filter((n) => !n.attempted && n.delayMs === 0 && n.error === null);
-    if (givenBack.length > 0)
+  async moveOn(unattempted: ClaimedDelivery[], retries: Retry[]): Promise<void> {
+    if (unattempted.length > 0)
       await this.write(
         `UPDATE event_delivery SET next_attempt_at = ${DB_NOW}, updated_at = ${DB_NOW}
-          WHERE id IN (${marks(givenBack)}) AND state = 'pending'`,
-        givenBack.map((n) => n.id),
+          WHERE id IN (${marks(unattempted)}) AND state = 'pending'`,
+        unattempted.map((d) => d.id),
       );
-    for (const n of next.filter((each) => !givenBack.includes(each)))
+    for (const retry of retries)
       await this.write(
-        `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = IF(? , NULL, ${DB_NOW_PLUS}),
-                last_error = COALESCE(?, last_error), updated_at = ${DB_NOW} WHERE id = ? AND state = 'pending'`,
-        [n.failed ? 'failed' : 'pending', n.attempted ? 1 : 0, n.failed, n.delayMs, n.error, n.id],
+        `UPDATE event_delivery SET state = ?, attempts = attempts + 1, next_attempt_at = IF(?, NULL, ${DB_NOW_PLUS}),
+                last_error = ?, updated_at = ${DB_NOW} WHERE id = ? AND state = 'pending'`,
+        [retry.failed ? 'failed' : 'pending', retry.failed, retry.delayMs, retry.error, retry.id],
       );
   }
 

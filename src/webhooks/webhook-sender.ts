@@ -18,7 +18,7 @@ import {
   DB_NOW,
   DB_NOW_PLUS,
   Deliveries,
-  DeliveryNext,
+  Retry,
   LEASE_MS,
 } from './deliveries';
 import { HttpDelivery, SendResult } from './http-delivery';
@@ -107,7 +107,7 @@ export class WebhookSender
       // Only this endpoint stops: its deliveries wait, unattempted, for its next probe.
       const reason = `its secret cannot be decrypted (${String(error)}): was SECRET_ENCRYPTION_KEY changed?`;
       this.logger.error(`webhook ${endpointId}: ${reason}`);
-      await this.deliveries.moveOn(claim.deliveries.map((d) => unattempted(d)));
+      await this.deliveries.moveOn(claim.deliveries, []);
       await this.endpointFailed(endpointId, claim, reason, true, null);
       return;
     }
@@ -172,10 +172,10 @@ export class WebhookSender
       clearInterval(lease);
     }
     const elapsed = Date.now() - claimedAt;
-    await this.deliveries.moveOn([
-      ...failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
-      ...unsent.map(unattempted),
-    ]);
+    await this.deliveries.moveOn(
+      unsent,
+      failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
+    );
     const error = failed[0]?.result.error ?? 'delivery failed';
     if (stop?.statusCode === 410) await this.disable(endpointId, claim.url, 'gone');
     else if (succeeded > 0) {
@@ -213,15 +213,14 @@ export class WebhookSender
     this.flushing -= 1;
   }
 
-  private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): DeliveryNext {
+  private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): Retry {
     const schedule = this.config.webhookRetryScheduleMs;
     const attempt = d.attempts + 1;
     const error = result.error ?? 'delivery failed';
-    if (attempt > schedule.length)
-      return { id: d.id, failed: true, attempted: true, delayMs: 0, error };
+    if (attempt > schedule.length) return { id: d.id, failed: true, delayMs: 0, error };
     const sinceFirst = d.sinceFirstMs + elapsedMs;
     const delayMs = nextRetryDelayMs(schedule, attempt, 0, result.retryAfterMs, sinceFirst);
-    return { id: d.id, failed: false, attempted: true, delayMs, error };
+    return { id: d.id, failed: false, delayMs, error };
   }
 
   /**
@@ -296,10 +295,6 @@ function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
     else runs.set(key, [d]);
   }
   return [...runs.values()];
-}
-
-function unattempted(d: ClaimedDelivery): DeliveryNext {
-  return { id: d.id, failed: false, attempted: false, delayMs: 0, error: null };
 }
 
 /**
