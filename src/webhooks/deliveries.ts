@@ -63,7 +63,7 @@ export interface Claim {
   deliveries: ClaimedDelivery[];
 }
 
-/** Where a failed attempt leaves its delivery: retried in `delayMs`, or `failed` once the schedule is used up. */
+/** Where a failed attempt leaves its delivery: retried in `delayMs`, or `failed` for good. */
 export interface Retry {
   id: string;
   failed: boolean;

@@ -63,10 +63,10 @@ export class DeliveryWakeUps {
 }
 
 /**
- * Turns committed outbox events into deliveries, in batches of one transaction each
- * (Deliveries.relay); after the commit it wakes the endpoints. If the transaction fails, the claim
- * rolls back and a later pass (or the sweep) relays the events again. Order does not depend on passes: a delivery waits for every
- * earlier event of its customer to be relayed (see Deliveries.claim).
+ * Turns committed outbox events into deliveries, a batch per transaction (Deliveries.relay), and
+ * after each commit wakes the endpoints. If the transaction fails, the claim rolls back and a later
+ * pass (or the sweep) relays the events again. Order does not depend on passes: a delivery waits
+ * for every earlier event of its customer to be relayed (see Deliveries.claim).
  *
  * On a Galera cluster a pass reads causally (it sees rows other processes committed through other
  * nodes, which the sweep relays), and a certification conflict with another node's pass (1213 at
