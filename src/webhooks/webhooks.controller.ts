@@ -23,7 +23,6 @@ import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
-import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import {
   CreateWebhookDto,
@@ -37,7 +36,6 @@ import {
   PausedDiscarded,
   PingAccepted,
   WebhookDeliveryPage,
-  WebhookDeliveryView,
   WebhookPage,
   WebhookView,
   WebhookWithSecretView,
@@ -55,7 +53,7 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
   @ApiOkResponse({ type: WebhookPage })
-  list(): Promise<{ items: WebhookView[] }> {
+  list(): Promise<WebhookPage> {
     return this.webhooks.list();
   }
 
@@ -153,7 +151,7 @@ export class WebhooksController {
   deliveries(
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
-  ): Promise<Page<WebhookDeliveryView>> {
+  ): Promise<WebhookDeliveryPage> {
     return this.webhooks.attempts(id, query);
   }
 
