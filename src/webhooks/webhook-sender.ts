@@ -18,8 +18,8 @@ import {
   DB_NOW,
   DB_NOW_PLUS,
   Deliveries,
-  Retry,
   LEASE_MS,
+  Retry,
 } from './deliveries';
 import { HttpDelivery, SendResult } from './http-delivery';
 import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-endpoint.entity';
