@@ -8,6 +8,7 @@ import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { fromSqlDate } from '../common/sql-dates';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
+import { OutboxEvent } from '../events/outbox-event.entity';
 import {
   CreateWebhookDto,
   ListDeliveriesQuery,
@@ -151,22 +152,14 @@ export class WebhooksService {
   /** Attempts, newest first; with `state`, only those of deliveries now in that state. */
   async attempts(id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
     await this.find(this.em, id);
-    const where = ['a.endpoint_id = ?'];
-    const params: unknown[] = [id];
-    if (query.cursor) {
-      where.push('a.id < ?');
-      params.push(String(decodeCursor(query.cursor, isIdCursor).id));
-    }
-    if (query.state) {
-      where.push('d.state = ?');
-      params.push(query.state);
-    }
+    const before = query.cursor ? decodeCursor(query.cursor, isIdCursor).id : null;
+    const state = query.state ?? null;
     const rows = await this.em.getConnection().execute<AttemptRow[]>(
       `SELECT a.id, a.event_id, a.event_type, a.attempt, a.succeeded, a.status_code, a.duration_ms, a.error, a.created_at, d.state
-         FROM delivery_attempt a
-         ${query.state ? '' : 'LEFT '}JOIN event_delivery d ON d.event_id = a.event_id AND d.endpoint_id = a.endpoint_id
-        WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
-      params,
+         FROM delivery_attempt a LEFT JOIN event_delivery d ON d.event_id = a.event_id AND d.endpoint_id = a.endpoint_id
+        WHERE a.endpoint_id = ? AND (? IS NULL OR a.id < ?) AND (? IS NULL OR d.state = ?)
+        ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
+      [id, before, before, state, state],
     );
     return toPage(rows, query.limit, (row) => ({ id: Number(row.id) }), toAttemptView);
   }
@@ -175,12 +168,7 @@ export class WebhooksService {
   async resend(id: number, dto: ResendEventsDto): Promise<DeliveriesQueued> {
     await this.findEnabled(this.em, id, 'sending events to it');
     const eventIds = dto.eventIds.map(String);
-    const known = await this.em
-      .getConnection()
-      .execute<Array<{ id: string | number }>>(
-        `SELECT id FROM outbox_event WHERE id IN (${eventIds.map(() => '?').join(',')})`,
-        eventIds,
-      );
+    const known = await this.em.find(OutboxEvent, { id: { $in: eventIds } }, { fields: ['id'] });
     const found = new Set(known.map((row) => String(row.id)));
     const missing = eventIds.filter((eventId) => !found.has(eventId));
     if (missing.length > 0) throw new NotFound('Event', missing.join(', '));
