@@ -85,10 +85,11 @@ const marks = (list: unknown[]) => list.map(() => '?').join(',');
 const STEP = 1000;
 
 /**
- * The one writer of `event_delivery` (and of the attempt log `delivery_attempt`): deliveries are
- * created by the relay, taken by workers under a lease, moved on by the outcome of an attempt,
- * paused and resumed with their endpoint, resent, recovered, discarded and pruned here. Each
- * change is one statement or one transaction that can simply run again.
+ * The one writer of `event_delivery` (and of the attempt log `delivery_attempt`, and of the
+ * outbox's `dispatched_at`, the relay's mark): deliveries are created by the relay, taken by
+ * workers under a lease, moved on by the outcome of an attempt, paused and resumed with their
+ * endpoint, resent, recovered, discarded and pruned here. Each change is one statement or one
+ * transaction that can simply run again.
  */
 @Injectable()
 export class Deliveries {
