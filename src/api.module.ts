@@ -20,7 +20,7 @@ import { PleskXmlModule } from './plesk/xml/plesk-xml.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
-import { EventTypesController } from './webhooks/event-types.controller';
+import { EventTypesController } from './events/event-types.controller';
 import { APP_EVENT_CATALOG } from './event-catalog';
 import { EVENT_CATALOG } from './events/event-catalog';
 import { WebhooksController } from './webhooks/webhooks.controller';

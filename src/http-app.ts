@@ -22,7 +22,7 @@ import { timeHttpRequests } from './metrics/http-metrics';
 import { PLESK_PREFIX } from './plesk/rest/plesk-api';
 import { servePleskXmlApi } from './plesk/xml/agent-endpoint';
 import { QUEUES_DASHBOARD_PATH } from './queues-dashboard/queues-dashboard.module';
-import { addEventWebhooks } from './webhooks/event-types.controller';
+import { addEventWebhooks } from './events/event-types.controller';
 import { APP_EVENT_CATALOG } from './event-catalog';
 
 export const API_PREFIX = 'api/v1';

@@ -8,7 +8,8 @@ import { RETIRED_QUEUES } from './queues';
 import { JobSchedulers } from './schedules';
 import { SubscriptionExpiry } from './subscriptions/subscription-expiry';
 import { SuspensionModule } from './suspension/suspension.module';
-import { DeliveryRetention, DeliverySweep, WebhookDeliveryProcessor } from './webhooks/relay';
+import { DeliveryRetention, DeliverySweep } from './webhooks/relay';
+import { WebhookSender } from './webhooks/webhook-sender';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and the repeatable schedules over the shared feature modules. */
@@ -24,7 +25,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     BullModule.registerQueue(...RETIRED_QUEUES.map((name) => ({ name }))),
   ],
   providers: [
-    WebhookDeliveryProcessor,
+    WebhookSender,
     MaintenanceProcessor,
     SubscriptionExpiry,
     DeliverySweep,

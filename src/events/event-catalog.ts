@@ -157,7 +157,7 @@ export interface CatalogViews {
 
 /**
  * The application's catalog (describeEvents with the views above this layer): src/event-catalog.ts
- * assembles it, ApiModule provides it under this token, so webhooks/ need not import bulk/.
+ * assembles it, ApiModule provides it under this token, so events/ need not import bulk/.
  */
 export const EVENT_CATALOG = Symbol('EVENT_CATALOG');
 

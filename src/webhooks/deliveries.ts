@@ -4,6 +4,7 @@ import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
 import { fromSqlDate } from '../common/sql-dates';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventType } from '../events/event-types';
+import type { SendResult } from './http-delivery';
 
 /** The database's clock: every time that decides when a delivery is due or a lease has ended. */
 export const DB_NOW = 'UTC_TIMESTAMP(3)';
@@ -14,6 +15,11 @@ export const DB_NOW_PLUS = `${DB_NOW} + INTERVAL ? * 1000 MICROSECOND`;
  * sends, so only a dead worker's deliveries fall due again.
  */
 export const LEASE_MS = 6_000;
+/**
+ * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
+ * round, one after another, rather than one round per event.
+ */
+const RUN_LENGTH = 25;
 
 /** Whether endpoint `e` receives outbox event `o`: by its list, except that a ping goes only to the endpoint pinged. */
 const ENDPOINT_WANTS_EVENT = `IF(o.type = 'webhook.ping',
@@ -57,26 +63,18 @@ export interface Claim {
   deliveries: ClaimedDelivery[];
 }
 
-/** Where a delivery goes after an attempt that failed or was not made. */
-export interface DeliveryNext {
+/** Where a failed attempt leaves its delivery: retried in `delayMs`, or `failed` for good. */
+export interface Retry {
   id: string;
-  /** `failed`: the schedule is used up; otherwise retried in `delayMs`. */
   failed: boolean;
-  attempted: boolean;
   delayMs: number;
-  error: string | null;
+  error: string;
 }
 
 export interface AttemptRecord {
   endpointId: number;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  succeeded: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  deliveryId: string;
+  delivery: ClaimedDelivery;
+  result: SendResult;
 }
 
 type Row = Record<string, string | number | Date | null>;
@@ -87,60 +85,63 @@ const marks = (list: unknown[]) => list.map(() => '?').join(',');
 const STEP = 1000;
 
 /**
- * The one writer of `event_delivery` (and of the attempt log `delivery_attempt`): deliveries are
- * created by the relay, taken by workers under a lease, moved on by the outcome of an attempt,
- * paused and resumed with their endpoint, resent, recovered, discarded and pruned here. Each
- * change is one statement or one transaction that can simply run again.
+ * The one writer of `event_delivery` (and of the attempt log `delivery_attempt`, and of the
+ * outbox's `dispatched_at`, the relay's mark): deliveries are created by the relay, taken by
+ * workers under a lease, moved on by the outcome of an attempt, paused and resumed with their
+ * endpoint, resent, recovered, discarded and pruned here. Each change is one statement or one
+ * transaction that can simply run again.
  */
 @Injectable()
 export class Deliveries {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Deliveries of outbox events `eventIds` to every endpoint that wants them, in the relay's
-   * transaction `trx`: `paused` for a disabled endpoint. Returns the endpoints given pending ones.
+   * Relays up to `limit` outbox events in the relay's transaction `trx`: takes undispatched ones
+   * with FOR UPDATE SKIP LOCKED (any number of processes can relay at once without relaying an
+   * event twice), creates their deliveries to every endpoint that wants them (`paused` for a
+   * disabled one) and marks them dispatched. Returns the endpoints given pending deliveries.
    */
-  async create(trx: Transaction, eventIds: string[]): Promise<number[]> {
-    const connection = this.em.getConnection();
-    await connection.execute(
+  async relay(trx: Transaction, limit: number): Promise<{ relayed: number; endpoints: number[] }> {
+    const run = (sql: string, params: string[], method: 'all' | 'run' = 'run') =>
+      this.em.getConnection().execute<Row[]>(sql, params, method, trx);
+    const events = await run(
+      `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      [],
+      'all',
+    );
+    const ids = events.map((row) => String(row.id));
+    if (ids.length === 0) return { relayed: 0, endpoints: [] };
+    await run(
       `INSERT INTO event_delivery (event_id, endpoint_id, customer_id, state, attempts, next_attempt_at, created_at, updated_at)
        SELECT o.id, e.id, o.customer_id, IF(e.enabled, 'pending', 'paused'), 0, ${DB_NOW}, o.created_at, ${DB_NOW}
          FROM outbox_event o JOIN webhook_endpoint e ON ${ENDPOINT_WANTS_EVENT}
-        WHERE o.id IN (${marks(eventIds)})
+        WHERE o.id IN (${marks(ids)})
        ON DUPLICATE KEY UPDATE event_id = event_id`,
-      eventIds,
-      'run',
-      trx,
+      ids,
     );
-    const rows = await connection.execute<Row[]>(
-      `SELECT DISTINCT endpoint_id FROM event_delivery WHERE event_id IN (${marks(eventIds)}) AND state = 'pending'`,
-      eventIds,
+    await run(`UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${marks(ids)})`, ids);
+    const pending = await run(
+      `SELECT DISTINCT endpoint_id FROM event_delivery WHERE event_id IN (${marks(ids)}) AND state = 'pending'`,
+      ids,
       'all',
-      trx,
     );
-    return rows.map((row) => Number(row.endpoint_id));
+    return { relayed: ids.length, endpoints: pending.map((row) => Number(row.endpoint_id)) };
   }
 
   /**
    * Takes, for up to `limit` customers of an enabled endpoint, the customer's due run: its first
-   * owed delivery and the due ones right after it, in `sequence` order (at most `runLength`), and
-   * leases them `leaseMs` ahead (a dead worker's fall due again then). The lease is a write to the
+   * owed delivery and the due ones right after it, in `sequence` order (at most RUN_LENGTH), and
+   * leases them LEASE_MS ahead (a dead worker's fall due again then). The lease is a write to the
    * claimed rows, so two claims of one delivery conflict, on one node (the endpoint's row lock
    * makes them take turns) or across Galera nodes (one loses at COMMIT and claims again). A
    * failing endpoint gives one delivery, and only once its probe time has come.
    */
-  claim(
-    endpointId: number,
-    limit: number,
-    runLength: number,
-    leaseMs: number,
-  ): Promise<Claim | null> {
+  claim(endpointId: number, limit: number): Promise<Claim | null> {
     return retriedTransaction(
       this.em,
       async (em) => {
-        const run = <T extends Row[]>(sql: string, params: unknown[]) =>
-          em.execute<T>(sql, params, 'all');
-        const [endpoint] = await run<Row[]>(
+        const run = (sql: string, params: unknown[]) => em.execute<Row[]>(sql, params, 'all');
+        const [endpoint] = await run(
           `SELECT url, secret_encrypted, IF(previous_secret_expires_at > ${DB_NOW}, previous_secret_encrypted, NULL) AS previous,
                   TIMESTAMPDIFF(MICROSECOND, failing_since, ${DB_NOW}) DIV 1000 AS failing_ms, probe_at IS NOT NULL AS probing
              FROM webhook_endpoint WHERE id = ? AND enabled = 1 AND (probe_at IS NULL OR probe_at <= ${DB_NOW}) FOR UPDATE`,
@@ -148,7 +149,7 @@ export class Deliveries {
         );
         if (!endpoint) return null;
         const probing = Number(endpoint.probing) === 1;
-        const heads = await run<Row[]>(
+        const heads = await run(
           `SELECT d.id, d.customer_id, d.event_id FROM event_delivery d FORCE INDEX (event_delivery_due_idx)
             WHERE d.endpoint_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AND ${FIRST_OF_ITS_CUSTOMER}
             ORDER BY d.next_attempt_at LIMIT ${probing ? 1 : limit} FOR UPDATE`,
@@ -157,18 +158,18 @@ export class Deliveries {
         if (heads.length === 0) return null;
         const ids = probing
           ? heads.map((row) => String(row.id))
-          : await this.runsOf(em, endpointId, heads, runLength);
+          : await this.runsOf(em, endpointId, heads);
         await run(
           `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS}, first_attempt_at = COALESCE(first_attempt_at, ${DB_NOW})
             WHERE id IN (${marks(ids)})`,
-          [leaseMs, ...ids],
+          [LEASE_MS, ...ids],
         );
         if (probing)
           await run(`UPDATE webhook_endpoint SET probe_at = ${DB_NOW_PLUS} WHERE id = ?`, [
-            leaseMs,
+            LEASE_MS,
             endpointId,
           ]);
-        const deliveries = await run<Row[]>(
+        const deliveries = await run(
           `SELECT d.id, d.attempts, TIMESTAMPDIFF(MICROSECOND, d.first_attempt_at, ${DB_NOW}) DIV 1000 AS since_first,
                   ${MESSAGE_COLUMNS}
              FROM event_delivery d JOIN outbox_event o ON o.id = d.event_id
@@ -195,17 +196,12 @@ export class Deliveries {
    * delivery not due (leased by another worker, or waiting for its retry) ends the run, so order
    * holds whatever else is in flight.
    */
-  private async runsOf(
-    em: EntityManager,
-    endpointId: number,
-    heads: Row[],
-    runLength: number,
-  ): Promise<string[]> {
+  private async runsOf(em: EntityManager, endpointId: number, heads: Row[]): Promise<string[]> {
     const ids = heads.map((row) => String(row.id));
     const customers = [
       ...new Set(heads.filter((h) => h.customer_id !== null).map((h) => Number(h.customer_id))),
     ];
-    if (customers.length === 0 || runLength <= 1) return ids;
+    if (customers.length === 0) return ids;
     const owed = await em.execute<Row[]>(
       `SELECT id, customer_id, event_id, due FROM (
          SELECT d.id, d.customer_id, d.event_id, d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW} AS due,
@@ -213,7 +209,7 @@ export class Deliveries {
            FROM event_delivery d FORCE INDEX (event_delivery_order_idx)
           WHERE d.endpoint_id = ? AND d.customer_id IN (${marks(customers)}) AND d.state IN ('pending', 'paused')) owed
         WHERE n <= ? ORDER BY customer_id, event_id`,
-      [endpointId, ...customers, runLength],
+      [endpointId, ...customers, RUN_LENGTH],
       'all',
     );
     const unrelayed = await em.execute<Row[]>(
@@ -245,11 +241,11 @@ export class Deliveries {
   }
 
   /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
-  async extendLease(ids: string[], leaseMs: number): Promise<void> {
+  async extendLease(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.write(
       `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS} WHERE id IN (${marks(ids)}) AND state = 'pending'`,
-      [leaseMs, ...ids],
+      [LEASE_MS, ...ids],
     );
   }
 
@@ -258,7 +254,7 @@ export class Deliveries {
    * group. The mark first, since it is what keeps a delivery from being sent again.
    */
   async recordAttempts(attempts: AttemptRecord[]): Promise<void> {
-    const succeededIds = attempts.filter((a) => a.succeeded).map((a) => a.deliveryId);
+    const succeededIds = attempts.filter((a) => a.result.ok).map((a) => a.delivery.id);
     if (succeededIds.length > 0)
       await this.write(
         `UPDATE event_delivery SET state = 'succeeded', attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL,
@@ -269,87 +265,70 @@ export class Deliveries {
       await this.write(
         `INSERT INTO delivery_attempt (endpoint_id, event_id, event_type, attempt, succeeded, status_code, duration_ms, error, created_at)
          VALUES ${attempts.map(() => `(?, ?, ?, ?, ?, ?, ?, ?, ${DB_NOW})`).join(', ')}`,
-        attempts.flatMap((a) => [
-          a.endpointId,
-          a.eventId,
-          a.eventType,
-          a.attempt,
-          a.succeeded ? 1 : 0,
-          a.statusCode,
-          Math.max(0, Math.round(a.durationMs)),
-          a.error?.slice(0, 500) ?? null,
+        attempts.flatMap(({ endpointId, delivery, result }) => [
+          endpointId,
+          delivery.eventId,
+          delivery.eventType,
+          delivery.attempts + 1,
+          result.ok ? 1 : 0,
+          result.statusCode,
+          Math.max(0, Math.round(result.durationMs)),
+          result.error?.slice(0, 500) ?? null,
         ]),
       );
   }
 
   /**
-   * A retry in `delayMs`, `failed` once the schedule is used up, or (not attempted) due again in
-   * `delayMs`. Deliveries given back unattempted at once, the usual case, take one statement.
+   * After a round: what it did not attempt is due again at once (one statement, the usual case);
+   * each failed attempt is retried or `failed` as its `Retry` says.
    */
-  async moveOn(next: DeliveryNext[]): Promise<void> {
-    const givenBack = next.filter((n) => !n.attempted && n.delayMs === 0 && n.error === null);
-    if (givenBack.length > 0)
+  async moveOn(unattempted: ClaimedDelivery[], retries: Retry[]): Promise<void> {
+    if (unattempted.length > 0)
       await this.write(
         `UPDATE event_delivery SET next_attempt_at = ${DB_NOW}, updated_at = ${DB_NOW}
-          WHERE id IN (${marks(givenBack)}) AND state = 'pending'`,
-        givenBack.map((n) => n.id),
+          WHERE id IN (${marks(unattempted)}) AND state = 'pending'`,
+        unattempted.map((d) => d.id),
       );
-    for (const n of next.filter((each) => !givenBack.includes(each)))
+    for (const retry of retries)
       await this.write(
-        `UPDATE event_delivery SET state = ?, attempts = attempts + ?, next_attempt_at = IF(? , NULL, ${DB_NOW_PLUS}),
-                last_error = COALESCE(?, last_error), updated_at = ${DB_NOW} WHERE id = ? AND state = 'pending'`,
-        [n.failed ? 'failed' : 'pending', n.attempted ? 1 : 0, n.failed, n.delayMs, n.error, n.id],
+        `UPDATE event_delivery SET state = ?, attempts = attempts + 1, next_attempt_at = IF(?, NULL, ${DB_NOW_PLUS}),
+                last_error = ?, updated_at = ${DB_NOW} WHERE id = ? AND state = 'pending'`,
+        [retry.failed ? 'failed' : 'pending', retry.failed, retry.delayMs, retry.error, retry.id],
       );
-  }
-
-  /** An endpoint was disabled (in `em`'s transaction): what it is owed waits as `paused`. */
-  async pause(em: EntityManager, endpointId: number): Promise<void> {
-    await em.execute(
-      `UPDATE event_delivery SET state = 'paused', updated_at = ${DB_NOW} WHERE endpoint_id = ? AND state = 'pending'`,
-      [endpointId],
-      'run',
-    );
-  }
-
-  /** An endpoint was enabled: its paused deliveries are due now, and go in order. */
-  async resume(em: EntityManager, endpointId: number): Promise<number> {
-    const result = await em.execute<{ affectedRows: number }>(
-      `UPDATE event_delivery SET state = 'pending', next_attempt_at = ${DB_NOW}, updated_at = ${DB_NOW}
-        WHERE endpoint_id = ? AND state = 'paused'`,
-      [endpointId],
-      'run',
-    );
-    return result.affectedRows;
   }
 
   /**
-   * Puts deliveries in their endpoint's state: `paused` while it is disabled, `pending` (due now)
-   * while it is enabled. A relay pass reads the endpoint without a lock, so one that read it just
-   * before an admin disabled (or enabled) it can create deliveries in the old state after `pause`
-   * (or `resume`) ran; the sweep calls this to set them right. Returns how many moved.
+   * Puts deliveries in their endpoint's state, and returns how many moved: what a disabled endpoint
+   * is owed waits as `paused`; an enabled endpoint's paused deliveries are due now, and go in order.
+   * With `endpoint`, in the transaction of the change that enabled or disabled it. Without, for
+   * every endpoint (the sweep): a relay pass reads the endpoint without a lock, so one that read it
+   * just before the change can create deliveries in the old state after that change committed.
    */
-  async followEndpoints(): Promise<number> {
+  async followEndpoints(endpoint?: { id: number; em: EntityManager }): Promise<number> {
+    const only = endpoint ? 'AND d.endpoint_id = ?' : '';
+    const params = endpoint ? [endpoint.id] : [];
     const paused = await this.write(
       `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 0
-          SET d.state = 'paused', d.updated_at = ${DB_NOW} WHERE d.state = 'pending'`,
-      [],
+          SET d.state = 'paused', d.updated_at = ${DB_NOW} WHERE d.state = 'pending' ${only}`,
+      params,
+      endpoint?.em,
     );
     const resumed = await this.write(
       `UPDATE event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
-          SET d.state = 'pending', d.next_attempt_at = ${DB_NOW}, d.updated_at = ${DB_NOW} WHERE d.state = 'paused'`,
-      [],
+          SET d.state = 'pending', d.next_attempt_at = ${DB_NOW}, d.updated_at = ${DB_NOW} WHERE d.state = 'paused' ${only}`,
+      params,
+      endpoint?.em,
     );
     return paused + resumed;
   }
 
-  /** Drops a disabled endpoint's paused deliveries; returns how many went. */
-  async discardPaused(em: EntityManager, endpointId: number): Promise<number> {
-    const result = await em.execute<{ affectedRows: number }>(
+  /** Drops a disabled endpoint's paused deliveries (in `em`'s transaction); returns how many went. */
+  discardPaused(em: EntityManager, endpointId: number): Promise<number> {
+    return this.write(
       `DELETE FROM event_delivery WHERE endpoint_id = ? AND state = 'paused'`,
       [endpointId],
-      'run',
+      em,
     );
-    return result.affectedRows;
   }
 
   async countPaused(endpointIds: number[]): Promise<Map<number, number>> {
@@ -431,16 +410,15 @@ export class Deliveries {
     return deleted;
   }
 
-  private async write(sql: string, params: unknown[]): Promise<number> {
-    const result = await retryOnLockConflict(() =>
-      this.em.getConnection().execute<{ affectedRows: number }>(sql, params, 'run'),
-    );
+  /** One statement: in `em`'s transaction, or on its own and tried again on a lock conflict. */
+  private async write(sql: string, params: unknown[], em?: EntityManager): Promise<number> {
+    const run = (on: EntityManager) => on.execute<{ affectedRows: number }>(sql, params, 'run');
+    const result = await (em ? run(em) : retryOnLockConflict(() => run(this.em)));
     return result.affectedRows;
   }
 }
 
 function toClaimed(row: Row): ClaimedDelivery {
-  const committedAt = fromSqlDate(row.created_at as string | Date) ?? new Date();
   return {
     id: String(row.id),
     eventId: String(row.event_id),
@@ -449,7 +427,7 @@ function toClaimed(row: Row): ClaimedDelivery {
     attempts: Number(row.attempts),
     sinceFirstMs: Math.max(0, Number(row.since_first ?? 0)),
     body: messageBody(row),
-    committedAt,
+    committedAt: committedAt(row),
   };
 }
 
@@ -459,7 +437,6 @@ function toClaimed(row: Row): ClaimedDelivery {
  * customer, the `sequence` by which consumers order events.
  */
 export function messageBody(row: Row): string {
-  const committedAt = fromSqlDate(row.created_at as string | Date) ?? new Date();
   const head = JSON.stringify({
     eventId: Number(row.event_id),
     objectType: row.object_type,
@@ -473,5 +450,7 @@ export function messageBody(row: Row): string {
   const payload = String(row.payload).trim();
   const inner = payload.startsWith('{') ? payload.slice(1, -1).trim() : '';
   const data = inner ? `${head.slice(0, -1)},${inner}}` : head;
-  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(committedAt.toISOString())},"data":${data}}`;
+  return `{"type":${JSON.stringify(row.type)},"timestamp":${JSON.stringify(committedAt(row).toISOString())},"data":${data}}`;
 }
+
+const committedAt = (row: Row) => fromSqlDate(row.created_at as string | Date) ?? new Date();

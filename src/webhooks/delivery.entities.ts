@@ -1,30 +1,18 @@
-import {
-  Entity,
-  Index,
-  ManyToOne,
-  OptionalProps,
-  PrimaryKey,
-  Property,
-  Unique,
-} from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 /**
  * `pending` until a 2xx (`succeeded`) or until the retry schedule is used up (`failed`); `paused`
  * while its endpoint is disabled (enabling it makes them pending again, in order).
  */
-export type DeliveryState = 'pending' | 'paused' | 'succeeded' | 'failed';
-export const DELIVERY_STATES: readonly DeliveryState[] = [
-  'pending',
-  'paused',
-  'succeeded',
-  'failed',
-];
+export const DELIVERY_STATES = ['pending', 'paused', 'succeeded', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
  * The delivery of one event to one endpoint: the source of truth for what is still owed, written
  * only by src/webhooks/deliveries.ts. BullMQ jobs only wake a worker for an endpoint; the worker
- * finds what is due here, by `next_attempt_at` on the database's clock.
+ * finds what is due here, by `next_attempt_at` on the database's clock. Like DeliveryAttempt, it is
+ * written with SQL only (never `em.create`), so it declares no OptionalProps.
  */
 @Entity({ tableName: 'event_delivery' })
 @Unique({ name: 'event_delivery_event_endpoint_unique', properties: ['eventId', 'endpoint'] })
@@ -36,16 +24,6 @@ export const DELIVERY_STATES: readonly DeliveryState[] = [
 @Index({ name: 'event_delivery_endpoint_idx', properties: ['endpoint', 'state', 'createdAt'] })
 @Index({ name: 'event_delivery_retention_idx', properties: ['state', 'updatedAt'] })
 export class EventDelivery {
-  [OptionalProps]?:
-    | 'customerId'
-    | 'state'
-    | 'attempts'
-    | 'nextAttemptAt'
-    | 'firstAttemptAt'
-    | 'lastError'
-    | 'createdAt'
-    | 'updatedAt';
-
   @PrimaryKey({ type: 'bigint', unsigned: true, autoincrement: true })
   id!: string;
 
@@ -92,8 +70,6 @@ export class EventDelivery {
 @Index({ name: 'delivery_attempt_event_idx', properties: ['endpoint', 'eventId', 'succeeded'] })
 @Index({ name: 'delivery_attempt_created_idx', properties: ['createdAt'] })
 export class DeliveryAttempt {
-  [OptionalProps]?: 'statusCode' | 'error' | 'createdAt';
-
   @PrimaryKey({ type: 'bigint', unsigned: true, autoincrement: true })
   id!: string;
 

@@ -12,7 +12,7 @@ export interface SendResult {
 }
 
 /** How a process sends: the same for all its deliveries. */
-export interface HttpDeliveryOptions {
+interface HttpDeliveryOptions {
   allowPrivateTargets: boolean;
   timeoutMs: number;
 }
@@ -40,9 +40,7 @@ export class HttpDelivery {
   // Requests in flight to one origin from one process. Each is a delivery a SIGKILL could leave
   // sent but unrecorded (to be sent again), so fewer is kinder to consumers; more processes send more.
   private readonly dispatcher: Agent;
-  /** Decoded signing keys by secret: decoded once, not per delivery. Bounded by the endpoints' secrets. */
-  private readonly keys = new Map<string, Buffer>();
-  /** Parsed and checked URLs by text: a batch sends many requests to one URL. Bounded like the signers. */
+  /** Parsed and checked URLs by text: a batch sends many requests to one URL. Bounded by the endpoints' URLs. */
   private readonly targets = new Map<string, Target>();
 
   constructor(private readonly options: HttpDeliveryOptions) {
@@ -64,7 +62,7 @@ export class HttpDelivery {
     const started = Date.now();
     const timestamp = Math.floor(started / 1000);
     const signature = secrets
-      .map((secret) => this.sign(secret, `${messageId}.${timestamp}.${body}`))
+      .map((secret) => signMessage(secret, messageId, timestamp, body))
       .join(' ');
     try {
       const target = this.target(url);
@@ -117,16 +115,6 @@ export class HttpDelivery {
       this.targets.set(url, target);
     }
     return target;
-  }
-
-  private sign(secret: string, content: string): string {
-    let key = this.keys.get(secret);
-    if (!key) {
-      if (this.keys.size >= 10_000) this.keys.clear();
-      key = signingKey(secret);
-      this.keys.set(secret, key);
-    }
-    return `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
   }
 
   /**
@@ -192,22 +180,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
 }
 
-const signingKey = (secret: string) =>
-  Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
-
 /**
  * A Standard Webhooks `v1` signature: base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the
  * secret's decoded key, with node:crypto (native: a fraction of the pure-JS hash of the
  * `standardwebhooks` package; the tests verify every signature with that package).
  */
-export function signMessage(
-  secret: string,
-  id: string,
-  timestampSeconds: number,
-  body: string,
-): string {
-  const digest = createHmac('sha256', signingKey(secret)).update(
-    `${id}.${timestampSeconds}.${body}`,
-  );
-  return `v1,${digest.digest('base64')}`;
+export function signMessage(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }

@@ -1,28 +1,24 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { readYourClusterIn } from '../database/cluster-reads';
 import { retryOnLockConflict } from '../database/lock-conflicts';
 import { withinRedisDeadline } from '../redis/redis-deadline';
-import { Deliveries, DB_NOW } from './deliveries';
-import { WebhookSender } from './webhook-sender';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   addJobs,
   DELIVER_WEBHOOKS,
-  DELIVERY_WORKER_OPTIONS,
-  JobOf,
   QueueOf,
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
 } from '../queues';
+import { Deliveries } from './deliveries';
+
+/**
+ * From committed events to woken workers: the relay (and what triggers it after each commit), the
+ * wake-up jobs (which WebhookSender runs), and the sweep and retention that src/maintenance.ts
+ * runs (both provided by the WorkerModule).
+ */
 
 const BATCH = 2000;
 /**
@@ -37,7 +33,7 @@ export const WAKE_UP_DEADLINE_MS = 3_000;
  * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
  * job whose id exists does nothing.
  */
-export const LANES = 4;
+const LANES = 4;
 
 /** Wakes workers for endpoints; what they send is found in MySQL. */
 @Injectable()
@@ -47,13 +43,13 @@ export class DeliveryWakeUps {
     private readonly queue: QueueOf<typeof WEBHOOK_DELIVERY_QUEUE>,
   ) {}
 
-  async wake(endpointIds: number[], lanes = LANES): Promise<void> {
+  async wake(endpointIds: number[]): Promise<void> {
     if (endpointIds.length === 0) return;
     await withinRedisDeadline(
       addJobs(
         this.queue,
         [...new Set(endpointIds)].flatMap((endpointId) =>
-          Array.from({ length: lanes }, (_, lane) => ({
+          Array.from({ length: LANES }, (_, lane) => ({
             name: DELIVER_WEBHOOKS,
             data: { endpointId },
             opts: { ...WAKE_UP_OPTIONS, jobId: `e${endpointId}.${lane}` },
@@ -67,18 +63,10 @@ export class DeliveryWakeUps {
 }
 
 /**
- * From committed events to woken workers: the relay (and what triggers it after each commit),
- * the wake-up jobs, the delivery processor, and the sweep and retention that src/maintenance.ts
- * runs (all three provided by the WorkerModule).
- */
-
-/**
- * Turns committed outbox events into deliveries. A pass claims undispatched rows with FOR UPDATE
- * SKIP LOCKED (any number of processes can relay at once without relaying an event twice) and, in
- * the same transaction, creates their deliveries and marks them dispatched; after the commit it
- * wakes the endpoints. If the transaction fails, the claim rolls back and a later pass (or the
- * sweep) relays the events again. Order does not depend on passes: a delivery waits for every
- * earlier event of its customer to be relayed (see Deliveries.claim).
+ * Turns committed outbox events into deliveries, a batch per transaction (Deliveries.relay), and
+ * after each commit wakes the endpoints. If the transaction fails, the claim rolls back and a later
+ * pass (or the sweep) relays the events again. Order does not depend on passes: a delivery waits
+ * for every earlier event of its customer to be relayed (see Deliveries.claim).
  *
  * On a Galera cluster a pass reads causally (it sees rows other processes committed through other
  * nodes, which the sweep relays), and a certification conflict with another node's pass (1213 at
@@ -110,22 +98,7 @@ export class OutboxRelay {
       connection.transactional(
         async (trx) => {
           await readYourClusterIn(connection, trx);
-          const rows = await connection.execute<Array<{ id: string | number }>>(
-            `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-            [],
-            'all',
-            trx,
-          );
-          if (rows.length === 0) return { relayed: 0, endpoints: [] };
-          const ids = rows.map((row) => String(row.id));
-          const endpoints = await this.deliveries.create(trx, ids);
-          await connection.execute(
-            `UPDATE outbox_event SET dispatched_at = ${DB_NOW} WHERE id IN (${ids.map(() => '?').join(',')})`,
-            ids,
-            'run',
-            trx,
-          );
-          return { relayed: rows.length, endpoints };
+          return this.deliveries.relay(trx, BATCH);
         },
         { isolationLevel: IsolationLevel.READ_COMMITTED },
       ),
@@ -147,8 +120,7 @@ export class OutboxRelay {
 export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RelayTrigger.name);
   private running: Promise<void> | null = null;
-  private scheduled = false;
-  private again = false;
+  private requested = false;
   private stopped = false;
 
   constructor(
@@ -168,51 +140,25 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   }
 
   request(): void {
-    if (this.stopped || this.scheduled) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.running = this.pass().finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.request();
-        }
-      });
-    });
-  }
-
-  private async pass(): Promise<void> {
     if (this.stopped) return;
-    try {
-      await this.relay.relayAll();
-    } catch (error) {
-      // Nothing is lost: the events stay undispatched and the sweep relays them.
-      this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+    this.requested = true;
+    this.running ??= this.passes();
+  }
+
+  /** A pass a tick after the first request, and one more after each pass requested meanwhile. */
+  private async passes(): Promise<void> {
+    while (this.requested) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) break;
+      this.requested = false;
+      try {
+        await this.relay.relayAll();
+      } catch (error) {
+        // Nothing is lost: the events stay undispatched and the sweep relays them.
+        this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
+      }
     }
-  }
-}
-
-/** Runs delivery jobs (WEBHOOK_CONCURRENCY per worker process): each sends what its endpoint has due. */
-@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
-export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
-  constructor(
-    private readonly sender: WebhookSender,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.webhookConcurrency;
-  }
-
-  async process(job: JobOf<typeof DELIVER_WEBHOOKS>): Promise<void> {
-    await this.sender.sendDue(job.data.endpointId);
+    this.running = null;
   }
 }
 

@@ -5,7 +5,7 @@ import ipaddr from 'ipaddr.js';
 
 export class TargetRefused extends Error {}
 
-export type IPv4EmbeddingForm = 'ipv4-mapped' | 'ipv4-compatible' | 'nat64' | '6to4';
+type IPv4EmbeddingForm = 'ipv4-mapped' | 'ipv4-compatible' | 'nat64' | '6to4';
 
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
 const NAT64_LOCAL_USE = ipaddr.parseCIDR('64:ff9b:1::/48');

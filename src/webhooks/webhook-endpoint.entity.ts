@@ -13,17 +13,8 @@ export type WebhookDisabledReason = 'gone' | 'failing';
  */
 @Entity({ tableName: 'webhook_endpoint' })
 export class WebhookEndpoint {
-  [OptionalProps]?:
-    | 'description'
-    | 'enabled'
-    | 'previousSecretEncrypted'
-    | 'previousSecretExpiresAt'
-    | 'failingSince'
-    | 'disabledReason'
-    | 'probeAt'
-    | 'lastError'
-    | 'createdAt'
-    | 'updatedAt';
+  // Nullable properties are optional to `em.create` already.
+  [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
   id!: number;

@@ -1,9 +1,16 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
 import { SYSTEM_ACTOR } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EventOutbox } from '../events/event-outbox.service';
 import { recordWebhookAttempt } from '../metrics/webhook-metrics';
+import {
+  DELIVER_WEBHOOKS,
+  DELIVERY_WORKER_OPTIONS,
+  JobOf,
+  WEBHOOK_DELIVERY_QUEUE,
+} from '../queues';
 import {
   AttemptRecord,
   Claim,
@@ -11,19 +18,14 @@ import {
   DB_NOW,
   DB_NOW_PLUS,
   Deliveries,
-  DeliveryNext,
   LEASE_MS,
+  Retry,
 } from './deliveries';
 import { HttpDelivery, SendResult } from './http-delivery';
 import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-endpoint.entity';
 
 /** Requests of one round in flight at once (each to another customer). */
 const AT_ONCE = 16;
-/**
- * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
- * round, one after another, rather than one round per event.
- */
-const RUN_LENGTH = 25;
 /** A round with at least this many failures and no success says the endpoint, not an event, fails. */
 const ENDPOINT_FAILS_AFTER = 3;
 /**
@@ -41,15 +43,19 @@ const RECORDERS = 3;
 const LEASE_LEFT_TO_SEND_MS = LEASE_MS / 3;
 
 /**
- * The one send path, for first attempts, retries and probes alike: takes an endpoint's due
- * deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and records every attempt
- * as its answer comes. Decided here, once each: what a failure means for the delivery (a retry on
- * the schedule, honouring Retry-After, or `failed` once it is used up) and for the endpoint (no
- * answer, or a round of failures: it is probed with one delivery at its backoff time; 410 Gone or
- * a day of failures: disabled, its deliveries paused).
+ * The one send path, for first attempts, retries and probes alike. It runs the delivery jobs
+ * (WEBHOOK_CONCURRENCY per worker process), each of which sends what its endpoint has due: it
+ * takes the endpoint's due deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and
+ * records every attempt as its answer comes. Decided here, once each: what a failure means for the
+ * delivery (a retry on the schedule, honouring Retry-After, or `failed` once it is used up) and for
+ * the endpoint (no answer, or a round of failures: it is probed with one delivery at its backoff
+ * time; 410 Gone or a day of failures: disabled, its deliveries paused).
  */
-@Injectable()
-export class WebhookSender implements OnApplicationShutdown {
+@Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
+export class WebhookSender
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(WebhookSender.name);
   private readonly http: HttpDelivery;
   private pendingRecords: Array<{ attempt: AttemptRecord; done: (error?: unknown) => void }> = [];
@@ -65,24 +71,25 @@ export class WebhookSender implements OnApplicationShutdown {
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    super();
     this.http = new HttpDelivery({
       allowPrivateTargets: config.webhookAllowPrivateTargets,
       timeoutMs: config.webhookTimeoutMs,
     });
   }
 
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhookConcurrency;
+  }
+
   /** Sends rounds of the endpoint's due deliveries until nothing is due (or the process stops). */
-  async sendDue(endpointId: number): Promise<void> {
+  async process(job: JobOf<typeof DELIVER_WEBHOOKS>): Promise<void> {
+    const { endpointId } = job.data;
     this.inFlight += 1;
     try {
       while (!this.stopping) {
         const askedAt = Date.now();
-        const claim = await this.deliveries.claim(
-          endpointId,
-          this.config.webhookBatchSize,
-          RUN_LENGTH,
-          LEASE_MS,
-        );
+        const claim = await this.deliveries.claim(endpointId, this.config.webhookBatchSize);
         if (!claim) return;
         await this.round(endpointId, claim, askedAt);
       }
@@ -109,7 +116,7 @@ export class WebhookSender implements OnApplicationShutdown {
       // Only this endpoint stops: its deliveries wait, unattempted, for its next probe.
       const reason = `its secret cannot be decrypted (${String(error)}): was SECRET_ENCRYPTION_KEY changed?`;
       this.logger.error(`webhook ${endpointId}: ${reason}`);
-      await this.deliveries.moveOn(claim.deliveries.map((d) => unattempted(d)));
+      await this.deliveries.moveOn(claim.deliveries, []);
       await this.endpointFailed(endpointId, claim, reason, true, null);
       return;
     }
@@ -121,7 +128,7 @@ export class WebhookSender implements OnApplicationShutdown {
     const leaseHolds = () => Date.now() - leasedFrom < LEASE_MS - LEASE_LEFT_TO_SEND_MS;
     const lease = setInterval(() => {
       const extendedAt = Date.now();
-      this.deliveries.extendLease([...open], LEASE_MS).then(
+      this.deliveries.extendLease([...open]).then(
         () => void (leasedFrom = Math.max(leasedFrom, extendedAt)),
         (error: unknown) => {
           unrecordable = true;
@@ -153,7 +160,7 @@ export class WebhookSender implements OnApplicationShutdown {
             const result = await this.http.send(claim.url, secrets, d.eventId, d.body);
             recordWebhookAttempt(result.ok, d.committedAt);
             recorded.push(
-              this.record(endpointId, d, result).then(
+              this.record({ endpointId, delivery: d, result }).then(
                 () => void open.delete(d.id),
                 (error: unknown) => {
                   unrecordable = true;
@@ -168,12 +175,7 @@ export class WebhookSender implements OnApplicationShutdown {
             failed.push({ delivery: d, result });
             // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
             // round of timeouts, not one per delivery.
-            if (
-              result.statusCode === 410 ||
-              result.statusCode === null ||
-              result.statusCode === 429
-            )
-              stop ??= result;
+            if ([410, 429, null].includes(result.statusCode)) stop ??= result;
             // The customer's later events wait, unattempted, behind the one that failed.
             unsent.push(...run.slice(index + 1));
             break;
@@ -195,10 +197,10 @@ export class WebhookSender implements OnApplicationShutdown {
         `webhook ${endpointId}: ${leftToOthers} deliveries left unsent, their lease may have run out (the database confirmed it ${Date.now() - leasedFrom} ms ago)`,
       );
     const elapsed = Date.now() - claimedAt;
-    await this.deliveries.moveOn([
-      ...failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
-      ...unsent.map(unattempted),
-    ]);
+    await this.deliveries.moveOn(
+      unsent,
+      failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
+    );
     const error = failed[0]?.result.error ?? 'delivery failed';
     if (stop?.statusCode === 410) await this.disable(endpointId, claim.url, 'gone');
     else if (succeeded > 0) {
@@ -210,18 +212,7 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   /** Attempts are written in groups (one INSERT, one UPDATE), each as soon as the previous group is. */
-  private record(endpointId: number, d: ClaimedDelivery, result: SendResult): Promise<void> {
-    const attempt: AttemptRecord = {
-      endpointId,
-      eventId: d.eventId,
-      eventType: d.eventType,
-      attempt: d.attempts + 1,
-      succeeded: result.ok,
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error: result.error,
-      deliveryId: d.id,
-    };
+  private record(attempt: AttemptRecord): Promise<void> {
     const written = new Promise<void>((resolve, reject) =>
       this.pendingRecords.push({ attempt, done: (e) => (e ? reject(e) : resolve()) }),
     );
@@ -247,15 +238,14 @@ export class WebhookSender implements OnApplicationShutdown {
     this.flushing -= 1;
   }
 
-  private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): DeliveryNext {
+  private retryOf(d: ClaimedDelivery, result: SendResult, elapsedMs: number): Retry {
     const schedule = this.config.webhookRetryScheduleMs;
     const attempt = d.attempts + 1;
     const error = result.error ?? 'delivery failed';
-    if (attempt > schedule.length)
-      return { id: d.id, failed: true, attempted: true, delayMs: 0, error };
+    if (attempt > schedule.length) return { id: d.id, failed: true, delayMs: 0, error };
     const sinceFirst = d.sinceFirstMs + elapsedMs;
     const delayMs = nextRetryDelayMs(schedule, attempt, 0, result.retryAfterMs, sinceFirst);
-    return { id: d.id, failed: false, attempted: true, delayMs, error };
+    return { id: d.id, failed: false, delayMs, error };
   }
 
   /**
@@ -296,7 +286,11 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   /** Idempotent: only the call that switches the endpoint off pauses its deliveries and records the event. */
-  async disable(endpointId: number, url: string, reason: WebhookDisabledReason): Promise<void> {
+  private async disable(
+    endpointId: number,
+    url: string,
+    reason: WebhookDisabledReason,
+  ): Promise<void> {
     await this.em.fork().transactional(async (em) => {
       const changed = await em.nativeUpdate(
         WebhookEndpoint,
@@ -304,7 +298,7 @@ export class WebhookSender implements OnApplicationShutdown {
         { enabled: false, disabledReason: reason, probeAt: null, updatedAt: new Date() },
       );
       if (changed === 0) return;
-      await this.deliveries.pause(em, endpointId);
+      await this.deliveries.followEndpoints({ id: endpointId, em });
       await this.outbox.record(em, {
         type: 'webhook.disabled',
         objectType: 'webhook',
@@ -318,26 +312,14 @@ export class WebhookSender implements OnApplicationShutdown {
 
 /** A claim's deliveries as runs: each customer's in `sequence` order, each without a customer alone. */
 function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
-  const byCustomer = new Map<string, ClaimedDelivery[]>();
-  const runs: ClaimedDelivery[][] = [];
+  const runs = new Map<string, ClaimedDelivery[]>();
   for (const d of deliveries) {
-    if (d.customerId === null) {
-      runs.push([d]);
-      continue;
-    }
-    const run = byCustomer.get(d.customerId);
+    const key = d.customerId ?? `delivery ${d.id}`;
+    const run = runs.get(key);
     if (run) run.push(d);
-    else {
-      const started = [d];
-      byCustomer.set(d.customerId, started);
-      runs.push(started);
-    }
+    else runs.set(key, [d]);
   }
-  return runs;
-}
-
-function unattempted(d: ClaimedDelivery): DeliveryNext {
-  return { id: d.id, failed: false, attempted: false, delayMs: 0, error: null };
+  return [...runs.values()];
 }
 
 /**

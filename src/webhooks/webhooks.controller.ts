@@ -23,9 +23,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly, Auth } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
-import { Page } from '../common/cursor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { DeliveryRecovery } from './delivery-recovery.service';
 import {
   CreateWebhookDto,
   ListDeliveriesQuery,
@@ -38,7 +36,6 @@ import {
   PausedDiscarded,
   PingAccepted,
   WebhookDeliveryPage,
-  WebhookDeliveryView,
   WebhookPage,
   WebhookView,
   WebhookWithSecretView,
@@ -51,15 +48,12 @@ import { WebhooksService } from './webhooks.service';
 @AdminOnly()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(
-    private readonly webhooks: WebhooksService,
-    private readonly deliveryRecovery: DeliveryRecovery,
-  ) {}
+  constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
   @ApiOperation({ summary: 'List webhook endpoints' })
   @ApiOkResponse({ type: WebhookPage })
-  list(): Promise<{ items: WebhookView[] }> {
+  list(): Promise<WebhookPage> {
     return this.webhooks.list();
   }
 
@@ -74,10 +68,9 @@ export class WebhooksController {
     @Body() dto: CreateWebhookDto,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretView> {
+    // Cache-Control: no-store, which the secret needs, is on every API answer (securityHeaders).
     const endpoint = await this.webhooks.create(dto);
-    response
-      .header('Location', `/api/v1/webhooks/${endpoint.id}`)
-      .header('Cache-Control', 'no-store');
+    response.header('Location', `/api/v1/webhooks/${endpoint.id}`);
     return endpoint;
   }
 
@@ -143,11 +136,7 @@ export class WebhooksController {
       'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.',
   })
   @ApiOkResponse({ type: WebhookWithSecretView })
-  async rotateSecret(
-    @Param('id', ParseIdPipe) id: number,
-    @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<WebhookWithSecretView> {
-    response.header('Cache-Control', 'no-store');
+  rotateSecret(@Param('id', ParseIdPipe) id: number): Promise<WebhookWithSecretView> {
     return this.webhooks.rotateSecret(id);
   }
 
@@ -162,8 +151,8 @@ export class WebhooksController {
   deliveries(
     @Param('id', ParseIdPipe) id: number,
     @Query() query: ListDeliveriesQuery,
-  ): Promise<Page<WebhookDeliveryView>> {
-    return this.deliveryRecovery.attempts(id, query);
+  ): Promise<WebhookDeliveryPage> {
+    return this.webhooks.attempts(id, query);
   }
 
   @Post(':id/resend')
@@ -179,7 +168,7 @@ export class WebhooksController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: ResendEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.resend(id, dto);
+    return this.webhooks.resend(id, dto);
   }
 
   @Post(':id/recover')
@@ -195,6 +184,6 @@ export class WebhooksController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: RecoverEventsDto,
   ): Promise<DeliveriesQueued> {
-    return this.deliveryRecovery.recover(id, dto);
+    return this.webhooks.recover(id, dto);
   }
 }

@@ -3,26 +3,41 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
+import { fromSqlDate } from '../common/sql-dates';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
 import { EventOutbox } from '../events/event-outbox.service';
-import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-input.dto';
+import { OutboxEvent } from '../events/outbox-event.entity';
+import {
+  CreateWebhookDto,
+  ListDeliveriesQuery,
+  RecoverEventsDto,
+  ResendEventsDto,
+  UpdateWebhookDto,
+} from './dto/webhook-input.dto';
 import { Deliveries } from './deliveries';
+import { DeliveryState } from './delivery.entities';
 import { DeliveryWakeUps } from './relay';
 import { checkTargetUrl, TargetRefused } from './target-address';
 import { newWebhookSecret, SecretBox, WebhookEndpoint } from './webhook-endpoint.entity';
 import {
+  DeliveriesQueued,
   PausedDiscarded,
   PingAccepted,
   toWebhookView,
+  WebhookDeliveryView,
   WebhookView,
   WebhookWithSecretView,
 } from './webhook.views';
 
 /** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
-export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-/** Administrators' use cases on webhook endpoints. */
+/**
+ * Administrators' use cases on webhook endpoints, and on their deliveries: the attempt log with
+ * each delivery's state, resend, recover and discarding what a disabled endpoint is owed.
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -60,26 +75,23 @@ export class WebhooksService {
 
   async update(id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
-    const { endpoint, resumed } = await retriedTransaction(this.em, async (em) => {
+    const { endpoint, moved } = await retriedTransaction(this.em, async (em) => {
       const endpoint = await this.find(em, id, false, true);
       if (dto.url !== undefined) endpoint.url = dto.url;
       if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) endpoint.description = dto.description || null;
-      let resumed = 0;
-      if (dto.enabled !== undefined && dto.enabled !== endpoint.enabled) {
-        endpoint.enabled = dto.enabled;
-        // A fresh start: the reason and the failing streak belong to the time it was off.
-        endpoint.disabledReason = null;
-        endpoint.failingSince = null;
-        endpoint.probeAt = null;
-        endpoint.lastError = null;
-        await em.flush();
-        if (dto.enabled) resumed = await this.deliveries.resume(em, id);
-        else await this.deliveries.pause(em, id);
-      }
-      return { endpoint, resumed };
+      if (dto.enabled === undefined || dto.enabled === endpoint.enabled)
+        return { endpoint, moved: 0 };
+      endpoint.enabled = dto.enabled;
+      // A fresh start: the reason and the failing streak belong to the time it was off.
+      endpoint.disabledReason = null;
+      endpoint.failingSince = null;
+      endpoint.probeAt = null;
+      endpoint.lastError = null;
+      await em.flush();
+      return { endpoint, moved: await this.deliveries.followEndpoints({ id, em }) };
     });
-    if (resumed > 0) await this.wakeUps.wake([id]);
+    if (endpoint.enabled && moved > 0) await this.wakeUps.wake([id]);
     return this.view(endpoint);
   }
 
@@ -112,9 +124,7 @@ export class WebhooksService {
   /** Sends a `webhook.ping` event to this endpoint only, through the outbox like every event. */
   async ping(auth: Principal, id: number): Promise<PingAccepted> {
     const event = await retriedTransaction(this.em, async (em) => {
-      const endpoint = await this.find(em, id);
-      if (!endpoint.enabled)
-        throw new Conflict(`Webhook ${id} is disabled; enable it before pinging it.`);
+      const endpoint = await this.findEnabled(em, id, 'pinging it');
       return this.outbox.record(em, {
         type: 'webhook.ping',
         objectType: 'webhook',
@@ -139,6 +149,48 @@ export class WebhooksService {
     return { ...(await this.view(endpoint)), secret };
   }
 
+  /** Attempts, newest first; with `state`, only those of deliveries now in that state. */
+  async attempts(id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+    await this.find(this.em, id);
+    const before = query.cursor ? decodeCursor(query.cursor, isIdCursor).id : null;
+    const state = query.state ?? null;
+    const rows = await this.em.getConnection().execute<AttemptRow[]>(
+      `SELECT a.id, a.event_id, a.event_type, a.attempt, a.succeeded, a.status_code, a.duration_ms, a.error, a.created_at, d.state
+         FROM delivery_attempt a LEFT JOIN event_delivery d ON d.event_id = a.event_id AND d.endpoint_id = a.endpoint_id
+        WHERE a.endpoint_id = ? AND (? IS NULL OR a.id < ?) AND (? IS NULL OR d.state = ?)
+        ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
+      [id, before, before, state, state],
+    );
+    return toPage(rows, query.limit, (row) => ({ id: Number(row.id) }), toAttemptView);
+  }
+
+  /** Sends these events to the endpoint again (same `webhook-id`), whatever became of them before. */
+  async resend(id: number, dto: ResendEventsDto): Promise<DeliveriesQueued> {
+    await this.findEnabled(this.em, id, 'sending events to it');
+    const eventIds = dto.eventIds.map(String);
+    const known = await this.em.find(OutboxEvent, { id: { $in: eventIds } }, { fields: ['id'] });
+    const found = new Set(known.map((row) => String(row.id)));
+    const missing = eventIds.filter((eventId) => !found.has(eventId));
+    if (missing.length > 0) throw new NotFound('Event', missing.join(', '));
+    // Also events the endpoint never had (not subscribed then, or created later): asked for, so sent.
+    const queued = await this.deliveries.sendAgain(id, { eventIds });
+    await this.wakeUps.wake([id]);
+    return { queued };
+  }
+
+  /** Sends again every event of the window whose delivery to this endpoint ended `failed`. */
+  async recover(id: number, dto: RecoverEventsDto): Promise<DeliveriesQueued> {
+    const until = dto.until ?? new Date();
+    if (dto.since.getTime() >= until.getTime())
+      throw new ValidationFailed([
+        { field: 'until', code: 'too_small', message: 'until must be later than since' },
+      ]);
+    await this.findEnabled(this.em, id, 'sending events to it');
+    const queued = await this.deliveries.sendAgain(id, { failedBetween: [dto.since, until] });
+    if (queued > 0) await this.wakeUps.wake([id]);
+    return { queued };
+  }
+
   private async view(endpoint: WebhookEndpoint): Promise<WebhookView> {
     const paused = await this.deliveries.countPaused([endpoint.id]);
     return toWebhookView(endpoint, paused.get(endpoint.id) ?? 0);
@@ -159,6 +211,14 @@ export class WebhooksService {
     return endpoint;
   }
 
+  /** A disabled endpoint receives nothing: sending to it is refused rather than left pending. */
+  private async findEnabled(em: EntityManager, id: number, before: string) {
+    const endpoint = await this.find(em, id);
+    if (!endpoint.enabled)
+      throw new Conflict(`Webhook ${id} is disabled; enable it before ${before}.`);
+    return endpoint;
+  }
+
   private async checkUrl(url: string): Promise<void> {
     try {
       await checkTargetUrl(url, this.config.webhookAllowPrivateTargets);
@@ -175,4 +235,32 @@ export class WebhooksService {
 /** `*` covers everything; duplicates go. */
 function normalizeEvents(events: string[]): string[] {
   return events.includes('*') ? ['*'] : [...new Set(events)];
+}
+
+interface AttemptRow {
+  id: string | number;
+  event_id: string | number;
+  event_type: string;
+  attempt: number;
+  succeeded: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  created_at: string | Date;
+  state: DeliveryState | null;
+}
+
+function toAttemptView(row: AttemptRow): WebhookDeliveryView {
+  return {
+    id: Number(row.id),
+    eventId: Number(row.event_id),
+    eventType: row.event_type,
+    attempt: Number(row.attempt),
+    succeeded: Boolean(Number(row.succeeded)),
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    durationMs: Number(row.duration_ms),
+    error: row.error,
+    state: row.state,
+    createdAt: (fromSqlDate(row.created_at) ?? new Date(0)).toISOString(),
+  };
 }

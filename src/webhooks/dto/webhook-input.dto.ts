@@ -100,7 +100,7 @@ export class ListDeliveriesQuery extends PageQuery {
   state?: DeliveryState;
 }
 
-export const MAX_RESEND_EVENTS = 1000;
+const MAX_RESEND_EVENTS = 1000;
 
 export class ResendEventsDto {
   @ApiProperty({

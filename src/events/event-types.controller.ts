@@ -9,9 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../auth/auth.decorators';
-import { EVENT_CATALOG, EventTypeDescription } from '../events/event-catalog';
-import { EVENT_TYPES, EventType } from '../events/event-types';
-import { JsonSchema, toOpenApi30 } from '../events/view-schema';
+import { EVENT_CATALOG, EventTypeDescription } from './event-catalog';
+import { EVENT_TYPES, EventType } from './event-types';
+import { JsonSchema, toOpenApi30 } from './view-schema';
 
 export class EventTypeView {
   @ApiProperty({ enum: EVENT_TYPES }) name!: EventType;
