@@ -123,7 +123,12 @@ export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup
 /** The master of `key`'s slot, as the first live node that answers sees it (`CLUSTER SLOTS`). */
 async function slotMaster(live: number[], key: string): Promise<number> {
   for (const port of live) {
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
     try {
       await client.connect();
       const slot = Number(await client.call('CLUSTER', 'KEYSLOT', key));
