@@ -4,7 +4,8 @@ import { EventObjectType, EventType } from './event-types';
 /**
  * Transactional outbox: every change of a customer, subscription or domain writes one row here in
  * the same transaction as the change. The same rows are the audit trail (`actor`), and the relay
- * hands them to the webhook delivery queue after commit (`dispatchedAt`).
+ * turns them into deliveries in MySQL after commit (`dispatchedAt`); the delivery queue only wakes
+ * workers.
  */
 @Entity({ tableName: 'outbox_event' })
 @Index({ name: 'outbox_event_object_idx', properties: ['objectType', 'objectId', 'id'] })
