@@ -1,12 +1,8 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
-import { assertChildrenAllowed, trackChild } from './child-processes';
 import { freePort } from './private-redis';
-import { answers } from './sentinel';
+import { redisServers } from './redis-servers';
 
 /** A Redis Cluster of three masters on 127.0.0.1, each with `replicas` replicas. */
 export interface RedisClusterSetup {
@@ -29,28 +25,14 @@ export interface RedisClusterSetup {
  * node reports `cluster_state:ok`. Nodes time out after 2 s, so a failover takes seconds.
  */
 export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup> {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-redis-cluster-'));
-  const servers = new Map<number, { child: ChildProcess; exited: Promise<void> }>();
+  const servers = redisServers('redis-cluster');
   const ports: number[] = [];
-  const kill = async (port: number) => {
-    const server = servers.get(port);
-    if (!server) return;
-    servers.delete(port);
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-    }
-    await server.exited;
-  };
-  const remove = async () => {
-    await Promise.all([...servers.keys()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const remove = () => servers.remove();
   try {
     for (let i = 0; i < 3 * (1 + replicas); i += 1) {
       const port = await freePort();
-      assertChildrenAllowed();
-      const child = spawn(
-        'redis-server',
+      await servers.start(
+        port,
         [
           '--port',
           String(port),
@@ -69,15 +51,9 @@ export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup
           '--maxmemory-policy',
           'noeviction',
         ],
-        { stdio: 'ignore', cwd: dir },
+        'redis cluster node',
       );
-      trackChild(child, `redis cluster node :${port}`);
-      servers.set(port, {
-        child,
-        exited: new Promise((resolve) => child.once('exit', () => resolve())),
-      });
       ports.push(port);
-      await answers(port);
     }
     await promisify(execFile)('redis-cli', [
       '--cluster',
@@ -93,15 +69,14 @@ export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup
     await remove();
     throw error;
   }
-  const live = () => [...servers.keys()];
-  const masterOf = (key: string) => slotMaster(live(), key);
+  const masterOf = (key: string) => slotMaster(servers.live(), key);
   return {
     nodes: ports.map((port) => `127.0.0.1:${port}`).join(','),
     ports,
     masterOf,
     killMasterOf: async (key) => {
       const port = await masterOf(key);
-      await kill(port);
+      await servers.kill(port);
       return port;
     },
     failedOverFrom: async (key, port, timeoutMs = 60_000) => {

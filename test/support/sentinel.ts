@@ -1,10 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { assertChildrenAllowed, trackChild } from './child-processes';
 import { freePort } from './private-redis';
+import { redisServers } from './redis-servers';
 
 export const SENTINEL_NAME = 'mymaster';
 
@@ -22,37 +20,13 @@ export interface SentinelSetup {
   remove(): Promise<void>;
 }
 
-interface Server {
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
 /**
  * Starts the servers without persistence, and Sentinels quick to act (down after 1 s, a quorum of
  * 2): a failover takes a few seconds instead of the default half minute.
  */
 export async function startSentinelSetup(): Promise<SentinelSetup> {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-sentinel-'));
-  const servers = new Map<number, Server>();
-  const start = async (port: number, args: string[], description: string) => {
-    assertChildrenAllowed();
-    const child = spawn('redis-server', args, { stdio: 'ignore', cwd: dir });
-    trackChild(child, `${description} :${port}`);
-    servers.set(port, {
-      child,
-      exited: new Promise((resolve) => child.once('exit', () => resolve())),
-    });
-    await answers(port);
-  };
-  const kill = async (port: number) => {
-    const server = servers.get(port);
-    if (!server) return;
-    servers.delete(port);
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-    }
-    await server.exited;
-  };
+  const servers = redisServers('sentinel');
+  const { start, kill } = servers;
   const base = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const sentinelPorts: number[] = [];
   try {
@@ -66,7 +40,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     );
     for (let i = 0; i < 3; i += 1) {
       const port = await freePort();
-      const conf = join(dir, `sentinel-${port}.conf`);
+      const conf = join(servers.dir, `sentinel-${port}.conf`);
       writeFileSync(
         conf,
         [
@@ -85,8 +59,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     // A failover needs the replica known and a majority of Sentinels aware of each other.
     await Promise.all(sentinelPorts.map((port) => awareOfTopology(port)));
   } catch (error) {
-    await Promise.all([...servers.keys()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
+    await servers.remove();
     throw error;
   }
 
@@ -121,33 +94,8 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    remove: async () => {
-      await Promise.all([...servers.keys()].map(kill));
-      rmSync(dir, { recursive: true, force: true });
-    },
+    remove: () => servers.remove(),
   };
-}
-
-/** Resolves once a Redis server (or Sentinel) on `port` answers PING. */
-export async function answers(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`nothing answers on :${port}`);
-    } finally {
-      client.disconnect();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Resolves once the Sentinel on `port` knows the replica and the two other Sentinels. */
