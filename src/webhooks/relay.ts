@@ -120,7 +120,8 @@ export class OutboxRelay {
 export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RelayTrigger.name);
   private running: Promise<void> | null = null;
-  private requested = false;
+  private scheduled = false;
+  private again = false;
   private stopped = false;
 
   constructor(
@@ -140,25 +141,32 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
   }
 
   request(): void {
-    if (this.stopped) return;
-    this.requested = true;
-    this.running ??= this.passes();
+    if (this.stopped || this.scheduled) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.pass().finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.request();
+        }
+      });
+    });
   }
 
-  /** A pass a tick after the first request, and one more after each pass requested meanwhile. */
-  private async passes(): Promise<void> {
-    while (this.requested) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.stopped) break;
-      this.requested = false;
-      try {
-        await this.relay.relayAll();
-      } catch (error) {
-        // Nothing is lost: the events stay undispatched and the sweep relays them.
-        this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
-      }
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.relay.relayAll();
+    } catch (error) {
+      // Nothing is lost: the events stay undispatched and the sweep relays them.
+      this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
     }
-    this.running = null;
   }
 }
 
