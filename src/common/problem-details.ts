@@ -112,7 +112,13 @@ export function toProblem(error: unknown): Problem {
     return fromStatus(409, 'An object with the same unique value already exists.');
   }
   if (error instanceof OptimisticLockError) {
-    return fromStatus(412, 'The object was changed by someone else; reload it and try again.');
+    // Only a commit through another Galera node makes a locked row's version move (a stale
+    // If-Match is PreconditionFailed, 412); this one outlasted its retries: busy, not stale.
+    return fromStatus(
+      503,
+      'The object is being changed through another database node at this moment; please retry.',
+      { headers: { 'Retry-After': '1' } },
+    );
   }
   if (error instanceof ForeignKeyConstraintViolationException) {
     return fromStatus(409, 'The object refers to something that no longer exists.');
