@@ -17,6 +17,12 @@ const PROBE_TIMEOUT_MS = 2_000;
 const SILENT_PROBES_TO_PAUSE = 3;
 /** A job that met the outage is looked at again after this long (its worker is paused meanwhile). */
 const DEFER_MS = 2_000;
+/**
+ * After an outage, connections the pool held across it may still fail once they are used ("The
+ * server closed the connection") while MySQL answers again: for this long such a failure is part
+ * of the outage, not the job's.
+ */
+const AFTERMATH_MS = 60_000;
 
 export interface DatabaseAvailabilityStatus {
   reachable: boolean;
@@ -43,6 +49,8 @@ export class DatabaseAvailability
 {
   private readonly logger = new Logger(DatabaseAvailability.name);
   private unreachableSince: Date | null = null;
+  /** When the last outage ended (MySQL answered again); null before any outage. */
+  private reachableAgainAt: number | null = null;
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -94,12 +102,18 @@ export class DatabaseAvailability
     };
   }
 
-  /** Whether a job's error is the database being away: MySQL's own reply, or MySQL not answering a probe now. */
+  /**
+   * Whether a job's error is the database being away: MySQL's own reply, MySQL not answering a
+   * probe now, or a lost connection within AFTERMATH_MS of an outage (one the pool kept across it).
+   */
   private async isOutage(error: unknown): Promise<boolean> {
     if (!isDatabaseUnreachable(error)) return false;
-    if (!isServerUnavailableReply(error)) return !(await this.probe());
-    this.markUnreachable(error);
-    return true;
+    if (isServerUnavailableReply(error)) {
+      this.markUnreachable(error);
+      return true;
+    }
+    if (!(await this.probe())) return true;
+    return this.reachableAgainAt !== null && Date.now() - this.reachableAgainAt < AFTERMATH_MS;
   }
 
   private scheduleProbe(): void {
@@ -155,6 +169,7 @@ export class DatabaseAvailability
     if (since === null || this.stopping) return;
     this.unreachableSince = null;
     this.lastError = null;
+    this.reachableAgainAt = Date.now();
     this.inOrder(async () => {
       if (this.stopping) return;
       const resumed = this.workers.resumeAll();
