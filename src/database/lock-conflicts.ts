@@ -103,11 +103,16 @@ export function retriedTransaction<T>(
   let tries = 0;
   return retryOnLockConflict(() => {
     tries += 1;
+    // A retry starts from an empty identity map. MikroORM merges a transaction's entities into
+    // the parent EntityManager before its COMMIT, so a COMMIT that failed (a Galera certification
+    // conflict) leaves the parent holding the attempt's uncommitted state, such as a bumped
+    // version; a retry that copied it would write against that version and fail every time.
+    const retryOptions = tries > 1 ? { ...options, clear: true } : options;
     return em.transactional(async (tx) => {
       // A retry follows another node's commit, which this Galera node may not have applied yet:
       // without a causal read it would read the old row (and its old version) again and again.
       if (tries > 1) await readYourCluster(tx);
       return work(tx);
-    }, options);
+    }, retryOptions);
   });
 }
