@@ -5,6 +5,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import { redactKeyInPath } from './auth/log-redaction';
+import { requestBinding } from './common/request-scope';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -54,8 +55,11 @@ function logDestination(config: AppConfig, options: RootOptions): DestinationStr
 
 /** The process's logger: its serialisers and redaction apply to every line, request lines included. */
 function rootLogger(config: AppConfig, options: RootOptions): pino.Logger {
-  return pino(
+  const root: pino.Logger = pino(
     {
+      // A line written during a request through the root (every Nest logger) names that request;
+      // the request's own logger (`req.log`) has its `reqId` bound already.
+      mixin: (_line, _level, logger) => (logger === root ? requestBinding() : {}),
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
@@ -66,6 +70,7 @@ function rootLogger(config: AppConfig, options: RootOptions): pino.Logger {
     },
     logDestination(config, options),
   );
+  return root;
 }
 
 /** The process's root pino logger (configureHttpApp opens each request's scope with it). */
@@ -88,9 +93,10 @@ export class CoreModule {
       imports: [
         ConfigModule.forRoot(config),
         // configureHttpApp opens each request's log and ORM context in one Fastify hook
-        // (src/common/request-scope.ts); nestjs-pino's middleware only binds that request's
-        // logger (`useExisting`), and MikroORM adds no middleware of its own.
-        LoggerModule.forRoot({ useExisting: true, pinoHttp: { logger } }),
+        // (src/common/request-scope.ts). nestjs-pino only hands the root logger to Nest's
+        // loggers: its middleware, which would need @fastify/middie on every request, is not
+        // applied to any route, and MikroORM adds no middleware of its own.
+        LoggerModule.forRoot({ useExisting: true, forRoutes: [], pinoHttp: { logger } }),
         MikroOrmModule.forRoot({
           ...buildOrmOptions({ url: config.databaseUrl, poolMax: config.databasePoolMax }),
           registerRequestContext: false,

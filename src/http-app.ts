@@ -42,6 +42,7 @@ export const BODY_LIMIT = 1024 * 1024;
  */
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
+    skipMiddie: true,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT,
     // A path parameter may be as long as the 16 KB of headers allow: a long id is refused by its

@@ -23,9 +23,8 @@ export function requestLogLevel(
  * The request log: the line pino-http wrote (`reqId`, `req`, `res`, `responseTime`, "request
  * completed" or "request errored" with `err`), built only when its level is enabled. pino-http
  * serialised every request and its headers into a child logger up front, whether a line was
- * written or not; here each request gets a child with just its `reqId` (`req.log`, which
- * nestjs-pino hands to the loggers of the request), and the serialisers and redaction of `root`
- * run when a line is written.
+ * written or not; here each request gets a child with just its `reqId` (`req.log`), and the
+ * serialisers and redaction of `root` run when a line is written.
  */
 export function requestLog(root: Logger, ignore: (req: IncomingMessage) => boolean) {
   let lastId = 0;
