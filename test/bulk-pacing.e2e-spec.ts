@@ -90,3 +90,75 @@ describe('bulk jobs paced by the webhook backlog', () => {
     await test.http().delete(`/api/v1/webhooks/${endpointId}`).set(bearer(token)).expect(204);
   });
 });
+
+/**
+ * While an endpoint is enabled, a chunk takes BULK_PACED_CHUNK_SIZE customers, so fewer events are
+ * committed at once. A chunk writes its customers' events type by type, so the runs of
+ * `customer.suspended` in the outbox are its chunks.
+ */
+describe('bulk chunks while an endpoint listens', () => {
+  let test: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    test = await startTestApp({
+      PROCESS_ROLE: 'all',
+      BULK_CHUNK_SIZE: '4',
+      BULK_PACED_CHUNK_SIZE: '2',
+      BULK_PACE_BACKLOG: '1000000',
+    });
+    token = await loginAdmin(test);
+  });
+
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  /** The lengths of the runs of `type` in the outbox, among the events of `type` and `other`. */
+  async function runsOf(type: string, other: string): Promise<number[]> {
+    const rows = await test
+      .em()
+      .getConnection()
+      .execute<Array<{ type: string }>>(
+        'SELECT type FROM outbox_event WHERE type IN (?, ?) ORDER BY id',
+        [type, other],
+      );
+    const runs: number[] = [];
+    let previous = '';
+    for (const row of rows) {
+      if (row.type === type && previous === type) runs[runs.length - 1] += 1;
+      else if (row.type === type) runs.push(1);
+      previous = row.type;
+    }
+    return runs;
+  }
+
+  it('are BULK_PACED_CHUNK_SIZE customers, and BULK_CHUNK_SIZE with no endpoint enabled', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      receiver.on('/hook', () => ({ status: 204 }));
+      const created = await test
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(token))
+        .send({ url: receiver.url(), events: ['*'] })
+        .expect(201);
+      const ids = await seedCustomers(test, 8, 1, 1);
+      const suspend = await postBulk(test, token, 'suspend', ids);
+      expect(await waitForJob(test, token, suspend)).toMatchObject({ succeeded: 8 });
+      expect(await runsOf('customer.suspended', 'subscription.suspended')).toEqual([2, 2, 2, 2]);
+
+      await test
+        .http()
+        .patch(`/api/v1/webhooks/${(created.body as { id: number }).id}`)
+        .set(bearer(token))
+        .send({ enabled: false })
+        .expect(200);
+      const activate = await postBulk(test, token, 'activate', ids);
+      expect(await waitForJob(test, token, activate)).toMatchObject({ succeeded: 8 });
+      expect(await runsOf('customer.activated', 'subscription.activated')).toEqual([4, 4]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

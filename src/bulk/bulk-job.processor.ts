@@ -68,14 +68,13 @@ export class BulkJobProcessor
       await job.moveToDelayed(started.notBefore.getTime(), token);
       throw new DelayedError();
     }
-    const size = this.config.bulkChunkSize;
     // Resume after the last committed chunk; the runner skips any id that has an outcome anyway.
     const pending = started.customerIds.filter((id) => id > started.position);
     // No earlier overlapping job left to wait for: then none can appear for the rest of this run.
     let unobstructed = false;
-    for (let offset = 0; offset < pending.length; offset += size) {
+    for (let offset = 0, size = 0; offset < pending.length; offset += size) {
       // Not ahead of its webhooks: deliveries already due drain first (a bounded wait).
-      await this.pacing.beforeChunk(() => this.stopping);
+      size = await this.pacing.beforeChunk(() => this.stopping);
       if (this.stopping) {
         this.logger.log(
           `bulk job ${started.id}: shutting down, handing it back with ${pending.length - offset} ids to go`,

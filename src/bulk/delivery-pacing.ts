@@ -64,21 +64,29 @@ export class DeliveryPacing {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `stopping`: the worker is shutting down, so the chunk should not wait any longer. */
-  async beforeChunk(stopping: () => boolean): Promise<void> {
-    const limit = this.config.bulkPaceBacklog;
-    if (limit === 0) return;
+  /**
+   * Waits (bounded) before a chunk, and returns how many customers it may take: BULK_CHUNK_SIZE,
+   * or BULK_PACED_CHUNK_SIZE if smaller while an endpoint listens. A chunk's events are committed
+   * together, and the last of them waits for all the others to be sent: 2,400 events for 200
+   * customers with 10 domains, half a second even on a quiet machine.
+   * `stopping`: the worker is shutting down, so the chunk should not wait any longer.
+   */
+  async beforeChunk(stopping: () => boolean): Promise<number> {
+    const { bulkChunkSize, bulkPacedChunkSize, bulkPaceBacklog: limit } = this.config;
+    if (limit === 0) return bulkChunkSize;
+    let listening = true;
     try {
-      const waited = await waitForDrain(
-        () => this.deliveries.backlog(),
-        limit,
-        REAL_CLOCK,
-        stopping,
-      );
+      const backlog = async () => {
+        const seen = await this.deliveries.backlog();
+        listening = seen.listening;
+        return seen.due;
+      };
+      const waited = await waitForDrain(backlog, limit, REAL_CLOCK, stopping);
       if (waited >= PACE_POLL_MS) countBulkPacing(waited / 1000);
     } catch (error) {
       // Pacing is advisory: the chunk itself meets a database that is away, and handles it.
       this.logger.debug(`could not measure the delivery backlog: ${String(error)}`);
     }
+    return listening ? Math.min(bulkChunkSize, bulkPacedChunkSize) : bulkChunkSize;
   }
 }

@@ -32,6 +32,8 @@ export interface AppConfig {
   loginThrottleWindowSeconds: number;
   trustProxy: boolean;
   bulkChunkSize: number;
+  /** Customers per chunk while webhook endpoints listen (pacing on), if smaller than bulkChunkSize. */
+  bulkPacedChunkSize: number;
   workerConcurrency: number;
   /** Due or in-flight webhook deliveries above which a bulk job waits (bounded) before its next chunk; 0: never. */
   bulkPaceBacklog: number;

@@ -74,6 +74,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginThrottleWindowSeconds: read.integer('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
     bulkChunkSize: read.integer('BULK_CHUNK_SIZE', 200, 1, 5000),
+    bulkPacedChunkSize: read.integer('BULK_PACED_CHUNK_SIZE', 50, 1, 5000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
     bulkPaceBacklog: read.integer('BULK_PACE_BACKLOG', 1000, 0, 1_000_000),
     subscriptionExpiryIntervalMs: read.integer(

@@ -376,16 +376,20 @@ export class Deliveries {
     return rows.map((row) => Number(row.id));
   }
 
-  /** Due or in flight to enabled endpoints, plus events not relayed yet: what bulk jobs pace by. */
-  async backlog(): Promise<number> {
+  /**
+   * What bulk jobs pace by: deliveries due or in flight to enabled endpoints, plus events not
+   * relayed yet; `listening`: whether any endpoint is enabled (with none, there is nothing to pace).
+   */
+  async backlog(): Promise<{ due: number; listening: boolean }> {
     const [row] = await this.em.getConnection().execute<Row[]>(
-      `SELECT (SELECT COUNT(*) FROM event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
+      `SELECT EXISTS (SELECT 1 FROM webhook_endpoint WHERE enabled = 1) AS listening,
+              (SELECT COUNT(*) FROM event_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.enabled = 1
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ${DB_NOW_PLUS} AND (e.probe_at IS NULL OR e.probe_at <= ${DB_NOW}))
             + IF(EXISTS (SELECT 1 FROM webhook_endpoint WHERE enabled = 1),
-                 (SELECT COUNT(*) FROM outbox_event WHERE dispatched_at IS NULL), 0) AS n`,
+                 (SELECT COUNT(*) FROM outbox_event WHERE dispatched_at IS NULL), 0) AS due`,
       [LEASE_MS],
     );
-    return Number(row?.n ?? 0);
+    return { due: Number(row?.due ?? 0), listening: Number(row?.listening ?? 0) === 1 };
   }
 
   /**
