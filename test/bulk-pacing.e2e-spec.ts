@@ -5,6 +5,17 @@ import { WebhookReceiver } from './support/webhook-receiver';
 
 const PACED = 'clientele_bulk_paced_seconds_total';
 
+/** Subscribes `target` to every event; returns the endpoint's id. */
+async function subscribe(test: TestApp, token: string, target: WebhookReceiver): Promise<number> {
+  const response = await test
+    .http()
+    .post('/api/v1/webhooks')
+    .set(bearer(token))
+    .send({ url: target.url(), events: ['*'] })
+    .expect(201);
+  return (response.body as { id: number }).id;
+}
+
 /**
  * A bulk job paces itself by the webhook backlog (BULK_PACE_BACKLOG): before a chunk it waits while
  * the earlier chunks' deliveries drain, and it does not wait for a consumer that is not taking them.
@@ -37,15 +48,7 @@ describe('bulk jobs paced by the webhook backlog', () => {
 
   const paced = async () => valueOf(await scrape(metricsPort), PACED) ?? 0;
 
-  async function endpointAt(target: WebhookReceiver): Promise<number> {
-    const response = await test
-      .http()
-      .post('/api/v1/webhooks')
-      .set(bearer(token))
-      .send({ url: target.url(), events: ['*'] })
-      .expect(201);
-    return (response.body as { id: number }).id;
-  }
+  const endpointAt = (target: WebhookReceiver) => subscribe(test, token, target);
 
   it('waits before a chunk while the deliveries of the earlier ones drain, and delivers all', async () => {
     const target = (receiver.current = await WebhookReceiver.start());
@@ -137,12 +140,7 @@ describe('bulk chunks while an endpoint listens', () => {
     const receiver = await WebhookReceiver.start();
     try {
       receiver.on('/hook', () => ({ status: 204 }));
-      const created = await test
-        .http()
-        .post('/api/v1/webhooks')
-        .set(bearer(token))
-        .send({ url: receiver.url(), events: ['*'] })
-        .expect(201);
+      const endpointId = await subscribe(test, token, receiver);
       const ids = await seedCustomers(test, 8, 1, 1);
       const suspend = await postBulk(test, token, 'suspend', ids);
       expect(await waitForJob(test, token, suspend)).toMatchObject({ succeeded: 8 });
@@ -150,7 +148,7 @@ describe('bulk chunks while an endpoint listens', () => {
 
       await test
         .http()
-        .patch(`/api/v1/webhooks/${(created.body as { id: number }).id}`)
+        .patch(`/api/v1/webhooks/${endpointId}`)
         .set(bearer(token))
         .send({ enabled: false })
         .expect(200);
