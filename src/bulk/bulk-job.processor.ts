@@ -13,9 +13,10 @@ import { DeliveryPacing } from './delivery-pacing';
 const RECHECK_DELAY_MS = 500;
 
 /**
- * Runs bulk jobs chunk by chunk (BULK_CHUNK_SIZE customers, ascending ids). Chunks that committed
- * before a crash or a retry are skipped, so the job resumes where it stopped. Overlapping jobs
- * apply in the order they were accepted (BulkJobOrder).
+ * Runs bulk jobs chunk by chunk (BULK_CHUNK_SIZE customers, or BULK_PACED_CHUNK_SIZE while a
+ * webhook endpoint listens; ascending ids). Chunks that committed before a crash or a retry are
+ * skipped, so the job resumes where it stopped. Overlapping jobs apply in the order they were
+ * accepted (BulkJobOrder).
  *
  * On SIGTERM the current chunk finishes, then the job goes back to waiting for another worker
  * (or this one after a restart): Nest calls `beforeApplicationShutdown` before it closes the

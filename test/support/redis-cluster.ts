@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { freePort } from './private-redis';
-import { redisServers } from './redis-servers';
+import { oneShotClient, redisServers } from './redis-servers';
 
 /** A Redis Cluster of three masters on 127.0.0.1, each with `replicas` replicas. */
 export interface RedisClusterSetup {
@@ -98,12 +98,7 @@ export async function startRedisCluster(replicas = 0): Promise<RedisClusterSetup
 /** The master of `key`'s slot, as the first live node that answers sees it (`CLUSTER SLOTS`). */
 async function slotMaster(live: number[], key: string): Promise<number> {
   for (const port of live) {
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
+    const client = oneShotClient(port);
     try {
       await client.connect();
       const slot = Number(await client.call('CLUSTER', 'KEYSLOT', key));

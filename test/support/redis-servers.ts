@@ -51,16 +51,16 @@ export function redisServers(name: string): RedisServers {
   };
 }
 
+/** A client of the local server on `port` that connects when asked and never retries a command. */
+export function oneShotClient(port: number): Redis {
+  return new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+}
+
 /** Resolves once a Redis server (or Sentinel) on `port` answers PING. */
 export async function answers(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
+    const client = oneShotClient(port);
     try {
       await client.connect();
       if ((await client.ping()) === 'PONG') return;
