@@ -4,18 +4,29 @@ import Redis from 'ioredis';
 import { assertChildrenAllowed, trackChild } from './child-processes';
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for the servers a test starts (and may restart on the same port) are drawn below Linux's
+ * ephemeral range (32768-60999): a port from there, left free while its server is down, can be
+ * taken meanwhile as the source port of any outgoing connection, and the restart then fails with
+ * "Address already in use" (seen with a Galera node rejoining).
+ */
+const SERVER_PORTS = { from: 20_000, to: 32_000 };
+
+/** A port below the ephemeral range that nothing listens on now. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const port =
+      SERVER_PORTS.from + Math.floor(Math.random() * (SERVER_PORTS.to - SERVER_PORTS.from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${SERVER_PORTS.from} and ${SERVER_PORTS.to}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
