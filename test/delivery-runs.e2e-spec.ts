@@ -1,4 +1,5 @@
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
+import { postBulk, waitForJob } from './support/bulk-jobs';
 import { eventually } from './support/eventually';
 import { createCustomer } from './support/factories';
 import { seedHosting } from './support/hosting';
@@ -43,9 +44,14 @@ describe('delivery runs per customer', () => {
     return Number((response.body as { id: number }).id);
   }
 
-  async function suspendedChain(): Promise<number> {
+  async function chainedCustomer(): Promise<number> {
     const customer = await createCustomer(test, token);
     await seedHosting(test, customer.id, { subscriptions: 1, domainsPerSubscription: CHAIN - 2 });
+    return customer.id;
+  }
+
+  async function suspendedChain(): Promise<number> {
+    const customer = { id: await chainedCustomer() };
     await test
       .http()
       .post(`/api/v1/customers/${customer.id}/suspend`)
@@ -107,4 +113,47 @@ describe('delivery runs per customer', () => {
     );
     expect(await eventually(attemptsPerDelivery, expected)).toBe(expected);
   });
+
+  it('keeps a refused delivery leased until its retry is written, in a round longer than the lease', async () => {
+    // Two customers' chains in one claim: the first delivery to arrive is refused at once (its
+    // chain is held behind it), the other chain is answered slowly, so the round lasts about
+    // 8 s, past the 6 s lease. Let go when its attempt was recorded, the refused one would fall
+    // due mid-round and another lane would send it before the round wrote its retry time.
+    const slowMs = 700;
+    let refused: { id: string; customerId: unknown } | undefined;
+    receiver.on('/long', (delivery) => {
+      const id = delivery.headers['webhook-id'];
+      refused ??= { id, customerId: delivery.message.data.customerId };
+      if (
+        id === refused.id &&
+        receiver.deliveries('/long').filter((d) => d.headers['webhook-id'] === id).length === 1
+      )
+        return { status: 503 };
+      return delivery.message.data.customerId === refused.customerId
+        ? { status: 204 }
+        : { status: 204, delayMs: slowMs };
+    });
+    const endpointId = await endpointFor('/long');
+    const ids = [await chainedCustomer(), await chainedCustomer()];
+    await waitForJob(test, token, await postBulk(test, token, 'suspend', ids));
+
+    await receiver.waitFor(() => receiver.deliveries('/long').length >= 2 * CHAIN + 1, 60_000);
+    const received = receiver.deliveries('/long');
+    const [row] = await test
+      .em()
+      .getConnection()
+      .execute<Array<{ claims: number }>>(
+        `SELECT COUNT(DISTINCT first_attempt_at) AS claims FROM event_delivery WHERE endpoint_id = ?`,
+        [endpointId],
+      );
+    expect(Number(row.claims)).toBe(1);
+    const slowChain = received.filter((d) => d.message.data.customerId !== refused?.customerId);
+    expect(slowChain).toHaveLength(CHAIN);
+    expect(slowChain[CHAIN - 1].receivedAt - slowChain[0].receivedAt).toBeGreaterThan(6_000);
+    // Sent twice in all, and the second time after the round ended (after the slow chain's last).
+    const again = received.filter((d) => d.headers['webhook-id'] === refused?.id);
+    expect(again).toHaveLength(2);
+    expect(received.indexOf(again[1])).toBeGreaterThan(received.indexOf(slowChain[CHAIN - 1]));
+    expect(received).toHaveLength(2 * CHAIN + 1);
+  }, 90_000);
 });

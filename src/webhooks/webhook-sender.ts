@@ -161,7 +161,11 @@ export class WebhookSender
             recordWebhookAttempt(result.ok, d.committedAt);
             recorded.push(
               this.record({ endpointId, delivery: d, result }).then(
-                () => void open.delete(d.id),
+                // A failed one stays leased until moveOn writes its retry time at the round's end:
+                // let go now, it would fall due in a long round and be sent by another worker.
+                () => {
+                  if (result.ok) open.delete(d.id);
+                },
                 (error: unknown) => {
                   unrecordable = true;
                   return error ?? new Error('not recorded');
@@ -197,10 +201,16 @@ export class WebhookSender
         `webhook ${endpointId}: ${leftToOthers} deliveries left unsent, their lease may have run out (the database confirmed it ${Date.now() - leasedFrom} ms ago)`,
       );
     const elapsed = Date.now() - claimedAt;
-    await this.deliveries.moveOn(
-      unsent,
-      failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
-    );
+    if (leaseHolds())
+      await this.deliveries.moveOn(
+        unsent,
+        failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
+      );
+    // Past the lease another worker may have sent them again: writing now could make them due twice.
+    else
+      this.logger.warn(
+        `webhook ${endpointId}: the lease ran out before the round ended; ${unsent.length + failed.length} deliveries fall due with it`,
+      );
     const error = failed[0]?.result.error ?? 'delivery failed';
     if (stop?.statusCode === 410) await this.disable(endpointId, claim.url, 'gone');
     else if (succeeded > 0) {
