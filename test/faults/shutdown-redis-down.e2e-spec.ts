@@ -7,6 +7,27 @@ import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 /** What a stop may take while Redis is away: a supervisor's patience, not BullMQ's reconnect loop. */
 const STOP_WITHIN_MS = 15_000;
 
+/** `work`, or `late()` once `ms` have passed; the timer goes with the answer, so Jest can exit. */
+async function within<T, U>(ms: number, work: Promise<T>, late: () => U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<U>((resolve, reject) => {
+        timer = setTimeout(() => {
+          try {
+            resolve(late());
+          } catch (error) {
+            reject(error);
+          }
+        }, ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A process asked to stop while Redis is unreachable must stop: BullMQ's clients retry for ever,
  * and a shutdown that awaits them would hang until a supervisor SIGKILLs it.
@@ -47,10 +68,7 @@ describe('shutting down while Redis is down', () => {
 
     let started = Date.now();
     worker.kill('SIGTERM');
-    const ended = await Promise.race([
-      worker.exited,
-      new Promise((resolve) => setTimeout(() => resolve('still running'), STOP_WITHIN_MS * 2)),
-    ]);
+    const ended = await within(STOP_WITHIN_MS * 2, worker.exited, () => 'still running');
     const workerStopMs = Date.now() - started;
     // Nest raises the signal again once it has closed: ended by SIGTERM, not by the deadline's exit(1).
     expect({ ended, workerStopMs }).toEqual({
@@ -60,12 +78,9 @@ describe('shutting down while Redis is down', () => {
     expect(workerStopMs).toBeLessThan(STOP_WITHIN_MS);
 
     started = Date.now();
-    await Promise.race([
-      app.close(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error('the API did not close')), STOP_WITHIN_MS * 2),
-      ),
-    ]);
+    await within(STOP_WITHIN_MS * 2, app.close(), () => {
+      throw new Error('the API did not close');
+    });
     test = undefined;
     const apiStopMs = Date.now() - started;
     expect(apiStopMs).toBeLessThan(STOP_WITHIN_MS);
