@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { MESSAGE_COLUMNS, messageBody } from '../src/webhooks/deliveries';
+import { MESSAGE_COLUMNS, messageBody } from '../src/webhooks/delivery/deliveries';
 
 /**
  * The webhook bench's baseline, measured in the same run: the same message bodies POSTed to the

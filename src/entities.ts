@@ -8,7 +8,7 @@ import { CustomerSearchTrigram } from './hosting/customer-search-trigram.entity'
 import { Domain } from './hosting/domain.entity';
 import { OutboxEvent } from './events/outbox-event.entity';
 import { Subscription } from './hosting/subscription.entity';
-import { DeliveryAttempt, EventDelivery } from './webhooks/delivery.entities';
+import { DeliveryAttempt, EventDelivery } from './webhooks/delivery/delivery.entities';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 
 /** Every entity of the service; MikroORM, the migrations and the tests share this list. */

@@ -14,7 +14,7 @@ import {
   SWEEP_DELIVERIES,
 } from './queues';
 import { SubscriptionExpiry } from './subscriptions/subscription-expiry';
-import { DeliveryRetention, DeliverySweep } from './webhooks/relay';
+import { DeliverySweep } from './webhooks/delivery/relay';
 
 /** The maintenance queue: the worker's processor and schedules use it, and the API's dashboard shows it. */
 @Module({
@@ -50,7 +50,6 @@ export class MaintenanceProcessor extends WorkerHost {
     bulkRecovery: BulkJobRecovery,
     bulkRetention: BulkJobRetention,
     sweep: DeliverySweep,
-    deliveryRetention: DeliveryRetention,
   ) {
     super();
     this.handlers = {
@@ -58,7 +57,7 @@ export class MaintenanceProcessor extends WorkerHost {
       [RECOVER_BULK_JOBS]: () => bulkRecovery.recover(new Date()),
       [PRUNE_BULK_JOBS]: () => bulkRetention.prune(),
       [SWEEP_DELIVERIES]: () => sweep.run(),
-      [PRUNE_DELIVERIES]: () => deliveryRetention.prune(),
+      [PRUNE_DELIVERIES]: () => sweep.prune(),
     };
   }
 

@@ -30,7 +30,7 @@ export const RECOVER_BULK_JOBS = 'recover-bulk-jobs';
 export const PRUNE_BULK_JOBS = 'prune-bulk-jobs';
 /** Relays events a crash left in the outbox and wakes endpoints with something due (DeliverySweep). */
 export const SWEEP_DELIVERIES = 'sweep-deliveries';
-/** Deletes deliveries, their attempts and relayed events older than RETENTION_DAYS (DeliveryRetention). */
+/** Deletes deliveries, their attempts and relayed events older than RETENTION_DAYS (DeliverySweep.prune). */
 export const PRUNE_DELIVERIES = 'prune-deliveries';
 
 /** Every queue of a deployment: measured, shown on the dashboard. */

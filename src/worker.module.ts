@@ -8,8 +8,8 @@ import { RETIRED_QUEUES } from './queues';
 import { JobSchedulers } from './schedules';
 import { SubscriptionExpiry } from './subscriptions/subscription-expiry';
 import { SuspensionModule } from './suspension/suspension.module';
-import { DeliveryRetention, DeliverySweep } from './webhooks/relay';
-import { WebhookSender } from './webhooks/webhook-sender';
+import { DeliverySweep } from './webhooks/delivery/relay';
+import { WebhookSender } from './webhooks/delivery/webhook-sender';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The queue side: BullMQ processors and the repeatable schedules over the shared feature modules. */
@@ -29,7 +29,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     MaintenanceProcessor,
     SubscriptionExpiry,
     DeliverySweep,
-    DeliveryRetention,
     JobSchedulers,
   ],
 })

@@ -1,5 +1,5 @@
-import { Deliveries } from '../src/webhooks/deliveries';
-import { DeliveryRetention } from '../src/webhooks/relay';
+import { Deliveries } from '../src/webhooks/delivery/deliveries';
+import { DeliverySweep } from '../src/webhooks/delivery/relay';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 
 const OLD_SUCCEEDED = 2_500;
@@ -67,7 +67,7 @@ describe('delivery retention', () => {
     const left = async (sql: string) =>
       (await connection.execute<Array<{ id: string | number }>>(sql)).map((r) => Number(r.id));
 
-    const deleted = await test.app.get(DeliveryRetention).prune();
+    const deleted = await test.app.get(DeliverySweep).prune();
     expect(deleted).toBe(OLD_SUCCEEDED + 2 + OLD_SUCCEEDED);
     expect(
       await left(

@@ -53,7 +53,7 @@ describe('layering (npm run lint)', () => {
           "import { Customer } from '../hosting/customer.entity';\nexport const c = Customer;\n",
         [root]: "import { ApiModule } from '../api.module';\nexport const m = ApiModule;\n",
         [fine]:
-          "import { Deliveries } from '../webhooks/deliveries';\nimport { BULK_QUEUE } from '../queues';\nexport const d = [Deliveries, BULK_QUEUE];\n",
+          "import { Deliveries } from '../webhooks/delivery/deliveries';\nimport { BULK_QUEUE } from '../queues';\nexport const d = [Deliveries, BULK_QUEUE];\n",
       },
       async () => {
         const { code, output } = await run('eslint', ['--no-warn-ignored', upward, root, fine]);

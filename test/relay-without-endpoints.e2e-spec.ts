@@ -1,4 +1,4 @@
-import { DeliverySweep } from '../src/webhooks/relay';
+import { DeliverySweep } from '../src/webhooks/delivery/relay';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { createCustomer } from './support/factories';
 import { eventually } from './support/eventually';

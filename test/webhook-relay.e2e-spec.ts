@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { createConnection } from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2';
 import { parseDatabaseUrl } from '../src/database/mikro-orm.options';
-import { OutboxRelay } from '../src/webhooks/relay';
+import { OutboxRelay } from '../src/webhooks/delivery/relay';
 import { WEBHOOK_DELIVERY_QUEUE } from '../src/queues';
 import { bearer, loginAdmin, startTestApp, TestApp } from './support/app';
 import { eventually } from './support/eventually';

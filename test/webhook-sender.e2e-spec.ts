@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { HttpDelivery } from '../src/webhooks/http-delivery';
+import { HttpDelivery } from '../src/webhooks/delivery/http-delivery';
 import { newWebhookSecret } from '../src/webhooks/webhook-endpoint.entity';
 import { WebhookReceiver } from './support/webhook-receiver';
 

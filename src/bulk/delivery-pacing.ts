@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { countBulkPacing } from './bulk-metrics';
-import { Deliveries } from '../webhooks/deliveries';
+import { Deliveries } from '../webhooks/delivery/deliveries';
 
 /** How often a waiting chunk looks at the backlog again. */
 export const PACE_POLL_MS = 100;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DELIVERY_STATES, DeliveryState } from './delivery.entities';
+import { DELIVERY_STATES, DeliveryState } from './delivery/delivery.entities';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export class WebhookView {

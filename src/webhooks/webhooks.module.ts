@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { EventsModule } from '../events/events.module';
 import { WEBHOOK_DELIVERY_QUEUE } from '../queues';
-import { Deliveries } from './deliveries';
-import { DeliveryWakeUps, OutboxRelay, RelayTrigger } from './relay';
+import { Deliveries } from './delivery/deliveries';
+import { DeliveryWakeUps, OutboxRelay, RelayTrigger } from './delivery/relay';
 import { SecretBox } from './webhook-endpoint.entity';
 import { WebhooksService } from './webhooks.service';
 

@@ -16,10 +16,10 @@ import {
   ResendEventsDto,
   UpdateWebhookDto,
 } from './dto/webhook-input.dto';
-import { Deliveries } from './deliveries';
-import { DeliveryState } from './delivery.entities';
-import { DeliveryWakeUps } from './relay';
-import { checkTargetUrl, TargetRefused } from './target-address';
+import { Deliveries } from './delivery/deliveries';
+import { DeliveryState } from './delivery/delivery.entities';
+import { DeliveryWakeUps } from './delivery/relay';
+import { checkTargetUrl, TargetRefused } from './delivery/target-address';
 import { newWebhookSecret, SecretBox, WebhookEndpoint } from './webhook-endpoint.entity';
 import {
   DeliveriesQueued,

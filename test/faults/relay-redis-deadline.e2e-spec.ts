@@ -4,7 +4,7 @@ import {
   OutboxRelay,
   RelayTrigger,
   WAKE_UP_DEADLINE_MS,
-} from '../../src/webhooks/relay';
+} from '../../src/webhooks/delivery/relay';
 import { bearer, loginAdmin, startTestApp, TestApp } from '../support/app';
 import { createCustomer } from '../support/factories';
 import { PrivateRedis } from '../support/private-redis';

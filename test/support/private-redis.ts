@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { assertChildrenAllowed, trackChild } from './child-processes';
 
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
 /**
  * Ports for the servers a test starts (and may restart on the same port) are drawn below Linux's
  * ephemeral range (32768-60999): a port from there, left free while its server is down, can be

@@ -19,7 +19,7 @@ import {
 /** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 import { EVENT_TYPES } from '../../events/event-types';
-import { DELIVERY_STATES, DeliveryState } from '../delivery.entities';
+import { DELIVERY_STATES, DeliveryState } from '../delivery/delivery.entities';
 
 const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, '*'];
 import { DateTimeValue } from '../../common/date-time';

@@ -11,36 +11,30 @@ export interface SendResult {
   retryAfterMs: number | null;
 }
 
-/** How a process sends: the same for all its deliveries. */
 interface HttpDeliveryOptions {
   allowPrivateTargets: boolean;
   timeoutMs: number;
 }
 
 const MAX_RETRY_AFTER_MS = 86_400_000;
+/** Each request in flight is one a SIGKILL could leave sent but unrecorded: few per process. */
 const MAX_SOCKETS_PER_HOST = 8;
 const ERROR_BODY_CHARS = 200;
 
-/** Where a request goes: its origin and path, checked once per URL text. */
+/** A URL parsed and checked once; userinfo becomes Basic credentials, as Node's client sends them. */
 interface Target {
   origin: string;
   path: string;
-  /** Basic credentials from the URL's userinfo, as Node's own client would send them. */
   authorization: string | null;
 }
 
 /**
- * Sends signed Standard Webhooks messages: POST with `webhook-id`, `webhook-timestamp` and
- * `webhook-signature` (one `v1,...` entry per active secret, space-separated, so consumers can
- * rotate). undici's keep-alive pools reuse connections (it costs about half the CPU per request
- * of `node:http`, which decides how many events one worker sends); the guarded lookup refuses
- * internal addresses at connection time. `send` never throws: every outcome is a result to record.
+ * Sends signed Standard Webhooks messages (one `v1,...` signature per active secret, so consumers
+ * can rotate) over undici's keep-alive pools, about half the CPU per request of `node:http`. The
+ * guarded lookup refuses internal addresses at connection time. `send` never throws.
  */
 export class HttpDelivery {
-  // Requests in flight to one origin from one process. Each is a delivery a SIGKILL could leave
-  // sent but unrecorded (to be sent again), so fewer is kinder to consumers; more processes send more.
   private readonly dispatcher: Agent;
-  /** Parsed and checked URLs by text: a batch sends many requests to one URL. Bounded by the endpoints' URLs. */
   private readonly targets = new Map<string, Target>();
 
   constructor(private readonly options: HttpDeliveryOptions) {
@@ -96,7 +90,7 @@ export class HttpDelivery {
     }
   }
 
-  /** The parsed URL, once its literal host was checked (names are checked by the guarded lookup at connection time). */
+  /** Literal hosts are checked here, names by the guarded lookup. */
   private target(url: string): Target {
     let target = this.targets.get(url);
     if (!target) {
@@ -118,9 +112,8 @@ export class HttpDelivery {
   }
 
   /**
-   * One deadline for sending and reading the whole answer, from when the request is written to a
-   * connection (connecting has the same limit): a batch may queue requests behind the pool's busy
-   * connections to one origin, and waiting there is not the consumer's slowness.
+   * One deadline for the whole exchange, from when the request gets a connection: waiting in the
+   * pool's queue is not the consumer's slowness.
    */
   private post(
     target: Target,
@@ -180,11 +173,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
 }
 
-/**
- * A Standard Webhooks `v1` signature: base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the
- * secret's decoded key, with node:crypto (native: a fraction of the pure-JS hash of the
- * `standardwebhooks` package; the tests verify every signature with that package).
- */
+/** A Standard Webhooks `v1` signature (the tests verify each with the `standardwebhooks` package). */
 export function signMessage(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;

@@ -1,16 +1,16 @@
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/mysql';
-import { SYSTEM_ACTOR } from '../auth/principal';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { EventOutbox } from '../events/event-outbox.service';
-import { recordWebhookAttempt } from '../metrics/webhook-metrics';
+import { SYSTEM_ACTOR } from '../../auth/principal';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.service';
+import { recordWebhookAttempt } from '../../metrics/webhook-metrics';
 import {
   DELIVER_WEBHOOKS,
   DELIVERY_WORKER_OPTIONS,
   JobOf,
   WEBHOOK_DELIVERY_QUEUE,
-} from '../queues';
+} from '../../queues';
 import {
   AttemptRecord,
   Claim,
@@ -22,34 +22,27 @@ import {
   Retry,
 } from './deliveries';
 import { HttpDelivery, SendResult } from './http-delivery';
-import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from './webhook-endpoint.entity';
+import { SecretBox, WebhookDisabledReason, WebhookEndpoint } from '../webhook-endpoint.entity';
 
-/** Requests of one round in flight at once (each to another customer). */
+/** Requests of one round in flight at once, each to another customer. */
 const AT_ONCE = 16;
-/** A round with at least this many failures and no success says the endpoint, not an event, fails. */
+/** This many failures and no success in a round: the endpoint fails, not an event. */
 const ENDPOINT_FAILS_AFTER = 3;
-/**
- * Groups of attempts written at once. A success not yet marked is sent again if the worker dies,
- * so marking soon is what keeps duplicates after a crash rare.
- */
+/** Groups of attempts written at once: a success not yet marked goes again after a crash. */
 const RECORDERS = 3;
 /**
- * A request starts only while the lease has this long left by this process's own count (from
- * before the claim, or before the last extension that came back). A claim or an extension that
- * the database held up (a Galera node lost: commits wait seconds for the cluster to re-form) may
- * land with the lease already run out, and another worker may then have claimed the same
- * deliveries: those are left to it, unsent and untouched.
+ * A request starts only while the lease has this long left by this process's count. A claim or
+ * renewal the database held up (a Galera node lost) may land after the lease ran out, and another
+ * worker may have claimed the same deliveries: they are left to it, unsent and untouched.
  */
 const LEASE_LEFT_TO_SEND_MS = LEASE_MS / 3;
 
 /**
- * The one send path, for first attempts, retries and probes alike. It runs the delivery jobs
- * (WEBHOOK_CONCURRENCY per worker process), each of which sends what its endpoint has due: it
- * takes the endpoint's due deliveries (Deliveries.claim), signs and POSTs each (HttpDelivery), and
- * records every attempt as its answer comes. Decided here, once each: what a failure means for the
- * delivery (a retry on the schedule, honouring Retry-After, or `failed` once it is used up) and for
- * the endpoint (no answer, or a round of failures: it is probed with one delivery at its backoff
- * time; 410 Gone or a day of failures: disabled, its deliveries paused).
+ * The one send path, for first attempts, retries and probes: each delivery job claims what its
+ * endpoint has due, signs and POSTs it, and records every attempt as its answer comes. Decided
+ * here once: a failed delivery is retried on the schedule (honouring Retry-After) or `failed`; an
+ * endpoint without answers is probed with one delivery at its backoff time, and one that answers
+ * 410 or fails for a day is disabled, its deliveries paused.
  */
 @Processor(WEBHOOK_DELIVERY_QUEUE, DELIVERY_WORKER_OPTIONS)
 export class WebhookSender
@@ -98,7 +91,7 @@ export class WebhookSender
     }
   }
 
-  /** Lets rounds in flight finish (they end within the delivery timeout), then closes the connections. */
+  /** Lets rounds in flight finish (within the delivery timeout), then closes the connections. */
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     const deadline = Date.now() + this.config.webhookTimeoutMs + 1000;
@@ -120,9 +113,9 @@ export class WebhookSender
       await this.endpointFailed(endpointId, claim, reason, true, null);
       return;
     }
+    // Leased: renewed until sent, or until a failed one's retry time is written.
     const open = new Set(claim.deliveries.map((d) => d.id));
-    // A database that cannot take the attempts (its node lost) ends the round: what is sent from
-    // then on could not be recorded, and would be sent again once the lease runs out.
+    // A database that cannot take attempts ends the round: what it sent would go again.
     let unrecordable = false;
     let leasedFrom = askedAt;
     const leaseHolds = () => Date.now() - leasedFrom < LEASE_MS - LEASE_LEFT_TO_SEND_MS;
@@ -138,9 +131,8 @@ export class WebhookSender
     }, LEASE_MS / 3);
     const failed: Array<{ delivery: ClaimedDelivery; result: SendResult }> = [];
     const unsent: ClaimedDelivery[] = [];
-    /** Not sent because the lease may have passed to another worker: not given back either. */
     let leftToOthers = 0;
-    /** Each attempt's write: undefined once recorded, or why it was not. */
+    /** Each attempt's write: undefined once recorded, or why not. */
     const recorded: Array<Promise<unknown>> = [];
     let stop = null as SendResult | null;
     let succeeded = 0;
@@ -161,8 +153,6 @@ export class WebhookSender
             recordWebhookAttempt(result.ok, d.committedAt);
             recorded.push(
               this.record({ endpointId, delivery: d, result }).then(
-                // A failed one stays leased until moveOn writes its retry time at the round's end:
-                // let go now, it would fall due in a long round and be sent by another worker.
                 () => {
                   if (result.ok) open.delete(d.id);
                 },
@@ -177,8 +167,7 @@ export class WebhookSender
               continue;
             }
             failed.push({ delivery: d, result });
-            // 410 ends the round; no answer or 429 holds the rest back, so a dead endpoint costs one
-            // round of timeouts, not one per delivery.
+            // 410, 429 or no answer stop the round: a dead endpoint costs one timeout, not one each.
             if ([410, 429, null].includes(result.statusCode)) stop ??= result;
             // The customer's later events wait, unattempted, behind the one that failed.
             unsent.push(...run.slice(index + 1));
@@ -188,7 +177,7 @@ export class WebhookSender
       };
       await Promise.all(Array.from({ length: Math.min(AT_ONCE, queue.length) }, lane));
       const unrecorded = (await Promise.all(recorded)).filter((error) => error !== undefined);
-      // A success that cannot be recorded stays pending; its lease runs out and it is sent again.
+      // An unrecorded success stays pending, and goes again once its lease runs out.
       if (unrecorded.length > 0)
         this.logger.warn(
           `${unrecorded.length} attempt(s) to webhook ${endpointId} not recorded: ${String(unrecorded[0])}`,
@@ -206,7 +195,7 @@ export class WebhookSender
         unsent,
         failed.map(({ delivery, result }) => this.retryOf(delivery, result, elapsed)),
       );
-    // Past the lease another worker may have sent them again: writing now could make them due twice.
+    // Past it another worker may have sent them: writing now could make them due twice.
     else
       this.logger.warn(
         `webhook ${endpointId}: the lease ran out before the round ended; ${unsent.length + failed.length} deliveries fall due with it`,
@@ -221,7 +210,7 @@ export class WebhookSender
     }
   }
 
-  /** Attempts are written in groups (one INSERT, one UPDATE), each as soon as the previous group is. */
+  /** Attempts are written in groups, each as soon as the previous group is. */
   private record(attempt: AttemptRecord): Promise<void> {
     const written = new Promise<void>((resolve, reject) =>
       this.pendingRecords.push({ attempt, done: (e) => (e ? reject(e) : resolve()) }),
@@ -259,9 +248,8 @@ export class WebhookSender
   }
 
   /**
-   * A round without a success: the failing streak starts (a day of it disables the endpoint). When
-   * the endpoint itself fails (`probe`), its deliveries wait for one probe at the schedule's next
-   * offset from when the streak began.
+   * A round without a success starts the failing streak; a day of it disables the endpoint. When the
+   * endpoint itself fails (`probe`), one probe goes at the schedule's next offset from the start.
    */
   private async endpointFailed(
     endpointId: number,
@@ -295,7 +283,7 @@ export class WebhookSender
       );
   }
 
-  /** Idempotent: only the call that switches the endpoint off pauses its deliveries and records the event. */
+  /** Only the call that switches the endpoint off pauses its deliveries and records the event. */
   private async disable(
     endpointId: number,
     url: string,
@@ -320,7 +308,7 @@ export class WebhookSender
   }
 }
 
-/** A claim's deliveries as runs: each customer's in `sequence` order, each without a customer alone. */
+/** A claim's deliveries as runs: each customer's in order, one without a customer alone. */
 function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
   const runs = new Map<string, ClaimedDelivery[]>();
   for (const d of deliveries) {
@@ -333,10 +321,9 @@ function runsOf(deliveries: ClaimedDelivery[]): ClaimedDelivery[][] {
 }
 
 /**
- * When the next attempt happens. The schedule lists offsets from the first attempt (5 s, 5 min, ...
- * 24 h), so retries span about a day; each wait gets up to 10 % of its gap as jitter, so consumers
- * coming back from an outage are not hit by every retry at once. A Retry-After from the consumer
- * is honoured when it asks for a longer wait. Only differences of times count, so any clock will do.
+ * The wait before the next attempt. The schedule lists offsets from the first attempt (5 s ... 24 h);
+ * up to 10 % of each gap is jitter, so a consumer back from an outage gets its retries spread out. A
+ * longer Retry-After wins.
  */
 export function nextRetryDelayMs(
   scheduleMs: number[],

@@ -1,38 +1,28 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { readYourClusterIn } from '../database/cluster-reads';
-import { retryOnLockConflict } from '../database/lock-conflicts';
-import { withinRedisDeadline } from '../redis/redis-deadline';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { readYourClusterIn } from '../../database/cluster-reads';
+import { retryOnLockConflict } from '../../database/lock-conflicts';
+import { withinRedisDeadline } from '../../redis/redis-deadline';
 import {
   addJobs,
   DELIVER_WEBHOOKS,
   QueueOf,
   WAKE_UP_OPTIONS,
   WEBHOOK_DELIVERY_QUEUE,
-} from '../queues';
+} from '../../queues';
 import { Deliveries } from './deliveries';
 
-/**
- * From committed events to woken workers: the relay (and what triggers it after each commit), the
- * wake-up jobs (which WebhookSender runs), and the sweep and retention that src/maintenance.ts
- * runs (both provided by the WorkerModule).
- */
+/** From committed events to woken workers: the relay, its trigger, the wake-ups and the sweep. */
 
 const BATCH = 2000;
 /**
- * How long waking endpoints may wait for Redis. BullMQ's client waits for ever while Redis is
- * down; past this the relay gives up on the wake-up (the deliveries wait in MySQL and the sweep
- * wakes their endpoints), so neither a relay pass nor the shutdown that awaits it hangs.
+ * BullMQ waits for ever while Redis is down; past this a wake-up is given up (the deliveries wait
+ * in MySQL for the sweep), so neither a relay pass nor the shutdown awaiting it hangs.
  */
 export const WAKE_UP_DEADLINE_MS = 3_000;
-
-/**
- * Jobs that may work for one endpoint at once. Their ids are fixed (`e<endpoint>.<lane>`), so an
- * endpoint never has more than this many delivery jobs in Redis, however much it is owed: adding a
- * job whose id exists does nothing.
- */
+/** Jobs per endpoint. Their ids are fixed (`e<endpoint>.<lane>`): however much is owed, Redis holds this many. */
 const LANES = 4;
 
 /** Wakes workers for endpoints; what they send is found in MySQL. */
@@ -63,14 +53,9 @@ export class DeliveryWakeUps {
 }
 
 /**
- * Turns committed outbox events into deliveries, a batch per transaction (Deliveries.relay), and
- * after each commit wakes the endpoints. If the transaction fails, the claim rolls back and a later
- * pass (or the sweep) relays the events again. Order does not depend on passes: a delivery waits
- * for every earlier event of its customer to be relayed (see Deliveries.claim).
- *
- * On a Galera cluster a pass reads causally (it sees rows other processes committed through other
- * nodes, which the sweep relays), and a certification conflict with another node's pass (1213 at
- * COMMIT) runs the pass again, bounded and counted like every transaction.
+ * Turns committed outbox events into deliveries, a batch per transaction, and wakes their
+ * endpoints after each commit; a failed pass leaves the events to the next one or the sweep. On
+ * Galera a pass reads causally, and a certification conflict at COMMIT runs it again.
  */
 @Injectable()
 export class OutboxRelay {
@@ -92,8 +77,8 @@ export class OutboxRelay {
 
   private async relayBatch(): Promise<number> {
     const connection = this.em.getConnection();
-    // A connection-level transaction fires no ORM transaction events, so relaying does not trigger
-    // another relay pass. READ COMMITTED takes no gap locks: writers appending events never wait.
+    // Connection-level, so it fires no ORM commit event (no pass triggers another pass). READ
+    // COMMITTED takes no gap locks: writers appending events never wait.
     const { relayed, endpoints } = await retryOnLockConflict(() =>
       connection.transactional(
         async (trx) => {
@@ -103,18 +88,15 @@ export class OutboxRelay {
         { isolationLevel: IsolationLevel.READ_COMMITTED },
       ),
     );
-    // After the commit, so a woken worker finds the deliveries. If this process dies first (or
-    // Redis refuses), they wait in MySQL and the sweep wakes their endpoints.
+    // After the commit, so a woken worker finds them; if waking fails, the sweep wakes them.
     await this.wakeUps.wake(endpoints);
     return relayed;
   }
 }
 
 /**
- * Starts a relay pass right after any transaction of this process commits, since any of them may
- * have written outbox rows (also set-based INSERT ... SELECT ones that the unit of work never sees).
- * Commits that arrive while a pass runs are coalesced into one more pass. If this process dies
- * before its pass, the sweep relays the events instead.
+ * A relay pass after every commit of this process (any may have written outbox rows, also with
+ * SQL the unit of work never sees); commits during a pass make one more pass.
  */
 @Injectable()
 export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
@@ -164,18 +146,15 @@ export class RelayTrigger implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.relay.relayAll();
     } catch (error) {
-      // Nothing is lost: the events stay undispatched and the sweep relays them.
       this.logger.warn(`relay pass failed, the sweep will retry: ${String(error)}`);
     }
   }
 }
 
 /**
- * The heartbeat of delivery, a maintenance job (SWEEP_DELIVERIES, every RELAY_SWEEP_INTERVAL_MS;
- * one run per interval however many workers): relays events a crash left in the outbox, puts
- * deliveries in their endpoint's state (see Deliveries.followEndpoints), and wakes every endpoint
- * with something due (retries, probes of a failing endpoint, deliveries whose job died with a
- * worker or with Redis).
+ * The heartbeat of delivery (maintenance jobs): relays what a crash left in the outbox, puts
+ * deliveries in their endpoint's state, wakes every endpoint with something due (retries, probes,
+ * deliveries whose job died with a worker or with Redis), and keeps RETENTION_DAYS.
  */
 @Injectable()
 export class DeliverySweep {
@@ -185,6 +164,7 @@ export class DeliverySweep {
     private readonly relay: OutboxRelay,
     private readonly deliveries: Deliveries,
     private readonly wakeUps: DeliveryWakeUps,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(): Promise<{ relayed: number; woken: number }> {
@@ -199,15 +179,6 @@ export class DeliverySweep {
     await this.wakeUps.wake(due);
     return { relayed, woken: due.length };
   }
-}
-
-/** Keeps deliveries, their attempts and relayed events to RETENTION_DAYS: an hourly maintenance job (PRUNE_DELIVERIES). */
-@Injectable()
-export class DeliveryRetention {
-  constructor(
-    private readonly deliveries: Deliveries,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
 
   prune(): Promise<number> {
     return this.deliveries.prune(this.config.retentionDays);

@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEndpoint } from '../webhook-endpoint.entity';
 
 /**
  * `pending` until a 2xx (`succeeded`) or until the retry schedule is used up (`failed`); `paused`
@@ -9,10 +9,8 @@ export const DELIVERY_STATES = ['pending', 'paused', 'succeeded', 'failed'] as c
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
- * The delivery of one event to one endpoint: the source of truth for what is still owed, written
- * only by src/webhooks/deliveries.ts. BullMQ jobs only wake a worker for an endpoint; the worker
- * finds what is due here, by `next_attempt_at` on the database's clock. Like DeliveryAttempt, it is
- * written with SQL only (never `em.create`), so it declares no OptionalProps.
+ * The delivery of one event to one endpoint, the truth of what is owed: BullMQ jobs only wake a
+ * worker, which finds what is due here. Written with SQL only, by deliveries.ts.
  */
 @Entity({ tableName: 'event_delivery' })
 @Unique({ name: 'event_delivery_event_endpoint_unique', properties: ['eventId', 'endpoint'] })

@@ -1,36 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from '@mikro-orm/core';
 import { EntityManager, IsolationLevel } from '@mikro-orm/mysql';
-import { fromSqlDate } from '../common/sql-dates';
-import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
-import { EventType } from '../events/event-types';
+import { fromSqlDate } from '../../common/sql-dates';
+import { retriedTransaction, retryOnLockConflict } from '../../database/lock-conflicts';
+import { EventType } from '../../events/event-types';
 import type { SendResult } from './http-delivery';
 
-/** The database's clock: every time that decides when a delivery is due or a lease has ended. */
+/** The database's clock decides when a delivery is due and when a lease ends, never a process's. */
 export const DB_NOW = 'UTC_TIMESTAMP(3)';
-/** `DB_NOW` plus `?` milliseconds. */
 export const DB_NOW_PLUS = `${DB_NOW} + INTERVAL ? * 1000 MICROSECOND`;
-/**
- * How long a worker holds the deliveries it took before they fall due again. Renewed while it
- * sends, so only a dead worker's deliveries fall due again.
- */
+/** How long a claim holds its deliveries; renewed while they are sent, so only a dead worker's fall due. */
 export const LEASE_MS = 6_000;
-/**
- * Deliveries of one customer a claim takes at most: a customer's chain of events goes in one
- * round, one after another, rather than one round per event.
- */
+/** A customer's chain goes in one round, one event after another, not one round per event. */
 const RUN_LENGTH = 25;
+const STEP = 1000;
 
-/** Whether endpoint `e` receives outbox event `o`: by its list, except that a ping goes only to the endpoint pinged. */
+/** A ping goes only to the endpoint pinged. */
 const ENDPOINT_WANTS_EVENT = `IF(o.type = 'webhook.ping',
   o.object_type = 'webhook' AND o.object_id = e.id,
   JSON_CONTAINS(e.events, '"*"') OR JSON_CONTAINS(e.events, JSON_QUOTE(o.type)))`;
 
 /**
- * A customer's delivery `d` may go only when nothing earlier of that customer is still owed to the
- * endpoint (pending, in flight or paused) or not yet relayed (a relay pass in another process may
- * commit later). So a failed attempt holds the customer's later events until it succeeds or fails
- * for good, and other customers are never held.
+ * A customer's delivery goes only when nothing earlier of that customer is owed to the endpoint or
+ * still unrelayed (another process's relay pass may commit it later): a failure holds the
+ * customer's later events, and nobody else's.
  */
 const FIRST_OF_ITS_CUSTOMER = `(d.customer_id IS NULL OR (
   NOT EXISTS (SELECT 1 FROM event_delivery p WHERE p.endpoint_id = d.endpoint_id AND p.customer_id = d.customer_id
@@ -42,28 +35,26 @@ export interface ClaimedDelivery {
   id: string;
   eventId: string;
   eventType: EventType;
-  /** Whose run it belongs to: a customer's deliveries are sent one after another. */
   customerId: string | null;
   /** Attempts before this one. */
   attempts: number;
-  /** Milliseconds since the first attempt (database clock), 0 for a first attempt. */
+  /** Since the first attempt, by the database's clock. */
   sinceFirstMs: number;
   body: string;
   committedAt: Date;
 }
 
-/** What a worker took for one endpoint: the endpoint as it is now and its due deliveries. */
+/** An endpoint as it is now, and what a worker took of its due deliveries. */
 export interface Claim {
   url: string;
-  /** Sealed (see SecretBox): the current secret, and the previous one while a rotation's overlap lasts. */
+  /** Sealed (SecretBox): the current secret, and the previous one while a rotation overlaps. */
   sealedSecrets: string[];
-  /** The endpoint itself fails (no answer, or a round of failures): this claim is its one probe. */
+  /** The endpoint itself fails: this claim is its one probe. */
   probing: boolean;
   failingForMs: number | null;
   deliveries: ClaimedDelivery[];
 }
 
-/** Where a failed attempt leaves its delivery: retried in `delayMs`, or `failed` for good. */
 export interface Retry {
   id: string;
   failed: boolean;
@@ -78,28 +69,22 @@ export interface AttemptRecord {
 }
 
 type Row = Record<string, string | number | Date | null>;
-/** What a message body is made of (outbox row `o`); the payload as text, as it was stored. */
+/** What a message body is made of (outbox row `o`), the payload as the text it was stored as. */
 export const MESSAGE_COLUMNS = `o.id AS event_id, o.type, o.object_type, o.object_id, o.customer_id, o.sequence, o.actor,
   o.job_id, CAST(o.payload AS CHAR) AS payload, o.created_at`;
 const marks = (list: unknown[]) => list.map(() => '?').join(',');
-const STEP = 1000;
 
 /**
- * The one writer of `event_delivery` (and of the attempt log `delivery_attempt`, and of the
- * outbox's `dispatched_at`, the relay's mark): deliveries are created by the relay, taken by
- * workers under a lease, moved on by the outcome of an attempt, paused and resumed with their
- * endpoint, resent, recovered, discarded and pruned here. Each change is one statement or one
- * transaction that can simply run again.
+ * The one writer of `event_delivery`, of the attempt log `delivery_attempt` and of the outbox's
+ * `dispatched_at`. Each change is one statement or one transaction that can simply run again.
  */
 @Injectable()
 export class Deliveries {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Relays up to `limit` outbox events in the relay's transaction `trx`: takes undispatched ones
-   * with FOR UPDATE SKIP LOCKED (any number of processes can relay at once without relaying an
-   * event twice), creates their deliveries to every endpoint that wants them (`paused` for a
-   * disabled one) and marks them dispatched. Returns the endpoints given pending deliveries.
+   * Relays up to `limit` undispatched events in `trx`: SKIP LOCKED lets any number of processes
+   * relay at once, none an event twice. Returns the endpoints given pending deliveries.
    */
   async relay(trx: Transaction, limit: number): Promise<{ relayed: number; endpoints: number[] }> {
     const run = (sql: string, params: string[], method: 'all' | 'run' = 'run') =>
@@ -129,12 +114,10 @@ export class Deliveries {
   }
 
   /**
-   * Takes, for up to `limit` customers of an enabled endpoint, the customer's due run: its first
-   * owed delivery and the due ones right after it, in `sequence` order (at most RUN_LENGTH), and
-   * leases them LEASE_MS ahead (a dead worker's fall due again then). The lease is a write to the
-   * claimed rows, so two claims of one delivery conflict, on one node (the endpoint's row lock
-   * makes them take turns) or across Galera nodes (one loses at COMMIT and claims again). A
-   * failing endpoint gives one delivery, and only once its probe time has come.
+   * Takes, for up to `limit` customers of an enabled endpoint, the customer's due run, and leases
+   * it. The lease is a write, so two claims of one delivery conflict: on one node they take turns
+   * on the endpoint's row lock, across Galera nodes one loses at COMMIT and claims again. A failing
+   * endpoint gives one delivery, once its probe time has come.
    */
   claim(endpointId: number, limit: number): Promise<Claim | null> {
     return retriedTransaction(
@@ -156,9 +139,7 @@ export class Deliveries {
           [endpointId],
         );
         if (heads.length === 0) return null;
-        const ids = probing
-          ? heads.map((row) => String(row.id))
-          : await this.runsOf(em, endpointId, heads);
+        const ids = probing ? [String(heads[0].id)] : await this.runsOf(em, endpointId, heads);
         await run(
           `UPDATE event_delivery SET next_attempt_at = ${DB_NOW_PLUS}, first_attempt_at = COALESCE(first_attempt_at, ${DB_NOW})
             WHERE id IN (${marks(ids)})`,
@@ -191,10 +172,9 @@ export class Deliveries {
   }
 
   /**
-   * The ids of each head's run: the head, then its customer's owed deliveries in `event_id` order
-   * while they are due, pending and ahead of any event of the customer not relayed yet. A customer
-   * delivery not due (leased by another worker, or waiting for its retry) ends the run, so order
-   * holds whatever else is in flight.
+   * Each head, then its customer's owed deliveries in order while they are due and ahead of any
+   * unrelayed event of the customer. One not due (leased elsewhere, or waiting for its retry) ends
+   * the run, so order holds whatever else is in flight.
    */
   private async runsOf(em: EntityManager, endpointId: number, heads: Row[]): Promise<string[]> {
     const ids = heads.map((row) => String(row.id));
@@ -218,7 +198,7 @@ export class Deliveries {
       customers,
       'all',
     );
-    const relayedBefore = new Map(
+    const firstUnrelayed = new Map(
       unrelayed.map((row) => [Number(row.customer_id), BigInt(String(row.first))]),
     );
     const headIds = new Set(ids);
@@ -228,19 +208,17 @@ export class Deliveries {
     for (const row of owed) {
       if (Number(row.customer_id) !== customer) {
         customer = Number(row.customer_id);
-        // The first owed delivery must be the head this claim locked; otherwise take the head alone.
+        // Unless its first owed delivery is the head this claim locked, the head goes alone.
         open = headIds.has(String(row.id));
         continue;
       }
-      const limitId = relayedBefore.get(customer);
-      open &&=
-        Number(row.due) === 1 && (limitId === undefined || BigInt(String(row.event_id)) < limitId);
+      const limitId = firstUnrelayed.get(customer);
+      open &&= Number(row.due) === 1 && (!limitId || BigInt(String(row.event_id)) < limitId);
       if (open) following.push(String(row.id));
     }
     return [...ids, ...following];
   }
 
-  /** Keeps deliveries still being sent from falling due (the lease of `claim`). */
   async extendLease(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.write(
@@ -249,10 +227,7 @@ export class Deliveries {
     );
   }
 
-  /**
-   * Marks the successful deliveries, then records the attempts: one UPDATE and one INSERT for a
-   * group. The mark first, since it is what keeps a delivery from being sent again.
-   */
+  /** Marks the successes first (the mark is what keeps them from going again), then logs the attempts. */
   async recordAttempts(attempts: AttemptRecord[]): Promise<void> {
     const succeededIds = attempts.filter((a) => a.result.ok).map((a) => a.delivery.id);
     if (succeededIds.length > 0)
@@ -278,10 +253,7 @@ export class Deliveries {
       );
   }
 
-  /**
-   * After a round: what it did not attempt is due again at once (one statement, the usual case);
-   * each failed attempt is retried or `failed` as its `Retry` says.
-   */
+  /** After a round: the unattempted are due again at once, the failed retried or `failed`. */
   async moveOn(unattempted: ClaimedDelivery[], retries: Retry[]): Promise<void> {
     if (unattempted.length > 0)
       await this.write(
@@ -298,11 +270,10 @@ export class Deliveries {
   }
 
   /**
-   * Puts deliveries in their endpoint's state, and returns how many moved: what a disabled endpoint
-   * is owed waits as `paused`; an enabled endpoint's paused deliveries are due now, and go in order.
-   * With `endpoint`, in the transaction of the change that enabled or disabled it. Without, for
-   * every endpoint (the sweep): a relay pass reads the endpoint without a lock, so one that read it
-   * just before the change can create deliveries in the old state after that change committed.
+   * Puts deliveries in their endpoint's state (`paused` while disabled; due now, in order, once
+   * enabled); returns how many moved. With `endpoint`, in the transaction that changed it; without,
+   * for all (the sweep), since a relay pass that read an endpoint just before the change may
+   * commit deliveries in the old state after it.
    */
   async followEndpoints(endpoint?: { id: number; em: EntityManager }): Promise<number> {
     const only = endpoint ? 'AND d.endpoint_id = ?' : '';
@@ -322,7 +293,6 @@ export class Deliveries {
     return paused + resumed;
   }
 
-  /** Drops a disabled endpoint's paused deliveries (in `em`'s transaction); returns how many went. */
   discardPaused(em: EntityManager, endpointId: number): Promise<number> {
     return this.write(
       `DELETE FROM event_delivery WHERE endpoint_id = ? AND state = 'paused'`,
@@ -343,8 +313,8 @@ export class Deliveries {
   }
 
   /**
-   * Makes deliveries pending and due now with a fresh schedule: `eventIds` whatever became of them
-   * (creating those the endpoint never had), or with `failedBetween` the failed ones of that window.
+   * Due now on a fresh schedule: `eventIds` whatever became of them (created if the endpoint never
+   * had them), or the failed ones of the `failedBetween` window.
    */
   async sendAgain(
     endpointId: number,
@@ -366,7 +336,7 @@ export class Deliveries {
     return eventIds.length;
   }
 
-  /** Enabled endpoints with something due (retries included) that are not waiting for their probe time. */
+  /** Enabled endpoints with something due that are not waiting for their probe time. */
   async dueEndpoints(): Promise<number[]> {
     const rows = await this.em.getConnection().execute<Row[]>(
       `SELECT e.id FROM webhook_endpoint e WHERE e.enabled = 1 AND (e.probe_at IS NULL OR e.probe_at <= ${DB_NOW})
@@ -376,10 +346,7 @@ export class Deliveries {
     return rows.map((row) => Number(row.id));
   }
 
-  /**
-   * What bulk jobs pace by: deliveries due or in flight to enabled endpoints, plus events not
-   * relayed yet; `listening`: whether any endpoint is enabled (with none, there is nothing to pace).
-   */
+  /** What bulk jobs pace by: deliveries due or in flight to enabled endpoints, and unrelayed events. */
   async backlog(): Promise<{ due: number; listening: boolean }> {
     const [row] = await this.em.getConnection().execute<Row[]>(
       `SELECT EXISTS (SELECT 1 FROM webhook_endpoint WHERE enabled = 1) AS listening,
@@ -393,9 +360,8 @@ export class Deliveries {
   }
 
   /**
-   * Deletes, older than `days`, succeeded deliveries, attempts of deliveries that succeeded (or
-   * are gone), and relayed events no delivery needs any more: in steps of at most 1,000 rows.
-   * Failed and paused deliveries stay, with their attempts and events. Returns the rows deleted.
+   * Deletes, older than `days` and at most STEP rows a statement: succeeded deliveries, attempts of
+   * succeeded or gone ones, and relayed events no delivery needs. Failed and paused ones stay.
    */
   async prune(days: number): Promise<number> {
     const before = `${DB_NOW} - INTERVAL ? DAY`;
@@ -414,7 +380,7 @@ export class Deliveries {
     return deleted;
   }
 
-  /** One statement: in `em`'s transaction, or on its own and tried again on a lock conflict. */
+  /** One statement: in `em`'s transaction, or alone and tried again on a lock conflict. */
   private async write(sql: string, params: unknown[], em?: EntityManager): Promise<number> {
     const run = (on: EntityManager) => on.execute<{ affectedRows: number }>(sql, params, 'run');
     const result = await (em ? run(em) : retryOnLockConflict(() => run(this.em)));
@@ -436,9 +402,8 @@ function toClaimed(row: Row): ClaimedDelivery {
 }
 
 /**
- * The Standard Webhooks body `{type, timestamp, data}` of a row of MESSAGE_COLUMNS. `data` is the
- * event's payload (admin views, never password hashes) after the object it is about and, per
- * customer, the `sequence` by which consumers order events.
+ * The Standard Webhooks body `{type, timestamp, data}`: `data` is the object the event is about,
+ * the customer's `sequence` consumers order by, and the stored payload spliced in as it is.
  */
 export function messageBody(row: Row): string {
   const head = JSON.stringify({
@@ -450,7 +415,6 @@ export function messageBody(row: Row): string {
     actor: row.actor,
     jobId: row.job_id === null ? null : Number(row.job_id),
   });
-  // The stored payload text is spliced in as it is, not parsed and encoded again.
   const payload = String(row.payload).trim();
   const inner = payload.startsWith('{') ? payload.slice(1, -1).trim() : '';
   const data = inner ? `${head.slice(0, -1)},${inner}}` : head;

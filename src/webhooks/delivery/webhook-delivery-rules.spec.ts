@@ -1,8 +1,8 @@
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from '../../config/load-config';
 import { Webhook } from 'standardwebhooks';
 import { parseRetryAfter, signMessage } from './http-delivery';
 import { isPublicAddress } from './target-address';
-import { newWebhookSecret, SecretBox } from './webhook-endpoint.entity';
+import { newWebhookSecret, SecretBox } from '../webhook-endpoint.entity';
 import { nextRetryDelayMs } from './webhook-sender';
 
 const HOUR = 3_600_000;
