@@ -1,78 +1,53 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 
-/** Why an endpoint stopped receiving deliveries; null while it is enabled or was switched off by hand. */
+/** Why the service disabled an endpoint; null while enabled or when switched off by hand. */
 export type WebhookDisabledReason = 'gone' | 'failing';
 
-/**
- * A webhook consumer: where events go and which ones. Secrets are stored encrypted (AES-256-GCM,
- * see SecretBox), never in clear. After a rotation the previous secret keeps signing for a while so
- * consumers can switch without losing a delivery.
- */
+/** Where events go, and which ones. Secrets are stored sealed by SecretBox, never in clear. */
 @Entity({ tableName: 'webhook_endpoint' })
 export class WebhookEndpoint {
   // Nullable properties are optional to `em.create` already.
   [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
 
-  @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'string', length: 2048 })
-  url!: string;
-
+  @PrimaryKey({ type: 'integer', unsigned: true, autoincrement: true }) id!: number;
+  @Property({ type: 'string', length: 2048 }) url!: string;
   /** Event types, or `["*"]` for all. */
-  @Property({ type: 'json' })
-  events!: string[];
-
-  @Property({ type: 'string', length: 255, nullable: true })
-  description: string | null = null;
-
-  @Property({ type: 'boolean' })
-  enabled: boolean = true;
+  @Property({ type: 'json' }) events!: string[];
+  @Property({ type: 'string', length: 255, nullable: true }) description: string | null = null;
+  @Property({ type: 'boolean' }) enabled: boolean = true;
 
   @Property({ type: 'string', length: 255, lazy: true, hidden: true })
   secretEncrypted!: string;
-
+  // After a rotation the previous secret signs too, so consumers can switch without a lost delivery.
   @Property({ type: 'string', length: 255, nullable: true, lazy: true, hidden: true })
   previousSecretEncrypted: string | null = null;
-
   @Property({ type: 'datetime', length: 3, nullable: true })
   previousSecretExpiresAt: Date | null = null;
 
   /** Start of the current run of failed deliveries; cleared by any success. */
-  @Property({ type: 'datetime', length: 3, nullable: true })
-  failingSince: Date | null = null;
-
-  /**
-   * While failing: deliveries wait until then, and then one of them probes the endpoint (the
-   * database's clock). Also the lease of a probe in flight.
-   */
-  @Property({ type: 'datetime', length: 3, nullable: true })
-  probeAt: Date | null = null;
-
-  /** Why the last attempts failed, when the endpoint itself failed (no answer, or a secret that cannot be read). */
-  @Property({ type: 'string', length: 500, nullable: true })
-  lastError: string | null = null;
-
+  @Property({ type: 'datetime', length: 3, nullable: true }) failingSince: Date | null = null;
+  /** While failing, deliveries wait until then (database clock) for one to probe; also its lease. */
+  @Property({ type: 'datetime', length: 3, nullable: true }) probeAt: Date | null = null;
+  /** Why the endpoint itself failed (no answer, or a secret that cannot be read). */
+  @Property({ type: 'string', length: 500, nullable: true }) lastError: string | null = null;
   @Property({ type: 'string', length: 16, nullable: true })
   disabledReason: WebhookDisabledReason | null = null;
 
-  @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
-
+  @Property({ type: 'datetime', length: 3 }) createdAt: Date = new Date();
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
 
-/** Used only when SECRET_ENCRYPTION_KEY is unset, so development works without setup. Public, so never safe. */
+/** Public, so never safe: it only spares development the setup of SECRET_ENCRYPTION_KEY. */
 const DEVELOPMENT_KEY = 'c1e7e1e0de7e1e0de7e1e0de7e1e0de7c1e7e1e0de7e1e0de7e1e0de7e1e0de7';
 const FORMAT = 'v1';
 
 /**
- * Encrypts webhook secrets at rest with AES-256-GCM: `v1:<iv>:<tag>:<ciphertext>` in base64url.
- * A database dump alone does not reveal the secrets; the key lives in the environment.
+ * AES-256-GCM for webhook secrets at rest, as `v1:<iv>:<tag>:<ciphertext>` in base64url: a
+ * database dump alone does not reveal them, since the key lives in the environment.
  */
 @Injectable()
 export class SecretBox {
@@ -102,10 +77,8 @@ export class SecretBox {
       throw new Error('not a sealed secret');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([
-      decipher.update(Buffer.from(ciphertext, 'base64url')),
-      decipher.final(),
-    ]).toString('utf8');
+    const plain = decipher.update(Buffer.from(ciphertext, 'base64url'));
+    return Buffer.concat([plain, decipher.final()]).toString('utf8');
   }
 }
 
