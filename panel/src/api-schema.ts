@@ -1579,7 +1579,7 @@ export interface components {
             /** @description Start of the current run of failed deliveries */
             failingSince: string | null;
             id: number;
-            /** @description While failing: why (no answer, an error status, or a secret that cannot be decrypted) */
+            /** @description While failing: why (no answer, an error status, or an unreadable secret) */
             lastError: string | null;
             /** @description Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them */
             pausedDeliveries: number;
@@ -1601,7 +1601,7 @@ export interface components {
             /** @description Start of the current run of failed deliveries */
             failingSince: string | null;
             id: number;
-            /** @description While failing: why (no answer, an error status, or a secret that cannot be decrypted) */
+            /** @description While failing: why (no answer, an error status, or an unreadable secret) */
             lastError: string | null;
             /** @description Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them */
             pausedDeliveries: number;

@@ -1,12 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DELIVERY_STATES, DeliveryState } from './delivery/delivery.entities';
-import { WebhookEndpoint } from './webhook-endpoint.entity';
+
+const NullableString = (description?: string) =>
+  ApiProperty({ type: String, nullable: true, description });
 
 export class WebhookView {
   @ApiProperty() id!: number;
   @ApiProperty() url!: string;
   @ApiProperty({ type: [String] }) events!: string[];
-  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @NullableString() description!: string | null;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({
     type: String,
@@ -15,35 +17,20 @@ export class WebhookView {
     description: 'Why the service disabled it: 410 Gone, or failing for 24 h',
   })
   disabledReason!: string | null;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Start of the current run of failed deliveries',
-  })
-  failingSince!: string | null;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'While failing: why (no answer, an error status, or a secret that cannot be decrypted)',
-  })
+  @NullableString('Start of the current run of failed deliveries') failingSince!: string | null;
+  @NullableString('While failing: why (no answer, an error status, or an unreadable secret)')
   lastError!: string | null;
   @ApiProperty({
     description:
       'Deliveries kept while the endpoint is disabled: enabling it sends them in order, POST /webhooks/{id}/discard-paused drops them',
   })
   pausedDeliveries!: number;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Until then deliveries are also signed with the previous secret',
-  })
+  @NullableString('Until then deliveries are also signed with the previous secret')
   previousSecretExpiresAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
 
-/** Only the answers to create and rotate-secret carry the secret; it is never shown again. */
 export class WebhookWithSecretView extends WebhookView {
   @ApiProperty({
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
@@ -64,7 +51,7 @@ export class WebhookDeliveryView {
   @ApiProperty() succeeded!: boolean;
   @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
   @ApiProperty() durationMs!: number;
-  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @NullableString() error!: string | null;
   @ApiProperty({
     enum: DELIVERY_STATES,
     nullable: true,
@@ -77,7 +64,7 @@ export class WebhookDeliveryView {
 
 export class WebhookDeliveryPage {
   @ApiProperty({ type: [WebhookDeliveryView] }) items!: WebhookDeliveryView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @NullableString() nextCursor!: string | null;
 }
 
 export class DeliveriesQueued {
@@ -91,24 +78,4 @@ export class PausedDiscarded {
 export class PingAccepted {
   @ApiProperty({ description: 'The id of the webhook.ping event (its webhook-id header)' })
   eventId!: number;
-}
-
-export function toWebhookView(endpoint: WebhookEndpoint, pausedDeliveries: number): WebhookView {
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    events: endpoint.events,
-    description: endpoint.description,
-    enabled: endpoint.enabled,
-    disabledReason: endpoint.disabledReason,
-    failingSince: endpoint.failingSince?.toISOString() ?? null,
-    lastError: endpoint.lastError,
-    pausedDeliveries,
-    previousSecretExpiresAt:
-      endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now()
-        ? endpoint.previousSecretExpiresAt.toISOString()
-        : null,
-    createdAt: endpoint.createdAt.toISOString(),
-    updatedAt: endpoint.updatedAt.toISOString(),
-  };
 }

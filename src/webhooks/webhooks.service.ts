@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/mysql';
 import { actorOf, Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { decodeCursor, isIdCursor, Page, toPage } from '../common/cursor';
+import { decodeCursor, isIdCursor, toPage } from '../common/cursor';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { fromSqlDate } from '../common/sql-dates';
 import { retriedTransaction, retryOnLockConflict } from '../database/lock-conflicts';
@@ -21,23 +21,27 @@ import { DeliveryState } from './delivery/delivery.entities';
 import { DeliveryWakeUps } from './delivery/relay';
 import { checkTargetUrl, TargetRefused } from './delivery/target-address';
 import { newWebhookSecret, SecretBox, WebhookEndpoint } from './webhook-endpoint.entity';
-import {
-  DeliveriesQueued,
-  PausedDiscarded,
-  PingAccepted,
-  toWebhookView,
-  WebhookDeliveryView,
-  WebhookView,
-  WebhookWithSecretView,
-} from './webhook.views';
+import { WebhookView } from './webhook.views';
 
 /** After a rotation, deliveries carry signatures of the old and the new secret for this long. */
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-/**
- * Administrators' use cases on webhook endpoints, and on their deliveries: the attempt log with
- * each delivery's state, resend, recover and discarding what a disabled endpoint is owed.
- */
+type Lookup = { lock?: boolean; secrets?: boolean; enabledBefore?: string };
+
+interface AttemptRow {
+  id: string | number;
+  event_id: string | number;
+  event_type: string;
+  attempt: number;
+  succeeded: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  created_at: string | Date;
+  state: DeliveryState | null;
+}
+
+/** Administrators' use cases on webhook endpoints and on what is delivered to them. */
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -49,17 +53,17 @@ export class WebhooksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(): Promise<{ items: WebhookView[] }> {
+  async list() {
     const endpoints = await this.em.find(WebhookEndpoint, {}, { orderBy: { id: 'asc' } });
     const paused = await this.deliveries.countPaused(endpoints.map((e) => e.id));
-    return { items: endpoints.map((e) => toWebhookView(e, paused.get(e.id) ?? 0)) };
+    return { items: endpoints.map((e) => this.map(e, paused.get(e.id) ?? 0)) };
   }
 
-  async get(id: number): Promise<WebhookView> {
+  async get(id: number) {
     return this.view(await this.find(this.em, id));
   }
 
-  async create(dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
+  async create(dto: CreateWebhookDto) {
     await this.checkUrl(dto.url);
     const secret = newWebhookSecret();
     const endpoint = this.em.create(WebhookEndpoint, {
@@ -70,13 +74,13 @@ export class WebhooksService {
       secretEncrypted: this.secrets.seal(secret),
     });
     await this.em.flush();
-    return { ...toWebhookView(endpoint, 0), secret };
+    return { ...this.map(endpoint, 0), secret };
   }
 
-  async update(id: number, dto: UpdateWebhookDto): Promise<WebhookView> {
+  async update(id: number, dto: UpdateWebhookDto) {
     if (dto.url !== undefined) await this.checkUrl(dto.url);
     const { endpoint, moved } = await retriedTransaction(this.em, async (em) => {
-      const endpoint = await this.find(em, id, false, true);
+      const endpoint = await this.find(em, id, { lock: true });
       if (dto.url !== undefined) endpoint.url = dto.url;
       if (dto.events !== undefined) endpoint.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) endpoint.description = dto.description || null;
@@ -95,10 +99,9 @@ export class WebhooksService {
     return this.view(endpoint);
   }
 
-  /** Drops what a disabled endpoint is owed; the audit trail records who did it and how many went. */
-  async discardPaused(auth: Principal, id: number): Promise<PausedDiscarded> {
+  async discardPaused(auth: Principal, id: number) {
     const discarded = await retriedTransaction(this.em, async (em) => {
-      const endpoint = await this.find(em, id, false, true);
+      const endpoint = await this.find(em, id, { lock: true });
       if (endpoint.enabled)
         throw new Conflict(
           `Webhook ${id} is enabled: only a disabled endpoint has paused deliveries.`,
@@ -116,15 +119,15 @@ export class WebhooksService {
     return { discarded };
   }
 
-  async remove(id: number): Promise<void> {
+  async remove(id: number) {
     const removed = await retryOnLockConflict(() => this.em.nativeDelete(WebhookEndpoint, { id }));
     if (removed === 0) throw new NotFound('Webhook', id);
   }
 
-  /** Sends a `webhook.ping` event to this endpoint only, through the outbox like every event. */
-  async ping(auth: Principal, id: number): Promise<PingAccepted> {
+  /** Through the outbox like every event, but delivered to this endpoint only. */
+  async ping(auth: Principal, id: number) {
     const event = await retriedTransaction(this.em, async (em) => {
-      const endpoint = await this.findEnabled(em, id, 'pinging it');
+      const endpoint = await this.find(em, id, { enabledBefore: 'pinging it' });
       return this.outbox.record(em, {
         type: 'webhook.ping',
         objectType: 'webhook',
@@ -136,11 +139,10 @@ export class WebhooksService {
     return { eventId: Number(event.id) };
   }
 
-  /** A new secret, shown once; the old one keeps signing alongside it for ROTATION_OVERLAP_MS. */
-  async rotateSecret(id: number): Promise<WebhookWithSecretView> {
+  async rotateSecret(id: number) {
     const secret = newWebhookSecret();
     const endpoint = await retriedTransaction(this.em, async (em) => {
-      const endpoint = await this.find(em, id, true);
+      const endpoint = await this.find(em, id, { secrets: true });
       endpoint.previousSecretEncrypted = endpoint.secretEncrypted;
       endpoint.previousSecretExpiresAt = new Date(Date.now() + ROTATION_OVERLAP_MS);
       endpoint.secretEncrypted = this.secrets.seal(secret);
@@ -149,8 +151,7 @@ export class WebhooksService {
     return { ...(await this.view(endpoint)), secret };
   }
 
-  /** Attempts, newest first; with `state`, only those of deliveries now in that state. */
-  async attempts(id: number, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryView>> {
+  async attempts(id: number, query: ListDeliveriesQuery) {
     await this.find(this.em, id);
     const before = query.cursor ? decodeCursor(query.cursor, isIdCursor).id : null;
     const state = query.state ?? null;
@@ -161,12 +162,27 @@ export class WebhooksService {
         ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
       [id, before, before, state, state],
     );
-    return toPage(rows, query.limit, (row) => ({ id: Number(row.id) }), toAttemptView);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => ({ id: Number(row.id) }),
+      (row) => ({
+        id: Number(row.id),
+        eventId: Number(row.event_id),
+        eventType: row.event_type,
+        attempt: Number(row.attempt),
+        succeeded: Boolean(Number(row.succeeded)),
+        statusCode: row.status_code === null ? null : Number(row.status_code),
+        durationMs: Number(row.duration_ms),
+        error: row.error,
+        state: row.state,
+        createdAt: (fromSqlDate(row.created_at) ?? new Date(0)).toISOString(),
+      }),
+    );
   }
 
-  /** Sends these events to the endpoint again (same `webhook-id`), whatever became of them before. */
-  async resend(id: number, dto: ResendEventsDto): Promise<DeliveriesQueued> {
-    await this.findEnabled(this.em, id, 'sending events to it');
+  async resend(id: number, dto: ResendEventsDto) {
+    await this.find(this.em, id, { enabledBefore: 'sending events to it' });
     const eventIds = dto.eventIds.map(String);
     const known = await this.em.find(OutboxEvent, { id: { $in: eventIds } }, { fields: ['id'] });
     const found = new Set(known.map((row) => String(row.id)));
@@ -178,44 +194,30 @@ export class WebhooksService {
     return { queued };
   }
 
-  /** Sends again every event of the window whose delivery to this endpoint ended `failed`. */
-  async recover(id: number, dto: RecoverEventsDto): Promise<DeliveriesQueued> {
+  async recover(id: number, dto: RecoverEventsDto) {
     const until = dto.until ?? new Date();
     if (dto.since.getTime() >= until.getTime())
       throw new ValidationFailed([
         { field: 'until', code: 'too_small', message: 'until must be later than since' },
       ]);
-    await this.findEnabled(this.em, id, 'sending events to it');
+    await this.find(this.em, id, { enabledBefore: 'sending events to it' });
     const queued = await this.deliveries.sendAgain(id, { failedBetween: [dto.since, until] });
     if (queued > 0) await this.wakeUps.wake([id]);
     return { queued };
   }
 
-  private async view(endpoint: WebhookEndpoint): Promise<WebhookView> {
-    const paused = await this.deliveries.countPaused([endpoint.id]);
-    return toWebhookView(endpoint, paused.get(endpoint.id) ?? 0);
-  }
-
-  /** `lock`: the endpoint's row lock orders this change with the workers' claims. */
-  private async find(
-    em: EntityManager,
-    id: number,
-    withSecrets = false,
-    lock = false,
-  ): Promise<WebhookEndpoint> {
+  /**
+   * `lock`: the row lock orders this change with the workers' claims. `enabledBefore`: a disabled
+   * endpoint receives nothing, so sending to it is refused rather than left pending.
+   */
+  private async find(em: EntityManager, id: number, { lock, secrets, enabledBefore }: Lookup = {}) {
     const endpoint = await em.findOne(WebhookEndpoint, id, {
-      ...(withSecrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {}),
+      ...(secrets ? { populate: ['secretEncrypted', 'previousSecretEncrypted'] } : {}),
       ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}),
     });
     if (!endpoint) throw new NotFound('Webhook', id);
-    return endpoint;
-  }
-
-  /** A disabled endpoint receives nothing: sending to it is refused rather than left pending. */
-  private async findEnabled(em: EntityManager, id: number, before: string) {
-    const endpoint = await this.find(em, id);
-    if (!endpoint.enabled)
-      throw new Conflict(`Webhook ${id} is disabled; enable it before ${before}.`);
+    if (enabledBefore !== undefined && !endpoint.enabled)
+      throw new Conflict(`Webhook ${id} is disabled; enable it before ${enabledBefore}.`);
     return endpoint;
   }
 
@@ -223,44 +225,41 @@ export class WebhooksService {
     try {
       await checkTargetUrl(url, this.config.webhookAllowPrivateTargets);
     } catch (error) {
-      if (error instanceof TargetRefused)
-        throw new ValidationFailed([
-          { field: 'url', code: 'invalid_url', message: `url ${error.message}` },
-        ]);
-      throw error;
+      if (!(error instanceof TargetRefused)) throw error;
+      throw new ValidationFailed([
+        { field: 'url', code: 'invalid_url', message: `url ${error.message}` },
+      ]);
     }
+  }
+
+  private async view(endpoint: WebhookEndpoint): Promise<WebhookView> {
+    const paused = await this.deliveries.countPaused([endpoint.id]);
+    return this.map(endpoint, paused.get(endpoint.id) ?? 0);
+  }
+
+  private map(endpoint: WebhookEndpoint, pausedDeliveries: number): WebhookView {
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      events: endpoint.events,
+      description: endpoint.description,
+      enabled: endpoint.enabled,
+      disabledReason: endpoint.disabledReason,
+      failingSince: endpoint.failingSince?.toISOString() ?? null,
+      lastError: endpoint.lastError,
+      pausedDeliveries,
+      // An expired previous secret no longer signs anything: not worth showing.
+      previousSecretExpiresAt:
+        endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now()
+          ? endpoint.previousSecretExpiresAt.toISOString()
+          : null,
+      createdAt: endpoint.createdAt.toISOString(),
+      updatedAt: endpoint.updatedAt.toISOString(),
+    };
   }
 }
 
 /** `*` covers everything; duplicates go. */
 function normalizeEvents(events: string[]): string[] {
   return events.includes('*') ? ['*'] : [...new Set(events)];
-}
-
-interface AttemptRow {
-  id: string | number;
-  event_id: string | number;
-  event_type: string;
-  attempt: number;
-  succeeded: number;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  created_at: string | Date;
-  state: DeliveryState | null;
-}
-
-function toAttemptView(row: AttemptRow): WebhookDeliveryView {
-  return {
-    id: Number(row.id),
-    eventId: Number(row.event_id),
-    eventType: row.event_type,
-    attempt: Number(row.attempt),
-    succeeded: Boolean(Number(row.succeeded)),
-    statusCode: row.status_code === null ? null : Number(row.status_code),
-    durationMs: Number(row.duration_ms),
-    error: row.error,
-    state: row.state,
-    createdAt: (fromSqlDate(row.created_at) ?? new Date(0)).toISOString(),
-  };
 }
