@@ -1399,7 +1399,7 @@ export interface components {
         RecoverEventsDto: {
             /**
              * Format: date-time
-             * @description Start of the window (ISO 8601), by the time the event happened
+             * @description Start of the window (ISO 8601), by when the event happened
              * @example 2026-11-30T08:00:00Z
              */
             since: string;
@@ -1538,7 +1538,18 @@ export interface components {
             description?: string | null;
             /** @description Re-enabling also forgets why it was disabled */
             enabled?: boolean;
+            /**
+             * @description Event types, or ["*"] for all
+             * @example [
+             *       "customer.suspended",
+             *       "customer.activated"
+             *     ]
+             */
             events?: string[];
+            /**
+             * @description http or https; must not resolve to an internal address
+             * @example https://node1.example.com/hooks/clientele
+             */
             url?: string;
         };
         WebhookDeliveryPage: {

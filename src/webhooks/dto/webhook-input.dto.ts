@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -13,45 +14,62 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
-
-/** Optional, but not nullable: `null` is refused rather than taken for "unchanged". */
-const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
+import { DateTimeValue } from '../../common/date-time';
+import { WhenPresent } from '../../common/fields';
+import { PageQuery } from '../../common/page.query';
 import { EVENT_TYPES } from '../../events/event-types';
 import { DELIVERY_STATES, DeliveryState } from '../delivery/delivery.entities';
 
 const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, '*'];
-import { DateTimeValue } from '../../common/date-time';
-import { PageQuery } from '../../common/page.query';
+const MAX_RESEND_EVENTS = 1000;
+
+// Checks inside applyDecorators run top-down (stacked ones bottom-up). With stopAtFirstError a
+// field reports only its first failure, so this order is part of the API's answers.
+
+const WebhookUrl = () =>
+  applyDecorators(
+    ApiProperty({
+      example: 'https://node1.example.com/hooks/clientele',
+      description: 'http or https; must not resolve to an internal address',
+    }),
+    Length(1, 2048),
+    IsString(),
+  );
+
+const SubscribedEvents = () =>
+  applyDecorators(
+    ApiProperty({
+      type: [String],
+      example: ['customer.suspended', 'customer.activated'],
+      description: 'Event types, or ["*"] for all',
+    }),
+    IsIn(SUBSCRIBABLE_EVENT_TYPES, {
+      each: true,
+      message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}`,
+    }),
+    ArrayMaxSize(50),
+    ArrayMinSize(1),
+    IsArray(),
+  );
+
+const WindowEdge = (example: string, description: string) =>
+  applyDecorators(
+    ApiProperty({ type: String, format: 'date-time', example, description }),
+    DateTimeValue(),
+  );
+
+const Description = () => applyDecorators(MaxLength(255), IsString(), IsOptional());
 
 export class CreateWebhookDto {
-  @ApiProperty({
-    example: 'https://node1.example.com/hooks/clientele',
-    description: 'http or https; must not resolve to an internal address',
-  })
-  @IsString()
-  @Length(1, 2048)
+  @WebhookUrl()
   url!: string;
 
-  @ApiProperty({
-    type: [String],
-    example: ['customer.suspended', 'customer.activated'],
-    description: 'Event types, or ["*"] for all',
-  })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsIn(SUBSCRIBABLE_EVENT_TYPES, {
-    each: true,
-    message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}`,
-  })
+  @SubscribedEvents()
   events!: string[];
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @Description()
   description?: string;
 
   @ApiPropertyOptional({ default: true })
@@ -60,32 +78,22 @@ export class CreateWebhookDto {
   enabled?: boolean;
 }
 
+/** Absent fields stay unchanged; `null` is refused, except for description, which it clears. */
 export class UpdateWebhookDto {
-  @ApiPropertyOptional()
-  @IfPresent()
-  @IsString()
-  @Length(1, 2048)
+  @WhenPresent()
+  @WebhookUrl()
   url?: string;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IfPresent()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsIn(SUBSCRIBABLE_EVENT_TYPES, {
-    each: true,
-    message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}`,
-  })
+  @WhenPresent()
+  @SubscribedEvents()
   events?: string[];
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @Description()
   description?: string;
 
-  @ApiPropertyOptional({ description: 'Re-enabling also forgets why it was disabled' })
-  @IfPresent()
+  @WhenPresent()
+  @ApiProperty({ description: 'Re-enabling also forgets why it was disabled' })
   @IsBoolean()
   enabled?: boolean;
 }
@@ -99,8 +107,6 @@ export class ListDeliveriesQuery extends PageQuery {
   @IsIn(DELIVERY_STATES)
   state?: DeliveryState;
 }
-
-const MAX_RESEND_EVENTS = 1000;
 
 export class ResendEventsDto {
   @ApiProperty({
@@ -122,22 +128,11 @@ export class ResendEventsDto {
 }
 
 export class RecoverEventsDto {
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    example: '2026-11-30T08:00:00Z',
-    description: 'Start of the window (ISO 8601), by the time the event happened',
-  })
-  @DateTimeValue()
+  @WindowEdge('2026-11-30T08:00:00Z', 'Start of the window (ISO 8601), by when the event happened')
   since!: Date;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date-time',
-    example: '2026-11-30T12:00:00Z',
-    description: 'End of the window (ISO 8601); now when left out',
-  })
+  @ApiPropertyOptional()
   @IsOptional()
-  @DateTimeValue()
+  @WindowEdge('2026-11-30T12:00:00Z', 'End of the window (ISO 8601); now when left out')
   until?: Date;
 }
