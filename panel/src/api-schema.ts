@@ -493,10 +493,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Delivery attempts to this endpoint, newest first (keyset pagination)
-         * @description Each attempt carries the current state of its delivery; `state` keeps only attempts of deliveries in that state.
-         */
+        /** Delivery attempts to this endpoint, newest first (keyset pagination) */
         get: operations["WebhooksController_deliveries"];
         put?: never;
         post?: never;

@@ -42,6 +42,8 @@ import {
 } from './webhook.views';
 import { WebhooksService } from './webhooks.service';
 
+const WebhookId = () => Param('id', ParseIdPipe);
+
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @ApiProblems(401, 403, 503)
@@ -78,7 +80,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   @ApiOperation({ summary: 'One webhook endpoint' })
   @ApiOkResponse({ type: WebhookView })
-  get(@Param('id', ParseIdPipe) id: number): Promise<WebhookView> {
+  get(@WebhookId() id: number): Promise<WebhookView> {
     return this.webhooks.get(id);
   }
 
@@ -86,10 +88,7 @@ export class WebhooksController {
   @ApiProblems(400, 404, 413, 415)
   @ApiOperation({ summary: 'Edit url, events, description or enabled' })
   @ApiOkResponse({ type: WebhookView })
-  update(
-    @Param('id', ParseIdPipe) id: number,
-    @Body() dto: UpdateWebhookDto,
-  ): Promise<WebhookView> {
+  update(@WebhookId() id: number, @Body() dto: UpdateWebhookDto): Promise<WebhookView> {
     return this.webhooks.update(id, dto);
   }
 
@@ -98,7 +97,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   @ApiOperation({ summary: 'Remove a webhook endpoint and its delivery log' })
   @ApiNoContentResponse()
-  remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+  remove(@WebhookId() id: number): Promise<void> {
     return this.webhooks.remove(id);
   }
 
@@ -107,7 +106,7 @@ export class WebhooksController {
   @ApiProblems(400, 404, 409)
   @ApiOperation({ summary: 'Send a webhook.ping event to this endpoint' })
   @ApiAcceptedResponse({ type: PingAccepted })
-  ping(@Auth() auth: Principal, @Param('id', ParseIdPipe) id: number): Promise<PingAccepted> {
+  ping(@Auth() auth: Principal, @WebhookId() id: number): Promise<PingAccepted> {
     return this.webhooks.ping(auth, id);
   }
 
@@ -120,10 +119,7 @@ export class WebhooksController {
       'While an endpoint is disabled its deliveries are kept as paused, and enabling it sends them in order. This drops them instead; the audit trail records it (webhook.paused_discarded). 409 while the endpoint is enabled.',
   })
   @ApiOkResponse({ type: PausedDiscarded })
-  discardPaused(
-    @Auth() auth: Principal,
-    @Param('id', ParseIdPipe) id: number,
-  ): Promise<PausedDiscarded> {
+  discardPaused(@Auth() auth: Principal, @WebhookId() id: number): Promise<PausedDiscarded> {
     return this.webhooks.discardPaused(auth, id);
   }
 
@@ -136,20 +132,16 @@ export class WebhooksController {
       'The new secret is shown once. For 24 h deliveries carry signatures of both the old and the new secret.',
   })
   @ApiOkResponse({ type: WebhookWithSecretView })
-  rotateSecret(@Param('id', ParseIdPipe) id: number): Promise<WebhookWithSecretView> {
+  rotateSecret(@WebhookId() id: number): Promise<WebhookWithSecretView> {
     return this.webhooks.rotateSecret(id);
   }
 
   @Get(':id/deliveries')
   @ApiProblems(400, 404)
-  @ApiOperation({
-    summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)',
-    description:
-      'Each attempt carries the current state of its delivery; `state` keeps only attempts of deliveries in that state.',
-  })
+  @ApiOperation({ summary: 'Delivery attempts to this endpoint, newest first (keyset pagination)' })
   @ApiOkResponse({ type: WebhookDeliveryPage })
   deliveries(
-    @Param('id', ParseIdPipe) id: number,
+    @WebhookId() id: number,
     @Query() query: ListDeliveriesQuery,
   ): Promise<WebhookDeliveryPage> {
     return this.webhooks.attempts(id, query);
@@ -164,10 +156,7 @@ export class WebhooksController {
       'Each event goes again with the same webhook-id, on a fresh retry schedule, whether its delivery succeeded, failed or never happened.',
   })
   @ApiAcceptedResponse({ type: DeliveriesQueued })
-  resend(
-    @Param('id', ParseIdPipe) id: number,
-    @Body() dto: ResendEventsDto,
-  ): Promise<DeliveriesQueued> {
+  resend(@WebhookId() id: number, @Body() dto: ResendEventsDto): Promise<DeliveriesQueued> {
     return this.webhooks.resend(id, dto);
   }
 
@@ -180,10 +169,7 @@ export class WebhooksController {
       'Events that happened in [since, until) and whose delivery to this endpoint ended failed (retries used up) are sent again; events that succeeded or are still being retried are not.',
   })
   @ApiAcceptedResponse({ type: DeliveriesQueued })
-  recover(
-    @Param('id', ParseIdPipe) id: number,
-    @Body() dto: RecoverEventsDto,
-  ): Promise<DeliveriesQueued> {
+  recover(@WebhookId() id: number, @Body() dto: RecoverEventsDto): Promise<DeliveriesQueued> {
     return this.webhooks.recover(id, dto);
   }
 }
