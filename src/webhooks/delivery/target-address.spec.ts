@@ -7,6 +7,29 @@ import {
   TargetRefused,
 } from './target-address';
 
+describe('target addresses', () => {
+  it.each([
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    'fe80::1',
+    'fd12::1',
+    '::ffff:10.0.0.1',
+    '::',
+  ])('refuses %s', (address) => expect(isPublicAddress(address)).toBe(false));
+
+  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111'])('allows %s', (address) =>
+    expect(isPublicAddress(address)).toBe(true),
+  );
+});
+
 describe('webhook target addresses that embed IPv4 in IPv6', () => {
   it.each([
     ['::ffff:127.0.0.1', 'ipv4-mapped', '127.0.0.1'],
